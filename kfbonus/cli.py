@@ -105,7 +105,8 @@ def _utf8_stdout() -> None:
 def _log_failure(output: Path | None) -> Path:
     """Write the traceback to a log file and return its path."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    text = f"kfbonus {__version__} {dt.datetime.now().isoformat()}\nargv: {sys.argv}\n\n{traceback.format_exc()}"
+    text = (f"kfbonus {__version__} {dt.datetime.now().isoformat()}\n"
+            f"argv: {sys.argv}\n\n{traceback.format_exc()}")
     for folder in ([output / "logs"] if output else []) + [Path(tempfile.gettempdir())]:
         try:
             folder.mkdir(parents=True, exist_ok=True)
