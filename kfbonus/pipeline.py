@@ -78,8 +78,6 @@ def read_inputs(folder: Path) -> tuple[MonthInput, list[Problem]]:
     from kfbonus.reader import read_month
     from kfbonus.validate import validate
 
-    if not folder.is_dir():
-        raise ConfigError(f"输入文件夹「{folder}」不存在；请用 --input 指定本月工作簿所在的文件夹")
     month = read_month(folder)
     problems = list(month.problems)
     if not has_errors(problems):
@@ -110,13 +108,15 @@ def run(opts: Options) -> int:
 
 
 def run_month(opts: Options) -> int:
-    from kfbonus.compute import compute_month
-
+    if not opts.input_dir.is_dir():
+        raise ConfigError(f"输入文件夹「{opts.input_dir}」不存在；请用 --input 指定本月工作簿所在的文件夹")
     assess_date = opts.assess_date or default_assess_date(opts.period)
     params = load_params(opts, assess_date)
     month, problems = read_inputs(opts.input_dir)
     result: MonthResult | None = None
     if not has_errors(problems):
+        from kfbonus.compute import compute_month
+
         result = compute_month(month, params, assess_date, opts.period)
         problems += result.problems
         result.problems = problems
