@@ -1,0 +1,48 @@
+"""Render a month: the approval workbook, the slips and the strips (render stage).
+
+:func:`render_month` reconciles first (:func:`~kfbonus.render.reconcile.reconcile`):
+any failed check raises :class:`ReconciliationError` and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from kfbonus.model import MonthResult
+from kfbonus.render.reconcile import Check, ReconciliationError, check_or_raise, reconcile
+from kfbonus.render.slips import write_slips
+from kfbonus.render.strips import write_strips
+from kfbonus.render.view import worker_views
+from kfbonus.render.workbook import write_approval_workbook
+
+__all__ = ["Check", "ReconciliationError", "approval_name", "reconcile", "render_month", "strips_name"]
+
+
+def approval_name(period: str) -> str:
+    return f"审批汇总表_{period}.xlsx"
+
+
+def strips_name(period: str) -> str:
+    return f"工资条_{period}.xlsx"
+
+
+def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
+                 progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Write 审批汇总表_<period>.xlsx, 工资条_<period>.xlsx, slips/<工号>_<姓名>.html and
+    slips/全部.html into ``out_dir``; return the paths written (workbooks first).
+
+    ``progress(done, total)`` is called as slips are written (total = number of
+    slip files, the combined 全部.html included).
+    """
+    views = worker_views(result)
+    checks = check_or_raise(reconcile(result, views))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_approval_workbook(result, views, checks, out_dir / approval_name(result.period), generated_at),
+        write_strips(result, views, out_dir / strips_name(result.period), generated_at),
+    ]
+    written += write_slips(result, views, out_dir / "slips", generated_at, progress)
+    return written

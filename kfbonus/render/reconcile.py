@@ -1,0 +1,132 @@
+"""Reconciliation (核对): every total on every output equals the sum of its lines.
+
+:func:`reconcile` computes the checks shown on the approval workbook's 核对
+sheet from the result itself and from the per-worker models the slips and
+the 汇总 sheet are rendered from.  A failed check is a bug upstream (or a
+tampered result): :func:`render_month` raises :class:`ReconciliationError`
+before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kfbonus.model import Award, AwardLine, MonthResult
+from kfbonus.money import ZERO, fmt_money
+from kfbonus.render.view import WorkerView, award_columns, summary_views, worker_views
+
+__all__ = ["Check", "ReconciliationError", "check_or_raise", "reconcile"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One reconciliation: ``left relation right`` (relation ``=`` or ``≤``)."""
+
+    name: str
+    left_label: str
+    left: Decimal
+    right_label: str
+    right: Decimal
+    relation: str = "="
+
+    @property
+    def passed(self) -> bool:
+        if self.relation == "≤":
+            return self.left <= self.right
+        return self.left == self.right
+
+    @property
+    def verdict(self) -> str:
+        return "通过" if self.passed else "不通过"
+
+    def __str__(self) -> str:
+        return (f"{self.name}：{self.left_label} {fmt_money(self.left)} {self.relation} "
+                f"{self.right_label} {fmt_money(self.right)} — {self.verdict}")
+
+
+class ReconciliationError(Exception):
+    """Totals that do not add up: a bug, the month stops and nothing is written."""
+
+    def __init__(self, failed: Sequence[Check]):
+        self.failed = list(failed)
+        detail = "\n".join(f"  {c}" for c in self.failed)
+        super().__init__(f"核对不通过（{len(self.failed)} 项），未生成任何输出：\n{detail}")
+
+
+def _sum(values) -> Decimal:
+    return sum(values, ZERO)
+
+
+def reconcile(result: MonthResult, views: Sequence[WorkerView] | None = None) -> list[Check]:
+    """All checks, passed or not, in the order the 核对 sheet shows them."""
+    views = worker_views(result) if views is None else views
+    summary = summary_views(views)
+    columns = award_columns(result)
+    checks: list[Check] = []
+
+    by_award: dict[Award, list[AwardLine]] = {a: [] for a in columns}
+    by_project: dict[tuple[Award, str], list[AwardLine]] = {}
+    for line in result.lines:
+        by_award.setdefault(line.award, []).append(line)
+        if line.project_id is not None and line.award in (Award.COLLECTIVE, Award.INDIVIDUAL):
+            by_project.setdefault((line.award, line.project_id), []).append(line)
+
+    # 1. each 汇总 column against its detail sheet
+    column_totals: dict[Award, Decimal] = {}
+    for award in columns:
+        column_totals[award] = _sum(v.by_award.get(award, ZERO) for v in summary)
+        checks.append(Check(f"{award.label}：汇总列 = 明细合计", "汇总表列合计", column_totals[award],
+                            "明细表金额合计", _sum(line.amount for line in by_award[award])))
+    # an award outside the columns would be missing from 汇总 (cannot happen: columns are data-driven)
+    for award, lines in by_award.items():
+        if award not in columns:
+            checks.append(Check(f"{award.label}：未列入汇总表", "汇总表列合计", ZERO,
+                                "明细表金额合计", _sum(line.amount for line in lines)))
+    grand_total = _sum(column_totals.values())
+    checks.append(Check("汇总表：各列合计之和 = 各人合计之和", "各列合计之和", grand_total,
+                        "各人合计之和", _sum(v.total for v in summary)))
+
+    # 2. projects
+    seen: set[tuple[Award, str]] = set()
+    for project in result.projects:
+        pid = project.project_id
+        if project.collective_pool is not None:
+            seen.add((Award.COLLECTIVE, pid))
+            lines = by_project.get((Award.COLLECTIVE, pid), [])
+            paid = _sum(line.amount for line in lines)
+            unpaid = _sum(line.unpaid for line in lines)
+            checks.append(Check(f"集体奖 {pid}：已分配 + 未发 + 未分配 = 奖池", "已分配 + 未发 + 未分配",
+                                paid + unpaid + project.collective_unallocated,
+                                "集体奖池", project.collective_pool))
+            checks.append(Check(f"集体奖 {pid}：工程表已分配 = 明细已发", "工程表已分配",
+                                project.collective_allocated, "明细已发合计", paid))
+            checks.append(Check(f"集体奖 {pid}：工程表未发 = 明细未发", "工程表未发",
+                                project.collective_unpaid, "明细未发合计", unpaid))
+        if project.individual_pool is not None:
+            seen.add((Award.INDIVIDUAL, pid))
+            lines = by_project.get((Award.INDIVIDUAL, pid), [])
+            paid = _sum(line.amount for line in lines)
+            checks.append(Check(f"个人奖 {pid}：已发 ≤ 奖池", "明细已发合计", paid,
+                                "个人奖池", project.individual_pool, "≤"))
+            checks.append(Check(f"个人奖 {pid}：工程表已发 = 明细已发", "工程表个人奖已发",
+                                project.individual_paid, "明细已发合计", paid))
+    for (award, pid), lines in sorted(by_project.items()):
+        paid = _sum(line.amount for line in lines)
+        if (award, pid) not in seen and paid != 0:
+            checks.append(Check(f"{award.label} {pid}：工程无奖池却有发放", "明细已发合计", paid,
+                                "奖池", ZERO))
+
+    # 3. slips against 汇总
+    checks.append(Check("明细单合计 = 汇总表总计", "全部明细单合计", _sum(v.total for v in views),
+                        "汇总表总计", grand_total))
+    return checks
+
+
+def check_or_raise(checks: Sequence[Check]) -> list[Check]:
+    """Return ``checks`` when all pass; raise :class:`ReconciliationError` otherwise."""
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        raise ReconciliationError(failed)
+    return list(checks)

@@ -1,0 +1,125 @@
+"""Slips (综合激励明细单): one HTML page per worker, and 全部.html to print them all.
+
+Jinja2 with autoescape and ``StrictUndefined``; templates live in the
+top-level ``templates/`` folder.  A worker with any line — paid or not — gets
+a slip, so a worker whose award was refused (excluded, not qualifying,
+forfeited) sees why.  A slip shows only that worker's lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+import kfbonus
+from kfbonus.model import Award, MonthResult
+from kfbonus.money import fmt_money, to_capital
+from kfbonus.render.view import WorkerView, award_columns, period_label
+
+__all__ = ["ALL_SLIPS", "TEMPLATE_DIR", "SlipMeta", "environment", "render_all", "render_slip",
+           "slip_filename", "write_slips"]
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+ALL_SLIPS = "全部.html"
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\s]+')
+_MAX_STEM = 80
+
+
+@dataclass(frozen=True)
+class SlipMeta:
+    """The month's header, the same on every slip."""
+
+    company: str
+    department: str
+    title: str
+    period_label: str
+    scheme: str
+    assess_date: str
+    awards: tuple[Award, ...]
+    footer: str
+
+
+def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
+    """The slip templates: autoescape on, a missing variable is an error."""
+    if not (template_dir / "slip.html").is_file():
+        raise FileNotFoundError(f"找不到明细单模板：{template_dir / 'slip.html'}")
+    env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["money"] = fmt_money
+    env.filters["capital"] = to_capital
+    return env
+
+
+def slip_filename(worker_id: str, name: str) -> str:
+    """``<工号>_<姓名>.html`` made safe for every file system.
+
+    Path separators, ``<>:"|?*``, whitespace and control characters become
+    ``_``; leading dots are dropped; the stem is at most 80 characters.
+    """
+    raw = f"{worker_id}_{name}"
+    cleaned = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in raw)
+    cleaned = _UNSAFE.sub("_", cleaned)
+    cleaned = re.sub(r"_+", "_", cleaned).strip("._ ")[:_MAX_STEM].rstrip("._ ")
+    if not cleaned or cleaned == ALL_SLIPS.removesuffix(".html"):
+        cleaned = f"slip_{cleaned or 'worker'}"
+    return f"{cleaned}.html"
+
+
+def slip_meta(result: MonthResult, generated_at: dt.datetime) -> SlipMeta:
+    return SlipMeta(
+        company="广东五星太阳能",
+        department="客户服务部",
+        title="工程施工安装人员综合激励明细单",
+        period_label=period_label(result.period),
+        scheme=result.scheme,
+        assess_date=result.assess_date.isoformat(),
+        awards=award_columns(result),
+        footer=f"kfbonus {kfbonus.__version__} 生成于 {generated_at.strftime('%Y-%m-%d %H:%M')}",
+    )
+
+
+def render_slip(env: Environment, view: WorkerView, meta: SlipMeta) -> str:
+    return env.get_template("slip.html").render(w=view, meta=meta)
+
+
+def render_all(env: Environment, views: Sequence[WorkerView], meta: SlipMeta) -> str:
+    return env.get_template("slips_all.html").render(workers=views, meta=meta)
+
+
+def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
+                progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Write one slip per worker with any line, then 全部.html; returns the paths.
+
+    ``progress(done, total)`` after each file (total counts 全部.html too).
+    """
+    env = environment()
+    meta = slip_meta(result, generated_at)
+    folder.mkdir(parents=True, exist_ok=True)
+    total = len(views) + 1
+    written: list[Path] = []
+    used: set[str] = {ALL_SLIPS}
+    for view in views:
+        filename = slip_filename(view.worker_id, view.name)
+        n = 2
+        while filename in used:   # two names made equal by sanitising
+            filename = f"{filename.removesuffix('.html')}_{n}.html"
+            n += 1
+        used.add(filename)
+        path = folder / filename
+        path.write_text(render_slip(env, view, meta), encoding="utf-8")
+        written.append(path)
+        if progress is not None:
+            progress(len(written), total)
+    path = folder / ALL_SLIPS
+    path.write_text(render_all(env, views, meta), encoding="utf-8")
+    written.append(path)
+    if progress is not None:
+        progress(len(written), total)
+    return written

@@ -1,0 +1,147 @@
+"""What every renderer shows, computed once from a :class:`~kfbonus.model.MonthResult`.
+
+The approval workbook, the slips, the strips and the reconciliation all read
+the per-worker models built here (:func:`worker_views`), so a figure on one
+output is the same figure on every other.  Nothing here formats or rounds:
+amounts stay :class:`~decimal.Decimal` and are summed exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kfbonus.model import ANNUAL_AWARDS, MONTHLY_AWARDS, Award, AwardLine, MonthResult, WorkerInfo
+from kfbonus.money import ZERO
+from kfbonus.problems import Source
+
+__all__ = [
+    "WorkerView",
+    "award_columns",
+    "is_annual",
+    "line_sort_key",
+    "period_label",
+    "sources_text",
+    "summary_views",
+    "worker_sort_key",
+    "worker_views",
+]
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def worker_sort_key(worker_id: str) -> tuple:
+    """工号 in natural order: ``K9`` before ``K10``; fixed-width ids sort as text does."""
+    return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in _DIGITS.split(worker_id) if p)
+
+
+def line_sort_key(line: AwardLine) -> tuple:
+    """Lines of one worker: by award type (the order of model.Award), then 工程编号."""
+    order = list(Award)
+    return (order.index(line.award), line.project_id or "", line.category or "")
+
+
+def is_annual(result: MonthResult) -> bool:
+    """The year-end run: period ``2026`` (no month), or a result holding annual awards."""
+    return "-" not in result.period or any(line.award in ANNUAL_AWARDS for line in result.lines)
+
+
+def award_columns(result: MonthResult) -> tuple[Award, ...]:
+    """The award columns of 汇总 and the strips, data-driven.
+
+    The monthly run shows every monthly award (a column of zeros says "none
+    this month"); the year-end run shows the annual ones.  Any other award type
+    present in the lines is appended, so no paid line is ever left out of a total.
+    """
+    base = ANNUAL_AWARDS if is_annual(result) else MONTHLY_AWARDS
+    present = {line.award for line in result.lines}
+    extra = tuple(a for a in Award if a in present and a not in base)
+    return base + extra
+
+
+def period_label(period: str) -> str:
+    """``2026-11`` → ``2026年11月``; ``2026`` → ``2026年度``."""
+    if re.fullmatch(r"\d{4}-\d{2}", period):
+        year, month = period.split("-")
+        return f"{year}年{int(month)}月"
+    if re.fullmatch(r"\d{4}", period):
+        return f"{period}年度"
+    return period
+
+
+def sources_text(sources: Iterable[Source]) -> str:
+    """``file › sheet!C7; file › sheet!D9`` (duplicates dropped, order kept)."""
+    seen: dict[str, None] = {}
+    for s in sources:
+        seen.setdefault(str(s), None)
+    return "; ".join(seen)
+
+
+@dataclass(frozen=True)
+class WorkerView:
+    """One worker's month as every output shows it.
+
+    ``lines`` holds every line of the worker, paid or not, in display order;
+    ``by_award`` the paid sum per award column; ``total`` (合计) their sum;
+    ``unpaid`` the sum of what was not paid.
+    """
+
+    worker_id: str
+    name: str
+    team: str
+    position: str
+    excluded: str
+    lines: tuple[AwardLine, ...]
+    by_award: dict[Award, Decimal]
+    total: Decimal
+    unpaid: Decimal
+
+    @property
+    def has_paid_line(self) -> bool:
+        """Appears on 汇总 and the strips: any line with a non-zero amount."""
+        return any(line.amount != 0 for line in self.lines)
+
+
+def _info_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def worker_views(result: MonthResult) -> list[WorkerView]:
+    """Every worker with at least one line (paid or not), sorted by 工号.
+
+    Name, 班组 and 岗位 come from the roster (WorkerInfo) when the worker is on
+    it, else from the line.  One pass over the lines (linear).
+    """
+    columns = award_columns(result)
+    grouped: dict[str, list[AwardLine]] = {}
+    for line in result.lines:
+        grouped.setdefault(line.worker_id, []).append(line)
+    views = []
+    for worker_id in sorted(grouped, key=worker_sort_key):
+        lines = sorted(grouped[worker_id], key=line_sort_key)
+        info: WorkerInfo | None = result.workers.get(worker_id)
+        by_award = dict.fromkeys(columns, ZERO)
+        unpaid = ZERO
+        for line in lines:
+            by_award[line.award] = by_award.get(line.award, ZERO) + line.amount
+            unpaid += line.unpaid
+        total = sum(by_award.values(), ZERO)
+        views.append(WorkerView(
+            worker_id=worker_id,
+            name=info.name if info else lines[0].name,
+            team=_info_text(info.team) if info else "",
+            position=_info_text(info.position) if info else "",
+            excluded=_info_text(info.excluded) if info else "",
+            lines=tuple(lines),
+            by_award=by_award,
+            total=total,
+            unpaid=unpaid,
+        ))
+    return views
+
+
+def summary_views(views: Iterable[WorkerView]) -> list[WorkerView]:
+    """The workers of 汇总 and the strips: those with a non-zero line."""
+    return [v for v in views if v.has_paid_line]

@@ -1,0 +1,183 @@
+"""Small xlsxwriter helpers shared by the approval workbook and the strips.
+
+Text is always written with ``write_string`` (a name like ``=HYPERLINK("x")``
+stays text), amounts with ``write_number`` and a number format.  Amounts are
+handed to xlsxwriter as :class:`~decimal.Decimal`: it writes their exact
+decimal text into the file, so no binary float ever touches money.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+__all__ = [
+    "MONEY_FORMAT",
+    "Col",
+    "Formats",
+    "cell_ref",
+    "new_workbook",
+    "print_setup",
+    "text_width",
+    "write_table",
+]
+
+MONEY_FORMAT = "#,##0.00"
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+FONT = "Microsoft YaHei"
+
+
+def new_workbook(path, title: str, subject: str, generated_at: dt.datetime, comments: str = "") -> Workbook:
+    """A workbook that writes every string as text, with reproducible properties.
+
+    ``created`` is ``generated_at`` (naive, UTC when aware): two renders of the
+    same result at the same time give the same bytes (xlsxwriter fixes the zip
+    entries' timestamps itself).
+    """
+    created = generated_at
+    if created.tzinfo is not None:
+        created = created.astimezone(dt.UTC).replace(tzinfo=None)
+    wb = xlsxwriter.Workbook(str(path), SAFE_OPTIONS)
+    wb.set_properties({"title": title, "subject": subject, "author": "kfbonus", "company": "广东五星太阳能",
+                       "comments": comments, "created": created})
+    return wb
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units: CJK and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def cell_ref(row: int, col: int) -> str:
+    return xl_rowcol_to_cell(row, col)
+
+
+class Formats:
+    """The workbook's cell formats, made once."""
+
+    def __init__(self, wb: Workbook):
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        border = {"border": 1, "border_color": "#9E9E9E"}
+
+        def fmt(**kw):
+            return wb.add_format({**base, **kw})
+
+        self.title = fmt(bold=True, font_size=15, align="center")
+        self.subtitle = fmt(font_color="#424242", align="center")
+        self.note = fmt(font_color="#616161")
+        self.label = fmt(bold=True)
+        self.plain = fmt()
+        self.header = fmt(bold=True, bg_color="#DCE6F1", align="center", text_wrap=True, **border)
+        self.text = fmt(**border)
+        self.wrap = fmt(text_wrap=True, **border)
+        self.center = fmt(align="center", **border)
+        self.money = fmt(num_format=MONEY_FORMAT, **border)
+        self.percent = fmt(num_format="0.00%", **border)
+        self.score = fmt(num_format="0.00", **border)
+        self.integer = fmt(num_format="0", **border)
+        self.total_label = fmt(bold=True, bg_color="#F2F2F2", **border)
+        self.total_money = fmt(bold=True, bg_color="#F2F2F2", num_format=MONEY_FORMAT, **border)
+        self.total_blank = fmt(bg_color="#F2F2F2", **border)
+        self.passed = fmt(bold=True, font_color="#1B5E20", bg_color="#E8F5E9", align="center", **border)
+        self.failed = fmt(bold=True, font_color="#B71C1C", bg_color="#FFEBEE", align="center", **border)
+        self.sign = fmt(font_size=11)
+        self.sign_label = fmt(font_size=11, bold=True)
+
+
+@dataclass(frozen=True)
+class Col:
+    """One table column: header, kind (text, wrap, center, money, percent, score, integer), widths."""
+
+    header: str
+    kind: str = "text"
+    min_width: int = 6
+    max_width: int = 40
+    total: bool = False   # money column summed on the totals row
+
+
+def _write_value(ws: Worksheet, row: int, col: int, value: object, kind: str, f: Formats) -> str:
+    """Write one cell; returns its shown text for the width estimate."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, getattr(f, kind if kind != "money" else "text"))
+        return ""
+    if kind in ("money", "percent", "score", "integer"):
+        if not isinstance(value, Decimal | int):
+            raise TypeError(f"column kind {kind} needs a number, got {value!r}")
+        ws.write_number(row, col, value, getattr(f, kind))
+        if kind == "money":
+            return f"{value:,.2f}"
+        if kind == "percent":
+            return f"{value * 100:.2f}%"
+        return f"{value:.2f}" if kind == "score" else str(value)
+    text = str(value)
+    ws.write_string(row, col, text, getattr(f, kind))
+    return text
+
+
+def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col], rows: Sequence[Sequence[object]],
+                total_label: str | None = "合计", autofilter: bool = True, freeze: bool = True,
+                empty_note: str = "（无）") -> int:
+    """Header at ``first_row``, then ``rows``, then (if any column has ``total``) a 合计 row
+    with ``SUM`` formulas carrying their computed value.  Sets widths, freeze, filter.
+    Returns the index of the first row after the table."""
+    widths = [max(c.min_width, text_width(c.header) + 2) for c in cols]
+    for j, c in enumerate(cols):
+        ws.write_string(first_row, j, c.header, f.header)
+    r = first_row + 1
+    for values in rows:
+        for j, (c, v) in enumerate(zip(cols, values, strict=True)):
+            shown = _write_value(ws, r, j, v, c.kind, f)
+            longest = max((text_width(part) for part in shown.split("\n")), default=0)
+            widths[j] = max(widths[j], min(c.max_width, longest + 2))
+        r += 1
+    if not rows:
+        ws.write_string(r, 0, empty_note, f.text)
+        for j in range(1, len(cols)):
+            ws.write_blank(r, j, None, f.text)
+        r += 1
+    last_data = r - 1
+    if total_label is not None and any(c.total for c in cols):
+        ws.write_string(r, 0, total_label, f.total_label)
+        for j, c in enumerate(cols[1:], start=1):
+            if c.total:
+                total = sum((v[j] or Decimal(0) for v in rows), Decimal("0.00"))
+                if rows:
+                    formula = f"=SUM({cell_ref(first_row + 1, j)}:{cell_ref(last_data, j)})"
+                    ws.write_formula(r, j, formula, f.total_money, total)
+                else:
+                    ws.write_number(r, j, total, f.total_money)
+                widths[j] = max(widths[j], min(c.max_width, text_width(f"{total:,.2f}") + 2))
+            else:
+                ws.write_blank(r, j, None, f.total_blank)
+        r += 1
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+    if freeze:
+        ws.freeze_panes(first_row + 1, 0)
+    if autofilter and rows:
+        ws.autofilter(first_row, 0, last_data, len(cols) - 1)
+    return r
+
+
+def print_setup(ws: Worksheet, header_text: str, repeat_row: int | None, landscape: bool) -> None:
+    """A4, one page wide, header rows repeated, footer 第 &P 页 / 共 &N 页."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
+    safe = header_text.replace("&", "&&")
+    ws.set_header(f"&L&8{safe}&R&8&A")
+    ws.set_footer("&C&9第 &P 页 / 共 &N 页")
