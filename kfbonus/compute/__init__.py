@@ -1,0 +1,94 @@
+"""Compute one month of FS-MS-KF-13 awards from the reader's tables and the rules in force.
+
+:func:`compute_month` groups the month's rows once (:class:`~kfbonus.compute.common.MonthData`),
+finds each roster worker's service years and exclusions, then runs one pure function per
+award type (one module each) and gathers the lines, the project figures and the problems.
+Errors do not stop the computation: every problem of the month is reported together and
+the pipeline refuses to write when any is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kfbonus.compute.adjustment import compute_adjustment
+from kfbonus.compute.collective import compute_collective, project_scores
+from kfbonus.compute.common import Context, MonthData, row_source, service_years
+from kfbonus.compute.exclusions import exclusion_reasons
+from kfbonus.compute.individual import compute_individual
+from kfbonus.compute.seniority import compute_seniority
+from kfbonus.compute.training import compute_training
+from kfbonus.model import MONTHLY_AWARDS, MonthInput, MonthResult, ProjectResult, WorkerInfo
+from kfbonus.money import ZERO
+from kfbonus.problems import Problem, warning
+from kfbonus.rules import Params
+
+__all__ = ["compute_month"]
+
+_AWARD_ORDER = {a: i for i, a in enumerate(MONTHLY_AWARDS)}
+
+
+def compute_month(month: MonthInput, params: Params, assess_date: dt.date, period: str) -> MonthResult:
+    """Every monthly award line of ``month`` under ``params`` on ``assess_date``."""
+    problems: list[Problem] = []
+    data = MonthData.build(month, problems)
+    years = {wid: service_years(w.hire_date, assess_date) for wid, w in data.roster.items()}
+    exclusions = {wid: exclusion_reasons(w, data.attendance.get(wid), params, assess_date)
+                  for wid, w in data.roster.items()}
+    ctx = Context(params, assess_date, data, years, exclusions, problems)
+
+    for pid, app in sorted(data.application.items()):
+        applied = app.collective_ratio is not None or app.individual_ratio is not None
+        if applied and pid not in data.settlement:
+            problems.append(warning(
+                "application-without-settlement",
+                f"工程 {pid} 有工程激励申报，但本月计件工资结算单中没有该工程，本月不计算其个人奖和集体奖",
+                app.src))
+
+    individual_lines, individual = compute_individual(ctx)
+    collective_lines, collective = compute_collective(ctx)
+    lines = [*individual_lines, *collective_lines, *compute_training(ctx), *compute_seniority(ctx),
+             *compute_adjustment(ctx)]
+    lines.sort(key=lambda x: (x.worker_id, _AWARD_ORDER[x.award], x.project_id or ""))
+
+    projects = []
+    for pid in sorted(data.settlement):
+        settle = data.settlement[pid]
+        app = data.application.get(pid)
+        scored = project_scores(data.scores.get(pid, []))
+        ind = individual.get(pid)
+        col = collective.get(pid)
+        projects.append(ProjectResult(
+            project_id=pid,
+            project_name=next((r.project_name for r in settle if r.project_name), None),
+            piece_total=sum((r.piece_wage or ZERO for r in settle), ZERO),
+            scores=scored[0] if scored else None,
+            total_score=scored[1] if scored else None,
+            collective_ratio=col.ratio if col else None,
+            collective_pool=col.pool if col else None,
+            collective_allocated=col.allocated if col else ZERO,
+            collective_unpaid=col.unpaid if col else ZERO,
+            collective_unallocated=col.unallocated if col else ZERO,
+            individual_ratio=ind.ratio if ind else None,
+            individual_pool=ind.pool if ind else None,
+            individual_paid=ind.paid if ind else ZERO,
+            key_project=bool(app is not None and app.key_project is True),
+            workers=len({r.worker_id for r in settle}),
+            sources=tuple(row_source(r) for r in settle),
+        ))
+
+    workers = {}
+    for wid, w in data.roster.items():
+        reasons = exclusions.get(wid)
+        workers[wid] = WorkerInfo(
+            worker_id=wid, name=str(w.name or ""), team=w.team, position=w.position,
+            employment_type=w.employment_type, hire_date=w.hire_date, service_years=years[wid],
+            excluded="；".join(reasons) if reasons else None, source=row_source(w))
+
+    return MonthResult(
+        period=period, assess_date=assess_date, scheme=params.label, rules_file=params.source,
+        parameters=[(k, v, c) for k, v, c, _ in params.rows()], workers=workers, lines=lines,
+        projects=projects, problems=problems, inputs=month)
+
+
+

@@ -1,0 +1,157 @@
+"""What every award module shares: the month's rows grouped once, the workers with their
+exclusions, and number formatting for formula texts.
+
+Grouping is done once with dicts (linear in the rows); award modules never loop
+rows × rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal, localcontext
+from typing import Any
+
+import pandas as pd
+
+from kfbonus.model import MonthInput
+from kfbonus.money import D
+from kfbonus.problems import Problem, Source, error
+from kfbonus.rules import Params, fmt_number, fmt_percent
+
+__all__ = ["Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent", "row_source",
+           "rows_of"]
+
+Row = Any  # a namedtuple from DataFrame.itertuples: fields of kfbonus.schema + src
+
+
+def rows_of(df: pd.DataFrame | None) -> list[Row]:
+    """The rows of a reader DataFrame as namedtuples (blank cells as None)."""
+    if df is None or df.empty:
+        return []
+    return list(df.itertuples(index=False, name="Row"))
+
+
+def row_source(row: Row) -> Source:
+    return row.src.source
+
+
+def exact_div(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """One division with 50 significant digits: exact whenever the quotient terminates."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return D(numerator) / D(denominator)
+
+
+def fmt_exact(value: Decimal) -> str:
+    """An unrounded value for a formula: ``1,389.375``; non-terminating ``120.106666…``."""
+    d = D(value)
+    n = d.normalize()
+    exponent = n.as_tuple().exponent
+    if exponent >= -6:  # type: ignore[operator]
+        if exponent > 0:  # type: ignore[operator]
+            n = n.quantize(Decimal(1))
+        return format(n, ",f")
+    return format(d.quantize(Decimal("0.000001"), rounding=ROUND_DOWN), ",f") + "…"
+
+
+def service_years(hire: dt.date | None, on: dt.date) -> int | None:
+    """Full years from 入职日期 to ``on``: the anniversary itself counts; a 29 February
+    hire's anniversary in a non-leap year is 1 March."""
+    if hire is None:
+        return None
+    years = on.year - hire.year - ((on.month, on.day) < (hire.month, hire.day))
+    return max(years, 0)
+
+
+@dataclass
+class MonthData:
+    """The month's rows grouped once: by project, by worker."""
+
+    roster: dict[str, Row] = field(default_factory=dict)
+    settlement: dict[str, list[Row]] = field(default_factory=dict)     # project → lines
+    application: dict[str, Row] = field(default_factory=dict)          # project → first row
+    scores: dict[str, list[Row]] = field(default_factory=dict)         # project → rows
+    nominations: dict[str, list[Row]] = field(default_factory=dict)    # project → rows
+    attendance: dict[str, Row] = field(default_factory=dict)           # worker → first row
+    training: list[Row] = field(default_factory=list)
+    adjustment: list[Row] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, month: MonthInput, problems: list[Problem]) -> MonthData:
+        t = month.tables
+        data = cls()
+        for r in rows_of(t.get("roster")):
+            data.roster.setdefault(r.worker_id, r)
+        settlement: dict[str, list[Row]] = defaultdict(list)
+        for r in rows_of(t.get("settlement")):
+            settlement[r.project_id].append(r)
+        data.settlement = dict(settlement)
+        for r in rows_of(t.get("application")):
+            first = data.application.get(r.project_id)
+            if first is None:
+                data.application[r.project_id] = r
+            elif (first.key_project, first.collective_ratio, first.individual_ratio) != (
+                    r.key_project, r.collective_ratio, r.individual_ratio):
+                problems.append(error(
+                    "application-duplicate",
+                    f"工程 {r.project_id} 有多行工程激励申报且内容不一致（另见 {first.src}），"
+                    "每个工程应只申报一行", r.src))
+        scores: dict[str, list[Row]] = defaultdict(list)
+        for r in rows_of(t.get("scores")):
+            scores[r.project_id].append(r)
+        data.scores = dict(scores)
+        noms: dict[str, list[Row]] = defaultdict(list)
+        for r in rows_of(t.get("nomination")):
+            noms[r.project_id].append(r)
+        data.nominations = dict(noms)
+        for r in rows_of(t.get("attendance")):
+            first = data.attendance.get(r.worker_id)
+            if first is None:
+                data.attendance[r.worker_id] = r
+            else:
+                problems.append(error(
+                    "attendance-duplicate",
+                    f"工号 {r.worker_id} 有多行考勤（另见 {first.src}），每人每月应只有一行", r.src))
+        data.training = rows_of(t.get("training"))
+        data.adjustment = rows_of(t.get("adjustment"))
+        return data
+
+
+@dataclass
+class Context:
+    """Parameters in force, the assessment date, the month's data and each worker's
+    service years and exclusion reasons (computed once)."""
+
+    params: Params
+    assess_date: dt.date
+    data: MonthData
+    years: dict[str, int | None]
+    exclusions: dict[str, list[str]]
+    problems: list[Problem]
+
+    def name(self, worker_id: str, fallback: object = None) -> str:
+        r = self.data.roster.get(worker_id)
+        if r is not None and r.name:
+            return str(r.name)
+        return str(fallback or "")
+
+    def roster_source(self, worker_id: str) -> tuple[Source, ...]:
+        r = self.data.roster.get(worker_id)
+        return (row_source(r),) if r is not None else ()
+
+    def excluded_for(self, award: str, worker_id: str) -> str | None:
+        """The exclusion reason when ``award`` is in exclusions.applies_to, else None."""
+        if award not in self.params["exclusions.applies_to"]:  # type: ignore[operator]
+            return None
+        reasons = self.exclusions.get(worker_id)
+        return "；".join(reasons) if reasons else None
+
+    def clause(self, key: str) -> str:
+        return self.params.clause(key)
+
+
+def unique_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
+    return tuple(dict.fromkeys(sources))

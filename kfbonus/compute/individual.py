@@ -1,0 +1,214 @@
+"""单项工程个人奖 (FS-MS-KF-13 §壹(一); SCHEME.md §1).
+
+Per key project with an individual rate r: pool = round(r × 计件工资总额); paid to the
+qualifying nominees, either their 申报金额 or the pool split equally (largest remainder);
+then each worker's month is capped at individual.cap_per_month, projects in 工程编号 order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kfbonus.compute.common import Context, Row, exact_div, fmt_exact, fmt_percent, row_source
+from kfbonus.compute.exclusions import in_probation
+from kfbonus.model import Award, AwardLine
+from kfbonus.money import ZERO, allocate, fmt_money, round_money
+from kfbonus.problems import error, warning
+
+__all__ = ["IndividualFigures", "compute_individual"]
+
+CLAUSE = "FS-MS-KF-13 §壹(一)"
+
+
+@dataclass
+class IndividualFigures:
+    ratio: Decimal | None = None
+    pool: Decimal | None = None
+    paid: Decimal = ZERO
+    sources: list = field(default_factory=list)
+
+
+def _failed_conditions(ctx: Context, nom: Row, pid: str, settled: set[str]) -> list[str]:
+    """Why a nominee does not qualify (empty when they do)."""
+    p = ctx.params
+    wid = nom.worker_id
+    failed: list[str] = []
+    excluded = ctx.excluded_for("individual", wid)
+    if excluded:
+        failed.append(excluded)
+    required = p["individual.required_rating"]
+    rating = (nom.rating or "").strip()
+    if rating != required:
+        failed.append(f"考评结果为{rating or '空白'}，非{required}")
+    if wid not in settled:
+        failed.append(f"在工程 {pid} 的计件工资结算单中没有本人的结算行")
+    worker = ctx.data.roster.get(wid)
+    if worker is not None:
+        special = p["individual.special_skills"]
+        skills = [s for s in (worker.skills or ()) if s in special]  # type: ignore[operator]
+        probation = in_probation(worker, p, ctx.assess_date)
+        years = ctx.years.get(wid)
+        min_years = p["individual.min_service_years"]
+        by_skill = bool(skills) and probation is None
+        by_years = years is not None and years >= min_years  # type: ignore[operator]
+        if not (by_skill or by_years):
+            if skills:
+                skill_text = f"有特殊技能（{'、'.join(skills)}）但仍在试用期"
+            else:
+                skill_text = f"无特殊技能（{'、'.join(special)}）"  # type: ignore[arg-type]
+            years_text = "入职日期空白" if years is None else f"连续工龄 {years} 年"
+            failed.append(f"{skill_text}，且{years_text}不满 {min_years} 年")
+    return failed
+
+
+def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, IndividualFigures]]:
+    """Every nominee's individual-award line and each project's pool figures."""
+    p = ctx.params
+    data = ctx.data
+    rate_min, rate_max = p["individual.rate_min"], p["individual.rate_max"]
+    cap: Decimal = p["individual.cap_per_month"]  # type: ignore[assignment]
+    lines: list[AwardLine] = []
+    figures: dict[str, IndividualFigures] = {}
+    paid_so_far: dict[str, Decimal] = {}
+    problems = ctx.problems
+
+    projects = sorted(set(data.nominations) | {
+        pid for pid, a in data.application.items() if a.individual_ratio is not None})
+    for pid in projects:
+        app = data.application.get(pid)
+        noms = data.nominations.get(pid, [])
+        settle = data.settlement.get(pid, [])
+        pname = next((r.project_name for r in settle if r.project_name), None)
+
+        def zero_line(nom: Row, reason: str, unpaid: Decimal = ZERO, formula: str = "",
+                      _pid: str = pid, _pname: str | None = pname) -> AwardLine:
+            return AwardLine(
+                nom.worker_id, ctx.name(nom.worker_id, nom.name), Award.INDIVIDUAL, ZERO,
+                formula or "不予发放", CLAUSE, (row_source(nom), *ctx.roster_source(nom.worker_id)),
+                _pid, _pname, round_money(unpaid), reason)
+
+        ratio = app.individual_ratio if app is not None else None
+        if ratio is None:
+            for nom in noms:
+                problems.append(warning(
+                    "nomination-without-individual-award",
+                    f"工程 {pid} 没有申报个人激励比例（不是享受个人奖的重点工程），"
+                    f"工号 {nom.worker_id} 的个人奖提名不予发放", nom.src))
+                lines.append(zero_line(nom, f"工程 {pid} 未申报个人奖（无个人激励比例）",
+                                       nom.declared_amount or ZERO))
+            continue
+        if app.key_project is not True:
+            flag = "否" if app.key_project is False else "空白"
+            problems.append(error(
+                "individual-not-key-project",
+                f"工程 {pid} 申报了个人激励比例 {fmt_percent(ratio)}，但「重点工程」为{flag}；"
+                "个人奖只对重点工程发放，请将重点工程填为「是」或删去个人激励比例",
+                app.src.cell("key_project")))
+            continue
+        if not rate_min <= ratio <= rate_max:  # type: ignore[operator]
+            problems.append(error(
+                "individual-rate-out-of-range",
+                f"工程 {pid} 的个人激励比例为 {fmt_percent(ratio)}，应在 {fmt_percent(rate_min)}"
+                f"–{fmt_percent(rate_max)} 之间", app.src.cell("individual_ratio")))
+            continue
+        if not settle:
+            continue  # application-without-settlement is reported once, by compute_month
+        piece_total = sum((r.piece_wage or ZERO for r in settle), ZERO)
+        exact_pool = ratio * piece_total
+        pool = round_money(exact_pool)
+        pool_text = (f"个人激励比例 {fmt_percent(ratio)} × 计件工资总额 {fmt_money(piece_total)} = "
+                     f"{fmt_exact(exact_pool)} → 个人奖池 {fmt_money(pool)}")
+        fig = IndividualFigures(ratio=ratio, pool=pool)
+        figures[pid] = fig
+        pool_sources = (app.src.cell("key_project"), app.src.cell("individual_ratio"),
+                        *(row_source(r) for r in settle))
+
+        seen: dict[str, Row] = {}
+        dup = False
+        for nom in noms:
+            if nom.worker_id in seen:
+                dup = True
+                problems.append(error(
+                    "nomination-duplicate",
+                    f"工号 {nom.worker_id} 在工程 {pid} 被重复提名（另见 {seen[nom.worker_id].src}）",
+                    nom.src))
+            seen.setdefault(nom.worker_id, nom)
+        declared = [n for n in noms if n.declared_amount is not None]
+        if declared and len(declared) != len(noms):
+            blank = next(n for n in noms if n.declared_amount is None)
+            problems.append(error(
+                "nomination-mixed-declared",
+                f"工程 {pid} 的个人奖提名有的填了申报金额、有的空白：应全部填写，或全部空白（平均分配）",
+                blank.src.cell("declared_amount")))
+            continue
+        if dup:
+            continue
+        if declared:
+            total_declared = sum((n.declared_amount for n in noms), ZERO)
+            if total_declared > pool:
+                problems.append(error(
+                    "declared-exceeds-pool",
+                    f"工程 {pid} 的申报金额合计 {fmt_money(total_declared)} 超过个人奖池 {fmt_money(pool)}"
+                    f"（{pool_text}）", noms[0].src.cell("declared_amount")))
+                continue
+            negative = [n for n in noms if n.declared_amount < 0]
+            if negative:
+                for n in negative:
+                    problems.append(error("declared-amount-negative",
+                                          f"申报金额 {fmt_money(n.declared_amount)} 不能为负", n.src.cell(
+                                              "declared_amount")))
+                continue
+
+        settled = {r.worker_id for r in settle}
+        failed = {}
+        for nom in noms:
+            why = _failed_conditions(ctx, nom, pid, settled)
+            if why:
+                failed[nom.worker_id] = "；".join(why)
+                problems.append(warning(
+                    "nominee-not-qualified",
+                    f"工号 {nom.worker_id} {ctx.name(nom.worker_id, nom.name)} 在工程 {pid} 的个人奖提名"
+                    f"不符合条件：{failed[nom.worker_id]}；不予发放", nom.src))
+        qualifying = sorted((n for n in noms if n.worker_id not in failed), key=lambda n: n.worker_id)
+
+        shares: dict[str, tuple[Decimal, str]] = {}
+        if declared:
+            for n in qualifying:
+                amount = round_money(n.declared_amount)
+                shares[n.worker_id] = (amount, f"{pool_text}；申报金额 {fmt_money(amount)}")
+        elif qualifying:
+            count = len(qualifying)
+            exact = exact_div(pool, Decimal(count))
+            parts = allocate([exact] * count, [n.worker_id for n in qualifying], target=pool)
+            for n, part in zip(qualifying, parts, strict=True):
+                shares[n.worker_id] = (part, f"{pool_text}；个人奖池 {fmt_money(pool)} ÷ 合格人数 {count} = "
+                                             f"{fmt_exact(exact)} → {fmt_money(part)}（最大余数法）")
+
+        for nom in noms:
+            wid = nom.worker_id
+            sources = (row_source(nom), nom.src.cell("declared_amount"), *pool_sources,
+                       *ctx.roster_source(wid))
+            if wid in failed:
+                lines.append(AwardLine(
+                    wid, ctx.name(wid, nom.name), Award.INDIVIDUAL, ZERO,
+                    f"{pool_text}；不符合条件，不予发放",
+                    CLAUSE, sources, pid, pname, round_money(nom.declared_amount or ZERO), failed[wid]))
+                continue
+            share, formula = shares[wid]
+            before = paid_so_far.get(wid, ZERO)
+            room = max(cap - before, ZERO)
+            paid = min(share, room)
+            unpaid = share - paid
+            reason = ""
+            if unpaid:
+                reason = f"超出封顶：本月个人奖已达 {fmt_money(cap)}"
+                formula += (f"；每月封顶 {fmt_money(cap)}，此前已得 {fmt_money(before)}，"
+                            f"本项实发 {fmt_money(paid)}，超出 {fmt_money(unpaid)} 不发")
+            paid_so_far[wid] = before + paid
+            fig.paid += paid
+            lines.append(AwardLine(
+                wid, ctx.name(wid, nom.name), Award.INDIVIDUAL, paid, formula,
+                f"{CLAUSE}3(1)" if unpaid else CLAUSE, sources, pid, pname, unpaid, reason))
+        fig.sources = list(pool_sources)
+    return lines, figures

@@ -1,0 +1,89 @@
+"""Build a :class:`~kfbonus.model.MonthInput` directly from rows, without workbooks.
+
+``build_month({"roster": [{"worker_id": "A01", ...}], "settlement": [...]})`` makes one
+DataFrame per table kind of kfbonus.schema, with a fake :class:`SheetTable` per kind
+(file ``人员名册.xlsx``, sheet = the table's title, header on row 1, column letters from
+the field order), so every ``src`` and every cell Source looks like the reader's.
+Row keys may be field names (``piece_wage``) or Chinese headers/aliases (``计件工资``).
+Values are typed as the reader would: numbers/money from int, str or Decimal (``"15%"``
+for ratios), dates from ``date`` or ``"2026-11-30"``, yes/no from bool or 是/否, skills
+from a list or ``"电工、焊工"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from string import ascii_uppercase
+
+import pandas as pd
+
+from kfbonus.model import MonthInput
+from kfbonus.money import D
+from kfbonus.problems import RowRef, SheetTable
+from kfbonus.schema import TABLES, Field, Kind
+
+__all__ = ["FILES", "build_month"]
+
+FILES = {
+    "roster": "人员名册.xlsx",
+    "settlement": "计件工资结算单.xlsx",
+    "application": "工程激励申报.xlsx",
+    "scores": "工程评分.xlsx",
+    "nomination": "个人激励申报.xlsx",
+    "attendance": "考勤.xlsx",
+    "training": "带薪培训.xlsx",
+    "adjustment": "其他奖惩.xlsx",
+    "incident": "事故投诉.xlsx",
+}
+
+
+def _typed(f: Field, v: object) -> object:
+    if v is None or v == "":
+        return None
+    if f.kind in (Kind.NUMBER, Kind.MONEY, Kind.RATIO, Kind.PERCENT):
+        if isinstance(v, str) and v.strip().endswith("%"):
+            return D(v.strip()[:-1]) / 100
+        if isinstance(v, float):
+            raise TypeError(f"{f.name}: write numbers as str/int/Decimal, not float {v!r}")
+        return D(v)
+    if f.kind is Kind.DATE:
+        return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
+    if f.kind is Kind.BOOL:
+        if isinstance(v, bool):
+            return v
+        return str(v).strip() in ("是", "√", "Y", "1")
+    if f.kind is Kind.SKILLS:
+        if isinstance(v, list | tuple):
+            return tuple(str(x) for x in v)
+        return tuple(s for s in str(v).replace("，", "、").split("、") if s)
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v).strip()
+
+
+def build_month(rows: Mapping[str, Sequence[Mapping[str, object]]], folder: str = "2026-11") -> MonthInput:
+    """One DataFrame per kind (empty when ``rows`` has none), typed, with real-looking sources."""
+    unknown = set(rows) - {t.kind for t in TABLES}
+    if unknown:
+        raise KeyError(f"unknown table kinds: {sorted(unknown)}")
+    tables: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        columns = {f.name: (ascii_uppercase[i], f.header) for i, f in enumerate(table.fields)}
+        sheet = SheetTable(FILES[table.kind], table.title, table.kind, 1, columns)
+        by_header = {h: f for f in table.fields for h in (f.name, *f.headers)}
+        records = []
+        for n, given in enumerate(rows.get(table.kind, ()), start=2):
+            bad = set(given) - set(by_header)
+            if bad:
+                raise KeyError(f"{table.kind}: unknown columns {sorted(bad)}")
+            rec: dict[str, object] = {f.name: None for f in table.fields}
+            for key, value in given.items():
+                f = by_header[key]
+                rec[f.name] = _typed(f, value)
+            rec["src"] = RowRef(sheet, n)
+            records.append(rec)
+        cols = [f.name for f in table.fields] + ["src"]
+        tables[table.kind] = pd.DataFrame(records, columns=cols, dtype=object)
+    return MonthInput(folder=folder, tables=tables, files=[], found=[], problems=[])
