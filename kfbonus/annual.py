@@ -1,0 +1,254 @@
+"""Year-end annual awards: 年度安全奖 and 年度质量奖 (SCHEME.md §5) [company-set].
+
+The year-end run computes them for a calendar year from every month of that year
+in the ledger (:meth:`kfbonus.ledger.Ledger.year`), as a draft plan
+(年度激励评议方案) for the manager.  Its result is a :class:`MonthResult` with
+period ``"2026"`` and assessment date 31 December, so the month renderer serves.
+
+Eligibility, exactly as SCHEME.md §5:
+
+- not excluded on 31 December (the caller gives the roster as of that day, with
+  exclusions found) — unless ``exclusions.applies_to`` leaves out ``annual``;
+- worked (settlement lines, or attendance with 实出勤天数 > 0) in at least
+  ``annual.min_months`` months of the year;
+- safety: no 安全事故 in the year naming the worker, or naming a project the worker
+  worked on at any time in the year;
+- quality: no 质量投诉 likewise, and the mean 质量得分 of the worker's scored projects
+  at least ``annual.min_quality_score``.
+
+Decisions where SCHEME.md is silent:
+
+- The quality mean is over the worker's scored *projects*, each project counted once
+  with its own score (the mean of its 质量得分 over the months it was scored in), so
+  that a project scored in two months does not weigh double.  A worker none of whose
+  projects was scored has no mean and gets no quality award (the reason says so).
+- Incidents come from the ledger's months and from the annual input folder; one that
+  appears in several folders (same date, type, project, 工号 and note) counts once.
+  Only incidents dated in the year count (undated ones count in the month they were
+  recorded in).  A type other than 安全事故/质量投诉 (containing 安全 / 质量) is a warning.
+- A refused line shows what it would have paid as ``unpaid``, with every reason.
+- Months of the year missing from the ledger, and months still in draft, are warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from kfbonus.ledger import IncidentRecord, YearData
+from kfbonus.model import Award, AwardLine, MonthResult, WorkerInfo
+from kfbonus.money import ZERO, D, fmt_money, round_money
+from kfbonus.problems import Problem, RowRef, Source, warning
+
+__all__ = ["CLAUSE", "QUALITY", "SAFETY", "compute_annual", "incidents_from_table"]
+
+CLAUSE = "FS-MS-KF-13 §3（年度安全、质量奖）[company-set]"
+SAFETY = "安全事故"
+QUALITY = "质量投诉"
+NOT_IN_ROSTER = "年末人员名册中无此工号"
+
+
+def _cell(value: object) -> str | None:
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN / NaT
+            return None
+    except (TypeError, ValueError):
+        pass
+    text = str(value).strip()
+    return text or None
+
+
+def incidents_from_table(df: pd.DataFrame | None, period: str | None = None) -> list[IncidentRecord]:
+    """The rows of an incident table (事故投诉, reader's DataFrame) as records."""
+    if df is None or not len(df):
+        return []
+    col = {name: list(df[name]) if name in df.columns else [None] * len(df)
+           for name in ("date", "incident_type", "project_id", "worker_id", "note", "src")}
+    out = []
+    for date, kind, pid, wid, note, src in zip(*col.values(), strict=True):
+        source = src.source if isinstance(src, RowRef) else src if isinstance(src, Source) else None
+        out.append(IncidentRecord(period, date if isinstance(date, dt.date) else None, _cell(kind) or "",
+                                  _cell(pid), _cell(wid), _cell(note), source))
+    return out
+
+
+def _kind(incident_type: str) -> str | None:
+    if "安全" in incident_type:
+        return SAFETY
+    if "质量" in incident_type:
+        return QUALITY
+    return None
+
+
+def _month_of(inc: IncidentRecord) -> int | None:
+    if inc.date is not None:
+        return inc.date.month
+    if inc.period and len(inc.period) == 7:
+        return int(inc.period[5:])
+    return None
+
+
+def _in_year(inc: IncidentRecord, year: int) -> bool:
+    if inc.date is not None:
+        return inc.date.year == year
+    return inc.period is None or inc.period.startswith(f"{year:04d}-")
+
+
+def _fmt_score(value: Decimal) -> str:
+    """88.5 → "88.5", 90 → "90", 88.6666… → "88.67" (a score, shown; not money)."""
+    shown = value.quantize(Decimal("0.01"))
+    text = f"{shown:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _param(params: Mapping[str, Any], key: str) -> Any:
+    return params[key]
+
+
+def _parameter_rows(params: Any) -> list[tuple[str, str, str]]:
+    keys = ("annual.", "exclusions.")
+    if hasattr(params, "rows"):
+        return [(row[0], row[1], row[2]) for row in params.rows() if row[0].startswith(keys)]
+    return [(k, str(v), CLAUSE) for k, v in sorted(params.items()) if k.startswith(keys)]
+
+
+def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerInfo],
+                   incidents: pd.DataFrame | None, params: Mapping[str, Any]) -> MonthResult:
+    """The year-end run's lines (年度安全奖, 年度质量奖 for each worker, paid or not).
+
+    ``roster_info``: the roster on 31 December with each worker's exclusion;
+    ``incidents``: extra 事故投诉 rows from the annual input folder (may be empty);
+    ``params``: :class:`kfbonus.rules.Params` or any mapping with the ``annual.*`` keys.
+    Workers are the roster's and anyone who worked in the year.
+    """
+    min_months = int(_param(params, "annual.min_months"))
+    safety_amount = D(_param(params, "annual.safety_amount"))
+    quality_amount = D(_param(params, "annual.quality_amount"))
+    min_score = D(_param(params, "annual.min_quality_score"))
+    prorate = bool(_param(params, "annual.prorate"))
+    applies = params.get("exclusions.applies_to")
+    exclusion_applies = applies is None or "annual" in applies
+    period = f"{year:04d}"
+    problems: list[Problem] = []
+
+    months_present = list(data.months)
+    for missing in data.missing:
+        problems.append(warning(
+            "annual-month-missing",
+            f"账本中没有 {missing} 的运行记录：年度奖只按已运行的 {len(months_present)} 个月计算，"
+            f"该月的工作月数、工程和事故投诉均未计入；请先运行该月"))
+    for p, status in data.months.items():
+        if status != "approved":
+            problems.append(warning("annual-month-draft",
+                                    f"{p} 尚未批准（草稿）：年度奖按该月的草稿数据计算"))
+
+    # Incidents of the year, each once; indexed by 工号 and 工程编号.
+    seen: set[tuple] = set()
+    year_incidents: list[IncidentRecord] = []
+    for inc in [*data.incidents, *incidents_from_table(incidents)]:
+        if not _in_year(inc, year):
+            continue
+        key = (inc.date, inc.incident_type, inc.project_id, inc.worker_id, inc.note)
+        if key in seen:
+            continue
+        seen.add(key)
+        if _kind(inc.incident_type) is None:
+            problems.append(warning(
+                "annual-incident-type-unknown",
+                f"事故投诉类型「{inc.incident_type}」无法识别：应为「安全事故」或「质量投诉」，本行未计入年度奖",
+                inc.source))
+            continue
+        year_incidents.append(inc)
+    by_worker: dict[str, list[int]] = {}
+    by_project: dict[str, list[int]] = {}
+    for i, inc in enumerate(year_incidents):
+        if inc.worker_id:
+            by_worker.setdefault(inc.worker_id, []).append(i)
+        if inc.project_id:
+            by_project.setdefault(inc.project_id, []).append(i)
+
+    # Each project's quality score: the mean over the months it was scored in.
+    scored: dict[str, list[Decimal]] = {}
+    for s in data.quality_scores:
+        scored.setdefault(s.project_id, []).append(s.quality)
+    project_quality = {pid: sum(qs, Decimal(0)) / len(qs) for pid, qs in scored.items()}
+
+    workers: dict[str, WorkerInfo] = dict(roster_info)
+    for wid in data.worked:
+        if wid not in workers:
+            workers[wid] = WorkerInfo(wid, data.names.get(wid, ""), None, None, None, None, None,
+                                      excluded=NOT_IN_ROSTER)
+            problems.append(warning(
+                "annual-worker-not-in-roster",
+                f"工号 {wid}（{data.names.get(wid, '')}）全年工作 {len(data.worked[wid])} 个月，"
+                f"但不在年末人员名册中：年度奖不发"))
+
+    lines: list[AwardLine] = []
+    for wid in sorted(workers):
+        info = workers[wid]
+        months = data.worked.get(wid, ())
+        n_months = min(len(months), 12)
+        projects = set(data.projects.get(wid, ()))
+        month_sources = tuple(Source(data.ledger_name, p) for p in months)
+
+        common: list[str] = []
+        if info.excluded and (exclusion_applies or info.excluded == NOT_IN_ROSTER):
+            common.append(info.excluded if info.excluded == NOT_IN_ROSTER
+                          else f"12 月 31 日不参与：{info.excluded}")
+        if n_months < min_months:
+            common.append(f"全年工作月数 {n_months} 个月，不足 {min_months} 个月")
+
+        hits = sorted(set(by_worker.get(wid, [])).union(*(by_project.get(p, []) for p in projects)))
+
+        def incident_reasons(kind: str, hits: list[int] = hits, projects: set[str] = projects) -> tuple:
+            found = [year_incidents[i] for i in hits if _kind(year_incidents[i].incident_type) == kind]
+            found.sort(key=lambda inc: (inc.date or dt.date(year, _month_of(inc) or 1, 1),
+                                        inc.project_id or "", inc.worker_id or "", inc.note or ""))
+            texts = []
+            for inc in found:
+                target = inc.project_id if inc.project_id in projects else f"工号 {inc.worker_id}"
+                month = _month_of(inc)
+                when = f"{month} 月" if month else ""
+                texts.append(f"{when}{kind}：{target} {inc.note or ''}".rstrip())
+            return texts, tuple(inc.source for inc in found if inc.source is not None)
+
+        for award, amount in ((Award.ANNUAL_SAFETY, safety_amount), (Award.ANNUAL_QUALITY, quality_amount)):
+            if prorate:
+                value = round_money(amount * n_months / 12)
+                formula = f"{fmt_money(amount)} × 工作月数 {n_months} ÷ 12 = {fmt_money(value)}"
+            else:
+                value = round_money(amount)
+                formula = f"{fmt_money(amount)}（全年定额；工作月数 {n_months}）"
+            reasons = list(common)
+            kind = SAFETY if award is Award.ANNUAL_SAFETY else QUALITY
+            texts, inc_sources = incident_reasons(kind)
+            reasons += texts
+            if award is Award.ANNUAL_QUALITY:
+                qs = [project_quality[p] for p in sorted(projects) if p in project_quality]
+                if not qs:
+                    reasons.append("全年无评分的工程，无法计算质量得分均值")
+                else:
+                    total = sum(qs, Decimal(0))
+                    mean = total / len(qs)
+                    formula += f"；质量得分均值 {_fmt_score(mean)}（{len(qs)} 个工程）"
+                    if total < min_score * len(qs):   # exact: mean < min ⇔ sum < min × n
+                        reasons.append(f"质量得分均值 {_fmt_score(mean)} 低于 {_fmt_score(min_score)}")
+            paid = not reasons
+            lines.append(AwardLine(
+                worker_id=wid, name=info.name or data.names.get(wid, ""), award=award,
+                amount=value if paid else ZERO, unpaid=ZERO if paid else value,
+                formula=formula, clause=CLAUSE, sources=month_sources + inc_sources,
+                reason="；".join(reasons)))
+
+    return MonthResult(
+        period=period, assess_date=dt.date(year, 12, 31),
+        scheme=getattr(params, "label", None) or str(params.get("scheme.label", "FS-MS-KF-13")),
+        rules_file=getattr(params, "source", None) or str(params.get("scheme.source", "")),
+        parameters=_parameter_rows(params), workers=workers, lines=lines, projects=[],
+        problems=problems, inputs=None)
