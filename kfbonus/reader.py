@@ -282,9 +282,7 @@ def _find_header(rows: list[list[object]], where: Source) -> _Header | _Partial 
             if combo != list(cells) and not _candidates(below, with_row)[0]:
                 found, _ = _candidates(combo, labels)
                 data_start = r + 2
-        if found:
-            score, table, cols, written, labs, days = max(found, key=lambda x: x[0])
-            return _Header(table, r, data_start, cols, written, labs, days)
+        row_partial: _Partial | None = None
         for kind, cols in matched.items():
             if len(cols) < 2:
                 continue
@@ -295,9 +293,21 @@ def _find_header(rows: list[list[object]], where: Source) -> _Header | _Partial 
                 continue
             labs = _label_fields(table, labels, cols)
             missing = [f for f in table.required if f.name not in cols and f.name not in labs]
+            if not missing:
+                continue
             score = (distinctive, len(cols))
-            if partial is None or score > partial.score:
-                partial = _Partial(table, r, missing, score)
+            if row_partial is None or score > row_partial.score:
+                row_partial = _Partial(table, r, missing, score)
+        if found:
+            score, table, cols, written, labs, days = max(found, key=lambda x: x[0])
+            # a header that matches more columns of a table it is incomplete for is that
+            # table missing a column (工程编号 alone fits 工程激励申报, but 工程编号+工号+
+            # 个人工期天数 is a settlement without 计件工资)
+            if row_partial is None or row_partial.score[1] <= len(cols):
+                return _Header(table, r, data_start, cols, written, labs, days)
+            return row_partial
+        if row_partial is not None and (partial is None or row_partial.score > partial.score):
+            partial = row_partial
         _labels_in_row(cells, r, where, labels)
     return partial
 

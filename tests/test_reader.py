@@ -1,0 +1,300 @@
+"""kfbonus.reader: every table, every shape, and bad input named by file › sheet!cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kfbonus.problems import Severity
+from kfbonus.reader import read_month
+from kfbonus.schema import TABLES
+from tests.helpers import folder_digest, write_xlsx
+
+ROSTER_HEAD = ["工号", "姓名", "入职日期", "用工类型", "岗位", "特殊技能"]
+
+
+def _one(problems, code):
+    found = [p for p in problems if p.code == code]
+    assert len(found) == 1, [str(p) for p in problems]
+    return found[0]
+
+
+def test_empty_folder_has_every_table_with_its_columns(tmp_path):
+    month = read_month(tmp_path)
+    for t in TABLES:
+        df = month.tables[t.kind]
+        assert list(df.columns) == [f.name for f in t.fields] + ["src"]
+        assert len(df) == 0
+    assert month.problems == []
+
+
+def test_roster_flat_with_title_units_and_value_forms(tmp_path):
+    write_xlsx(tmp_path / "名册.xlsx", {"花名册": [
+        ["2026年11月 人员名册"], [],
+        ["序号", "*工号", "姓 名", "入职\n日期", "用工性质", "职务", "技能"],
+        [1, 1001.0, " 张三 ", dt.date(2020, 1, 2), "正式", "施工员", "电工、焊工"],
+        [2, "１００２", "李四", "2021年3月5日", "试用", "施工组长", None],
+    ]}, merges={"花名册": ["A1:G1"]})
+    month = read_month(tmp_path)
+    assert month.problems == []
+    df = month.tables["roster"]
+    assert df["worker_id"].tolist() == ["1001", "1002"]
+    assert df["name"].tolist() == ["张三", "李四"]
+    assert df["hire_date"].tolist() == [dt.date(2020, 1, 2), dt.date(2021, 3, 5)]
+    assert df["skills"].tolist() == [("电工", "焊工"), None]
+    assert df["regular_date"].tolist() == [None, None]
+    src = df["src"][1].cell("hire_date")
+    assert (src.file, src.sheet, src.row, src.col, src.header) == ("名册.xlsx", "花名册", 5, "D", "入职日期")
+    assert month.found[0].header_row == 3 and month.found[0].rows == 2
+    assert month.files[0].name == "名册.xlsx" and len(month.files[0].sha256) == 64
+
+
+def test_settlement_flat_over_two_sheets_and_files(tmp_path):
+    head = ["工程编号", "工号", "个人工期天数(天)", "计件工资（元）", "个人百分比(%)", "工期总天数"]
+    write_xlsx(tmp_path / "a.xlsx", {"一": [head, ["GC-01", "1001", 10, "1,234.50", 110, 30]],
+                                     "二": [head, ["GC-02", "1002", 5, "¥88", 0.9, 20]]})
+    write_xlsx(tmp_path / "b.xlsx", {"x": [head, [" GC-03 ", 1003, "７", "１２３４．５０", "95%", None]]})
+    month = read_month(tmp_path)
+    assert month.problems == []
+    df = month.tables["settlement"]
+    assert df["project_id"].tolist() == ["GC-01", "GC-02", "GC-03"]
+    assert df["piece_wage"].tolist() == [Decimal("1234.50"), Decimal("88"), Decimal("1234.50")]
+    assert df["percent"].tolist() == [Decimal("1.1"), Decimal("0.9"), Decimal("0.95")]
+    assert df["days"].tolist() == [Decimal(10), Decimal(5), Decimal(7)]
+    assert [(f.file, f.sheet, f.kind) for f in month.found] == [
+        ("a.xlsx", "一", "settlement"), ("a.xlsx", "二", "settlement"), ("b.xlsx", "x", "settlement")]
+
+
+def _form_sheet(pid="GC-2611-03", wage_total=1334.5, days_total=15):
+    return [
+        ["计件工资结算单", None, None, None, "单据编号：JS-01"],
+        [f"工程编号：{pid}", None, "工程名称：", None, "阳光小区"],
+        ["开工日期", "2026/11/3", "工期总天数", 30],
+        ["工号", "姓名", "个人工期天数", "计件工资"],
+        ["1001", "张三", 10, 1234.5],
+        [None],
+        ["1002", "李四", 5, "100.00"],
+        ["合  计", None, days_total, wage_total],
+        [],
+        ["制表：王五", None, "审核：", None, "核准："],
+    ]
+
+
+def test_settlement_form_style_takes_project_fields_from_labels(tmp_path):
+    write_xlsx(tmp_path / "结算.xlsx", {"GC-2611-03": _form_sheet()}, merges={"GC-2611-03": ["A1:D1"]})
+    month = read_month(tmp_path)
+    assert month.problems == []
+    df = month.tables["settlement"]
+    assert df["project_id"].tolist() == ["GC-2611-03", "GC-2611-03"]
+    assert df["project_name"].tolist() == ["阳光小区"] * 2
+    assert df["start_date"].tolist() == [dt.date(2026, 11, 3)] * 2
+    assert df["total_days"].tolist() == [Decimal(30)] * 2
+    assert df["src"].map(lambda s: s.row).tolist() == [5, 7]
+    # the Source of a label value is the value's cell
+    assert (df["src"][0].cell("project_name").row, df["src"][0].cell("project_name").col) == (2, "E")
+    assert df["src"][0].cell("project_id").col == "A"
+    assert month.found[0].form_style is True
+
+
+def test_settlement_total_mismatch(tmp_path):
+    write_xlsx(tmp_path / "结算.xlsx", {"GC-1": _form_sheet(wage_total=1334.6)})
+    p = _one(read_month(tmp_path).problems, "total-mismatch")
+    assert p.severity is Severity.ERROR
+    assert (p.source.file, p.source.sheet, p.source.row, p.source.col) == ("结算.xlsx", "GC-1", 8, "D")
+    assert "1,334.60" in p.message and "1,334.50" in p.message
+
+
+def test_settlement_days_total_mismatch(tmp_path):
+    write_xlsx(tmp_path / "结算.xlsx", {"GC-1": _form_sheet(days_total=16)})
+    p = _one(read_month(tmp_path).problems, "total-mismatch")
+    assert (p.source.row, p.source.col) == (8, "C")
+
+
+def test_scores_form_style_and_application(tmp_path):
+    write_xlsx(tmp_path / "评分.xlsx", {
+        "评分GC1": [["工程评分表"], ["工程编号：", None, "GC-1"],
+                  ["安全得分", "质量得分", "沟通配合得分", "制度得分"], [28, 27.5, 18, 19]],
+        "申报": [["工程编号", "是否重点工程", "申请比例", "个人奖比例"],
+               ["GC-1", "是", 15, "5%"], ["GC-2", "×", 0.12, 0.05]],
+    })
+    month = read_month(tmp_path)
+    assert month.problems == []
+    s = month.tables["scores"]
+    assert s["project_id"].tolist() == ["GC-1"]
+    assert s["quality"].tolist() == [Decimal("27.5")]
+    a = month.tables["application"]
+    assert a["key_project"].tolist() == [True, False]
+    assert a["collective_ratio"].tolist() == [Decimal("0.15"), Decimal("0.12")]
+    assert a["individual_ratio"].tolist() == [Decimal("0.05"), Decimal("0.05")]
+
+
+def test_nomination_is_not_confused_with_settlement(tmp_path):
+    write_xlsx(tmp_path / "n.xlsx", {"s": [["工程编号", "工号", "姓名", "综合评定", "申报金额"],
+                                           ["GC-1", "1001", "张三", "优秀", "200"]]})
+    month = read_month(tmp_path)
+    assert [f.kind for f in month.found] == ["nomination"]
+    assert month.tables["nomination"]["declared_amount"].tolist() == [Decimal(200)]
+
+
+def test_attendance_training_adjustment_incident_flat(tmp_path):
+    write_xlsx(tmp_path / "杂.xlsx", {
+        "考勤": [["工号", "姓名", "应出勤天数", "出勤天数", "旷工天数", "连续缺勤天数"], ["1001", "张三", 22, 20, 1, 2]],
+        "培训": [["工号", "培训天数", "培训类型", "日期"], ["1001", 2, "技能考证", "2026.11.5"]],
+        "奖惩": [["工号", "类别", "金额", "说明"], ["1001", "好人好事", "-50", "迟到"]],
+        "事故": [["日期", "类型", "工程编号", "工号"], [dt.date(2026, 11, 9), "质量投诉", "GC-1", None]],
+    })
+    month = read_month(tmp_path)
+    assert month.problems == []
+    assert month.tables["attendance"]["present_days"].tolist() == [Decimal(20)]
+    assert month.tables["training"]["date"].tolist() == [dt.date(2026, 11, 5)]
+    assert month.tables["adjustment"]["amount"].tolist() == [Decimal(-50)]
+    assert month.tables["incident"]["worker_id"].tolist() == [None]
+
+
+def test_attendance_day_grid(tmp_path):
+    days = list(range(1, 11))
+    write_xlsx(tmp_path / "考勤.xlsx", {"11月": [
+        ["2026年11月考勤表"],
+        ["工号", "姓名", *[f"{d}日" for d in days]],
+        [None, None, *"一二三四五六日一二三"],
+        ["1001", "张三", "√", "√", "旷", "休", "休", "旷", "√", "✓", None, "1"],
+        ["1002", "李四", "病", "病", "休", "病", "√", "√", "√", "√", "√", "出"],
+        ["1003", "王五", "休", "旷", "√", "√", "√", "√", "√", "√", "√", "休"],
+        ["说明：√出勤 休休息 旷旷工"],
+    ]})
+    month = read_month(tmp_path)
+    assert month.problems == []
+    df = month.tables["attendance"]
+    assert df["worker_id"].tolist() == ["1001", "1002", "1003"]
+    assert df["due_days"].tolist() == [Decimal(7), Decimal(9), Decimal(8)]
+    assert df["present_days"].tolist() == [Decimal(5), Decimal(6), Decimal(7)]
+    assert df["absent_days"].tolist() == [Decimal(2), Decimal(0), Decimal(1)]
+    # 休 inside a run of absence counts (旷 休 休 旷 = 4); leading 休 does not start one
+    assert df["longest_absence"].tolist() == [Decimal(4), Decimal(4), Decimal(1)]
+
+
+def test_attendance_grid_with_real_dates(tmp_path):
+    head = ["工号", *[dt.date(2026, 11, d) for d in range(1, 8)]]
+    write_xlsx(tmp_path / "k.xlsx", {"k": [head, ["1001", "√", "旷", "旷", "旷", "√", "√", "√"]]})
+    df = read_month(tmp_path).tables["attendance"]
+    assert df["longest_absence"].tolist() == [Decimal(3)]
+
+
+def test_missing_required_column(tmp_path):
+    write_xlsx(tmp_path / "结算.xlsx", {"S": [["标题"], ["工程编号", "工号", "个人工期天数", "姓名"],
+                                              ["GC-1", "1001", 3, "张三"]]})
+    month = read_month(tmp_path)
+    p = _one(month.problems, "missing-column")
+    assert p.severity is Severity.ERROR
+    assert (p.source.file, p.source.sheet, p.source.row) == ("结算.xlsx", "S", 2)
+    assert "计件工资" in p.message
+    assert len(month.tables["settlement"]) == 0
+
+
+def test_non_numeric_amount(tmp_path):
+    write_xlsx(tmp_path / "结算.xlsx", {"S": [["工程编号", "工号", "个人工期天数", "计件工资"],
+                                              ["GC-1", "1001", 3, "一千"]]})
+    month = read_month(tmp_path)
+    p = _one(month.problems, "invalid-number")
+    assert p.severity is Severity.ERROR
+    assert (p.source.file, p.source.sheet, p.source.row, p.source.col, p.source.header) == (
+        "结算.xlsx", "S", 2, "D", "计件工资")
+    assert "一千" in p.message
+    assert month.tables["settlement"]["piece_wage"].tolist() == [None]
+
+
+def test_impossible_date(tmp_path):
+    write_xlsx(tmp_path / "人员名册.xlsx", {"花名册": [ROSTER_HEAD, ["1001", "张三", "2026-13-01"]]})
+    p = _one(read_month(tmp_path).problems, "invalid-date")
+    assert p.severity is Severity.ERROR
+    assert str(p.source) == "人员名册.xlsx › 花名册!C2"
+    assert p.message == "入职日期「2026-13-01」不是有效日期，应为如 2026-11-03 的日期"
+
+
+def test_missing_required_value(tmp_path):
+    write_xlsx(tmp_path / "r.xlsx", {"r": [ROSTER_HEAD, ["1001", None, "2020-01-01"]]})
+    p = _one(read_month(tmp_path).problems, "missing-value")
+    assert (p.severity, p.source.row, p.source.col) == (Severity.ERROR, 2, "B")
+
+
+def test_corrupt_file_is_one_error(tmp_path):
+    (tmp_path / "坏文件.xlsx").write_bytes(b"this is not a zip at all")
+    write_xlsx(tmp_path / "好.xlsx", {"r": [ROSTER_HEAD, ["1001", "张三", "2020-01-01"]]})
+    month = read_month(tmp_path)
+    p = _one(month.problems, "unreadable-file")
+    assert (p.severity, p.source.file, p.source.sheet) == (Severity.ERROR, "坏文件.xlsx", None)
+    assert len(month.problems) == 1
+    assert len(month.tables["roster"]) == 1
+    assert [f.name for f in month.files] == ["好.xlsx"]
+
+
+def test_lock_hidden_and_other_files(tmp_path):
+    write_xlsx(tmp_path / "人员名册.xlsx", {"r": [ROSTER_HEAD, ["1001", "张三", "2020-01-01"]]})
+    (tmp_path / "~$人员名册.xlsx").write_bytes(b"\x00lock")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00")
+    (tmp_path / "说明.txt").write_text("hi")
+    month = read_month(tmp_path)
+    lock = _one(month.problems, "lock-file")
+    assert lock.severity is Severity.WARNING
+    assert lock.source.file == "~$人员名册.xlsx" and "人员名册.xlsx" in lock.message
+    other = _one(month.problems, "file-not-read")
+    assert (other.severity, other.source.file) == (Severity.WARNING, "说明.txt")
+    assert len(month.problems) == 2
+
+
+def test_unrecognised_and_hidden_sheets(tmp_path):
+    write_xlsx(tmp_path / "w.xlsx", {
+        "备忘": [["本月注意事项"], ["无"]],
+        "旧名册": [ROSTER_HEAD, ["1001", "张三", "2020-01-01"]],
+        "下拉": [["正式"], ["试用"]],
+        "空": [],
+    }, hidden=["旧名册", "下拉"])
+    month = read_month(tmp_path)
+    un = _one(month.problems, "unrecognised-sheet")
+    assert (un.severity, un.source.sheet) == (Severity.WARNING, "备忘")
+    hid = _one(month.problems, "hidden-sheet")
+    assert (hid.severity, hid.source.sheet) == (Severity.WARNING, "旧名册")
+    assert len(month.tables["roster"]) == 1
+    assert len(month.problems) == 2
+
+
+def test_two_row_header(tmp_path):
+    write_xlsx(tmp_path / "k.xlsx", {"k": [
+        ["工号", "姓名", "出勤情况", None],
+        [None, None, "应出勤天数", "实出勤天数"],
+        ["1001", "张三", 22, 21],
+    ]}, merges={"k": ["A1:A2", "B1:B2", "C1:D1"]})
+    month = read_month(tmp_path)
+    assert month.problems == []
+    assert month.tables["attendance"]["due_days"].tolist() == [Decimal(22)]
+    assert month.tables["attendance"]["src"][0].row == 3
+
+
+def test_row_without_required_values_is_a_warning_not_data(tmp_path):
+    write_xlsx(tmp_path / "r.xlsx", {"r": [ROSTER_HEAD, ["1001", "张三", "2020-01-01"],
+                                           [None, None, None, "正式"], ["小计", None]]})
+    month = read_month(tmp_path)
+    p = _one(month.problems, "row-ignored")
+    assert (p.severity, p.source.row) == (Severity.WARNING, 3)
+    assert len(month.tables["roster"]) == 1
+
+
+@pytest.mark.parametrize("with_problems", [False, True])
+def test_folder_is_never_written(tmp_path, with_problems):
+    write_xlsx(tmp_path / "人员名册.xlsx", {"r": [ROSTER_HEAD, ["1001", "张三", "2020-13-01"]]})
+    write_xlsx(tmp_path / "结算.xlsx", {"GC-1": _form_sheet(wage_total=1 if with_problems else 1334.5)})
+    if with_problems:
+        (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04broken")
+        (tmp_path / "~$结算.xlsx").write_bytes(b"lock")
+    before = folder_digest(tmp_path)
+    read_month(tmp_path)
+    assert folder_digest(tmp_path) == before
+
+
+def test_reading_is_deterministic(tmp_path):
+    write_xlsx(tmp_path / "b.xlsx", {"r": [ROSTER_HEAD, ["1002", "李四", "2020-01-01"]]})
+    write_xlsx(tmp_path / "a.xlsx", {"r": [ROSTER_HEAD, ["1001", "张三", "2020-01-01"]]})
+    month = read_month(tmp_path)
+    assert month.tables["roster"]["worker_id"].tolist() == ["1001", "1002"]
