@@ -1,0 +1,269 @@
+"""The ledger: exact money, drafts replaced, approval locks, outputs verified, schema migrated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from kfbonus.correction import diff_lines
+from kfbonus.ledger import (
+    APPROVED,
+    DRAFT,
+    SCHEMA_VERSION,
+    Ledger,
+    LedgerError,
+    MonthApproved,
+    OutputsChanged,
+    hash_outputs,
+)
+from kfbonus.model import Award, InputFile
+from kfbonus.problems import Source
+from tests.monthmaker import line, make_month, worker
+
+AT = dt.datetime(2026, 12, 5, 9, 30)
+ZHANG, LI, WANG = worker("K001", "张三"), worker("K002", "李四"), worker("K003", "王五", excluded="离职")
+
+
+def november(amount_zhang: str = "123.45", **extra):
+    return make_month(
+        "2026-11",
+        workers=[ZHANG, LI, WANG],
+        lines=[
+            line("K001", "张三", Award.COLLECTIVE, amount_zhang, "GC-01"),
+            line("K001", "张三", Award.ADJUSTMENT, "-0.10", category="扣款"),
+            line("K002", "李四", Award.SENIORITY, "80.00", category="3 年档"),
+            line("K003", "王五", Award.COLLECTIVE, "0.00", "GC-01", unpaid="66.67", reason="离职"),
+        ],
+        settlement=[("GC-01", "K001"), ("GC-01", "K003")],
+        attendance=[("K002", "20"), ("K003", "0")],
+        incidents=[(dt.date(2026, 11, 3), "安全事故", "GC-01", None, "脚手架倒塌")],
+        quality={"GC-01": "88.5"},
+        files=[InputFile("结算单.xlsx", "a" * 64, 1234), InputFile("考勤.xlsx", "b" * 64, 99)],
+        **extra,
+    )
+
+
+def write_outputs(folder, text="v1"):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "审批汇总表_2026-11.xlsx").write_text(f"approval {text}", encoding="utf-8")
+    (folder / "slips").mkdir(exist_ok=True)
+    (folder / "slips" / "K001_张三.html").write_text(f"slip {text}", encoding="utf-8")
+    return hash_outputs(folder)
+
+
+def test_record_and_read_back_exact(tmp_path):
+    out = tmp_path / "2026-11"
+    outputs = write_outputs(out)
+    result = november()
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(result, outputs, AT)
+        rec = ledger.month("2026-11")
+        lines = ledger.lines("2026-11")
+        year = ledger.year(2026)
+        money_types = {r[0] for r in ledger._conn.execute("SELECT DISTINCT typeof(amount) FROM award_line")}
+    assert rec.status == DRAFT and rec.status_label == "草稿"
+    assert rec.scheme == "FS-MS-KF-13 A/2" and rec.assess_date == dt.date(2026, 11, 30) and rec.run_at == AT
+    assert [f.name for f in rec.inputs] == ["结算单.xlsx", "考勤.xlsx"] and rec.inputs[0].size == 1234
+    assert rec.outputs == outputs and set(outputs) == {"slips/K001_张三.html", "审批汇总表_2026-11.xlsx"}
+    assert money_types == {"text"}
+    assert lines == result.lines  # every field, sources included, money exact
+    assert lines[0].amount == Decimal("123.45") and str(lines[1].amount) == "-0.10"
+    assert lines[3].unpaid == Decimal("66.67") and lines[3].reason == "离职"
+    # worked: settlement (K001, K003) or attendance > 0 (K002); K003's attendance 0 does not undo settlement
+    assert year.worked == {"K001": ("2026-11",), "K002": ("2026-11",), "K003": ("2026-11",)}
+    assert year.projects == {"K001": ("GC-01",), "K003": ("GC-01",)}
+    assert [(s.project_id, s.quality) for s in year.quality_scores] == [("GC-01", Decimal("88.5"))]
+    (inc,) = year.incidents
+    assert (inc.date, inc.incident_type, inc.project_id, inc.note) == (
+        dt.date(2026, 11, 3),
+        "安全事故",
+        "GC-01",
+        "脚手架倒塌",
+    )
+    assert inc.source == Source("事故投诉.xlsx", "事故", 2)
+
+
+def test_worked_needs_present_days(tmp_path):
+    result = make_month("2026-03", workers=[ZHANG, LI], attendance=[("K001", "0"), ("K002", "0.5")])
+    with Ledger.open(tmp_path / "l.sqlite") as ledger:
+        ledger.record_month(result, {}, AT)
+        assert ledger.year(2026).worked == {"K002": ("2026-03",)}
+
+
+def test_draft_recorded_twice_is_replaced(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(november("100.00"), {"a.xlsx": "1" * 64}, AT)
+        ledger.record_month(november("200.00"), {"b.xlsx": "2" * 64}, AT + dt.timedelta(hours=1))
+        rec = ledger.month("2026-11")
+        amounts = [x.amount for x in ledger.lines("2026-11") if x.worker_id == "K001"]
+        counts = {
+            t: ledger._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("award_line", "incident", "worker_month", "revision")
+        }
+    assert amounts == [Decimal("200.00"), Decimal("-0.10")]
+    assert rec.outputs == {"b.xlsx": "2" * 64} and rec.run_at == AT + dt.timedelta(hours=1)
+    assert counts == {"award_line": 4, "incident": 1, "worker_month": 3, "revision": 1}
+
+
+def test_approved_month_refuses_a_new_run_and_keeps_everything(tmp_path):
+    out = tmp_path / "2026-11"
+    outputs = write_outputs(out)
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.record_month(november(), outputs, AT)
+        rec = ledger.approve(
+            "2026-11", by="王经理", at=AT, folder=out, approval_sha=outputs["审批汇总表_2026-11.xlsx"]
+        )
+        assert rec.status == APPROVED and rec.approved_by == "王经理" and rec.status_label == "已批准"
+    before = path.read_bytes()
+    with Ledger.open(path) as ledger:
+        with pytest.raises(MonthApproved, match="已批准"):
+            ledger.record_month(november("999.99"), {}, AT)
+        with pytest.raises(MonthApproved, match="不能重复批准"):
+            ledger.approve("2026-11", by="赵总", at=AT)
+        assert ledger.approved_lines("2026-11")[0].amount == Decimal("123.45")
+    assert path.read_bytes() == before
+
+
+def test_approve_checks_outputs_on_disk(tmp_path):
+    out = tmp_path / "2026-11"
+    outputs = write_outputs(out)
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(november(), outputs, AT)
+        assert ledger.verify_outputs("2026-11", out) == []
+        (out / "slips" / "K001_张三.html").write_text("edited by hand", encoding="utf-8")
+        (out / "审批汇总表_2026-11.xlsx").unlink()
+        mismatches = ledger.verify_outputs("2026-11", out)
+        assert [(m.name, m.found is None) for m in mismatches] == [
+            ("slips/K001_张三.html", False),
+            ("审批汇总表_2026-11.xlsx", True),
+        ]
+        assert "被修改" in mismatches[0].message and "不存在" in mismatches[1].message
+        with pytest.raises(OutputsChanged, match="不能批准"):
+            ledger.approve("2026-11", by="王经理", at=AT, folder=out)
+        with pytest.raises(LedgerError, match="不是账本记录"):
+            ledger.approve("2026-11", by="王经理", at=AT, approval_sha="f" * 64)
+        assert ledger.month("2026-11").status == DRAFT
+        with pytest.raises(LedgerError, match="尚未批准"):
+            ledger.approved_lines("2026-11")
+        with pytest.raises(LedgerError, match="没有 2026-10"):
+            ledger.approve("2026-10", by="王经理", at=AT)
+
+
+def test_failure_inside_the_transaction_changes_nothing(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.record_month(november("100.00"), {"a.xlsx": "1" * 64}, AT)
+    before = path.read_bytes()
+    broken = november("300.00")
+    # the last line's amount is a binary float: the money check refuses it after the
+    # month row, the revision and the first lines were already written
+    broken.lines.append(replace(line("K009", "钱七", Award.TRAINING, "60.00"), amount=60.0))
+    with Ledger.open(path) as ledger:
+        with pytest.raises(TypeError):
+            ledger.record_month(broken, {"b.xlsx": "2" * 64}, AT)
+        assert ledger.lines("2026-11")[0].amount == Decimal("100.00")
+        assert ledger.month("2026-11").outputs == {"a.xlsx": "1" * 64}
+    assert path.read_bytes() == before
+
+
+def test_corrections_are_numbered_and_become_the_baseline(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(november("100.00"), {}, AT)
+        with pytest.raises(LedgerError, match="尚未批准"):
+            ledger.record_correction(november("150.00"), "补录", [], {}, AT)
+        ledger.approve("2026-11", by="王经理", at=AT)
+        first = november("150.00")
+        n1 = ledger.record_correction(
+            first,
+            "补录结算单",
+            diff_lines(ledger.approved_lines("2026-11"), first.lines),
+            {"更正_01/x.xlsx": "c" * 64},
+            AT,
+        )
+        second = november("140.00")
+        diff2 = diff_lines(ledger.approved_lines("2026-11"), second.lines)
+        n2 = ledger.record_correction(second, "再次更正", diff2, {}, AT)
+        rec = ledger.month("2026-11")
+        recorded = ledger.correction_lines("2026-11", 2)
+    assert (n1, n2) == (1, 2)
+    assert [c.difference for c in diff2] == [Decimal("-10.00")]  # against correction 1, not the original
+    assert recorded == [
+        (
+            "K001",
+            "张三",
+            Award.COLLECTIVE,
+            "GC-01",
+            None,
+            Decimal("150.00"),
+            Decimal("140.00"),
+            Decimal("-10.00"),
+            "扣回",
+        )
+    ]
+    assert rec.revision == 2 and [c.reason for c in rec.corrections] == ["补录结算单", "再次更正"]
+    assert rec.status == APPROVED and "更正_01/x.xlsx" in rec.outputs
+
+
+def test_older_schema_is_migrated_forward(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.record_month(november(), {}, AT)
+    # make it a version-1 ledger, as the first release wrote it: no correction table
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP INDEX award_line_worker; DROP TABLE correction_line; PRAGMA user_version = 1;")
+    conn.close()
+    with Ledger.open(path) as ledger:
+        assert ledger.schema_version == SCHEMA_VERSION == 2
+        assert ledger.lines("2026-11")[0].amount == Decimal("123.45")
+        ledger.approve("2026-11", by="王经理", at=AT)
+        assert ledger.record_correction(november("1.00"), "试", [], {}, AT) == 1
+
+
+def test_newer_schema_is_refused_untouched(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.record_month(november(), {}, AT)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 7")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 2"):
+        Ledger.open(path)
+    assert path.read_bytes() == before
+
+
+def test_not_a_ledger(tmp_path):
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    with pytest.raises(LedgerError, match="不是 kfbonus 账本"):
+        Ledger.open(other)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(LedgerError, match="无法打开账本"):
+        Ledger.open(junk)
+
+
+def test_year_uses_latest_revision_and_lists_missing_months(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(make_month("2026-01", workers=[ZHANG], settlement=[("GC-A", "K001")]), {}, AT)
+        ledger.record_month(make_month("2025-12", workers=[LI], settlement=[("GC-Z", "K002")]), {}, AT)
+        ledger.approve("2026-01", by="王经理", at=AT)
+        ledger.record_correction(
+            make_month("2026-01", workers=[ZHANG, LI], settlement=[("GC-A", "K001"), ("GC-B", "K002")]),
+            "补录",
+            [],
+            {},
+            AT,
+        )
+        year = ledger.year(2026)
+    assert dict(year.months) == {"2026-01": APPROVED}
+    assert year.missing == tuple(f"2026-{m:02d}" for m in range(2, 13))
+    assert year.worked == {"K001": ("2026-01",), "K002": ("2026-01",)}
+    assert year.projects == {"K001": ("GC-A",), "K002": ("GC-B",)}
