@@ -1,0 +1,98 @@
+"""kfbonus.validate: cross-table key checks, each problem named by file › sheet!cell."""
+
+from __future__ import annotations
+
+from kfbonus.problems import Severity
+from kfbonus.reader import read_month
+from kfbonus.validate import CHECKS, validate
+from tests.helpers import write_xlsx
+
+ROSTER = [["工号", "姓名", "入职日期"], ["1001", "张三", "2020-01-01"], ["1002", "李四", "2021-01-01"]]
+SETTLE_HEAD = ["工程编号", "工程名称", "工号", "姓名", "个人工期天数", "计件工资", "工期总天数"]
+
+
+def _month(tmp_path, roster=ROSTER, **sheets):
+    if roster is not None:
+        write_xlsx(tmp_path / "人员名册.xlsx", {"花名册": roster})
+    if sheets:
+        write_xlsx(tmp_path / "其他.xlsx", sheets)
+    month = read_month(tmp_path)
+    assert month.problems == [], [str(p) for p in month.problems]
+    return month
+
+
+def _codes(problems):
+    return sorted(p.code for p in problems)
+
+
+def test_clean_month_has_no_problems(tmp_path):
+    month = _month(tmp_path, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", 3, 100, 30],
+                                 ["GC-1", "甲", "1002", "李四", 3, 100, 30]],
+                   申报=[["工程编号", "重点工程"], ["GC-1", "是"]])
+    assert validate(month) == []
+
+
+def test_every_check_is_listed_and_named():
+    assert all(c.__name__.startswith("check_") for c in CHECKS)
+    assert len(set(CHECKS)) == len(CHECKS)
+
+
+def test_duplicate_worker_names_both_rows(tmp_path):
+    month = _month(tmp_path, roster=[*ROSTER, ["1001", "张三丰", "2022-01-01"]])
+    [p] = validate(month)
+    assert (p.code, p.severity) == ("duplicate-worker", Severity.ERROR)
+    assert str(p.source) == "人员名册.xlsx › 花名册!A4"
+    assert "花名册!2" in p.message
+
+
+def test_unknown_worker_in_settlement(tmp_path):
+    month = _month(tmp_path, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", 3, 100, 30],
+                                 ["GC-1", "甲", "9999", None, 3, 100, 30]])
+    [p] = validate(month)
+    assert (p.code, p.severity) == ("unknown-worker", Severity.ERROR)
+    assert (p.source.file, p.source.sheet, p.source.row, p.source.col) == ("其他.xlsx", "结算", 3, "C")
+    assert "9999" in p.message
+
+
+def test_unknown_worker_in_attendance_and_name_mismatch(tmp_path):
+    month = _month(tmp_path, 考勤=[["工号", "姓名", "应出勤天数", "实出勤天数"], ["1002", "李 四", 22, 22],
+                                 ["1001", "张山", 22, 22], ["1003", "王五", 22, 22]])
+    problems = validate(month)
+    assert _codes(problems) == ["name-mismatch", "unknown-worker"]
+    mismatch = next(p for p in problems if p.code == "name-mismatch")
+    assert mismatch.severity is Severity.WARNING
+    assert (mismatch.source.row, mismatch.source.col) == (3, "B")
+    assert "张山" in mismatch.message and "张三" in mismatch.message
+
+
+def test_duplicate_application(tmp_path):
+    month = _month(tmp_path, 申报=[["工程编号", "集体激励比例"], ["GC-1", "15%"], ["GC-2", "10%"],
+                                 ["GC-1", "12%"]])
+    problems = [p for p in validate(month) if p.code == "duplicate-application"]
+    assert len(problems) == 1
+    assert (problems[0].severity, problems[0].source.row) == (Severity.ERROR, 4)
+
+
+def test_worker_twice_on_a_project_and_inconsistent_project(tmp_path):
+    month = _month(tmp_path, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", 3, 100, 30],
+                                 ["GC-1", "乙", "1001", "张三", 2, 50, 31]])
+    problems = validate(month)
+    assert _codes(problems) == ["duplicate-settlement-line", "project-mismatch", "project-mismatch"]
+    assert all(p.severity is Severity.WARNING for p in problems)
+    assert {p.source.col for p in problems if p.code == "project-mismatch"} == {"B", "G"}
+
+
+def test_no_roster_is_an_error(tmp_path):
+    month = _month(tmp_path, roster=None, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", 3, 100, 30]])
+    problems = validate(month)
+    assert _codes(problems) == ["missing-roster"]
+    assert problems[0].severity is Severity.ERROR
+
+
+def test_unknown_project_in_scores(tmp_path):
+    month = _month(tmp_path, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", 3, 100, 30]],
+                   评分=[["工程编号", "安全得分", "质量得分", "配合得分", "制度得分"],
+                       ["GC-9", 30, 30, 20, 20]])
+    [p] = validate(month)
+    assert (p.code, p.severity, p.source.sheet, p.source.row) == (
+        "unknown-project", Severity.WARNING, "评分", 2)
