@@ -6,7 +6,7 @@ DataFrame per table kind of kfbonus.schema, with a fake :class:`SheetTable` per 
 the field order), so every ``src`` and every cell Source looks like the reader's.
 Row keys may be field names (``piece_wage``) or Chinese headers/aliases (``计件工资``).
 Values are typed as the reader would: numbers/money from int, str or Decimal (``"15%"``
-for ratios), dates from ``date`` or ``"2026-11-30"``, yes/no from bool or 是/否, skills
+for ratios; bare numbers read by the field's range as INPUTS.md says), dates from ``date`` or ``"2026-11-30"``, yes/no from bool or 是/否, skills
 from a list or ``"电工、焊工"``.
 """
 
@@ -47,7 +47,12 @@ def _typed(f: Field, v: object) -> object:
             return D(v.strip()[:-1]) / 100
         if isinstance(v, float):
             raise TypeError(f"{f.name}: write numbers as str/int/Decimal, not float {v!r}")
-        return D(v)
+        d = D(v)
+        if f.kind is Kind.RATIO and d > 1:      # award ratio: 15 = 15%
+            return d / 100
+        if f.kind is Kind.PERCENT and d > 5:    # 个人百分比: 110 = 110%, 1.1 = 110%
+            return d / 100
+        return d
     if f.kind is Kind.DATE:
         return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))
     if f.kind is Kind.BOOL:
