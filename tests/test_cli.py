@@ -62,7 +62,7 @@ def test_unexpected_failure_prints_one_sentence_and_logs(capsys, tmp_path, monke
         raise RuntimeError("internal detail")
 
     monkeypatch.setattr(pipeline, "run", boom)
-    code, out, err = run(capsys, "2026-11", "--input", str(tmp_path), "--output", str(tmp_path / "o"))
+    code, _, err = run(capsys, "2026-11", "--input", str(tmp_path), "--output", str(tmp_path / "o"))
     assert code == 3
     assert "Traceback" not in err and "internal detail" not in err
     log = Path(re.search(r"记录在 (\S+)", err).group(1))
