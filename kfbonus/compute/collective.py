@@ -67,6 +67,9 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
                 f"工程 {pid} 的集体激励比例为 {fmt_percent(k)}，应在 {fmt_percent(ratio_min)}"
                 f"–{fmt_percent(ratio_max)} 之间", app.src.cell("collective_ratio")))
             continue
+        settle = data.settlement.get(pid, [])
+        if not settle:
+            continue  # not settled this month: application-without-settlement, reported once
         score_rows = data.scores.get(pid, [])
         if not score_rows:
             problems.append(error(
@@ -86,9 +89,8 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
         if bad_score:
             continue
         scored = project_scores(score_rows)
-        settle = data.settlement.get(pid, [])
-        if scored is None or not settle:
-            continue  # blank required scores are the reader's; no settlement is reported once
+        if scored is None:
+            continue  # blank required scores are reported by the reader
         _means, total_score = scored
         piece_total = sum((r.piece_wage or ZERO for r in settle), ZERO)
         exact_pool = total_score * piece_total * k / HUNDRED
