@@ -204,7 +204,8 @@ def _parameters() -> list[tuple]:
         ("collective.ratio_min", "10%", "FS-MS-KF-13 §壹(二)1", False),
         ("collective.ratio_max", "20%", "FS-MS-KF-13 §壹(二)1", False),
         ("training.daily_rate", "60.00", "FS-MS-KF-13 §壹(一)3(2)", False),
-        ("seniority.tiers", "1年 30.00；2年 50.00；3年 80.00；5年 120.00；8年 150.00", "FS-MS-KF-13 §3", True),
+        ("seniority.tiers", "1年 30.00；2年 50.00；3年 80.00；5年 120.00；8年 150.00",
+         "FS-MS-KF-13 §3", True),
     ]
 
 
@@ -229,3 +230,21 @@ def make_result() -> MonthResult:
         problems=problems,
         inputs=_inputs(),
     )
+
+
+def make_annual_result() -> MonthResult:
+    """The year-end run (period ``2026``): only annual awards, one of them refused."""
+    workers = _workers()
+    clause = "FS-MS-KF-13 §3（公司设定）"
+    src = (_src("年度汇总.xlsx", "年度", 2, "B", "工号"),)
+    lines = [
+        AwardLine("K001", "张伟", Award.ANNUAL_SAFETY, D("1000.00"), "全年无安全事故：1,000.00", clause, src),
+        AwardLine("K001", "张伟", Award.ANNUAL_QUALITY, D("1000.00"), "质量得分均值 91.25 ≥ 90：1,000.00",
+                  clause, src),
+        AwardLine("K006", "陈静", Award.ANNUAL_SAFETY, D("1000.00"), "全年无安全事故：1,000.00", clause, src),
+        AwardLine("K006", "陈静", Award.ANNUAL_QUALITY, D("0.00"), "质量得分均值 85.00", clause, src,
+                  unpaid=D("1000.00"), reason="质量得分均值 85.00 低于 90"),
+    ]
+    return MonthResult(period="2026", assess_date=dt.date(2026, 12, 31), scheme="FS-MS-KF-13 A/2",
+                       rules_file="FS-MS-KF-13_A2.toml", parameters=_parameters(), workers=workers,
+                       lines=lines, projects=[], problems=[], inputs=None)

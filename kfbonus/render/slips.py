@@ -51,7 +51,8 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     if not (template_dir / "slip.html").is_file():
         raise FileNotFoundError(f"找不到明细单模板：{template_dir / 'slip.html'}")
     env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
     env.filters["money"] = fmt_money
     env.filters["capital"] = to_capital
     return env
@@ -106,10 +107,10 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     written: list[Path] = []
     used: set[str] = {ALL_SLIPS}
     for view in views:
-        filename = slip_filename(view.worker_id, view.name)
+        filename = base = slip_filename(view.worker_id, view.name)
         n = 2
-        while filename in used:   # two names made equal by sanitising
-            filename = f"{filename.removesuffix('.html')}_{n}.html"
+        while filename in used:   # two 工号 made equal by sanitising
+            filename = f"{base.removesuffix('.html')}_{n}.html"
             n += 1
         used.add(filename)
         path = folder / filename

@@ -59,6 +59,13 @@ def detail_sheets(result: MonthResult) -> list[tuple[str, tuple[Award, ...]]]:
     return sheets
 
 
+def _merge(ws, row: int, first: int, last: int, text: str, fmt) -> None:
+    if last > first:
+        ws.merge_range(row, first, row, last, text, fmt)
+    else:
+        ws.write_string(row, first, text, fmt)
+
+
 def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], header_text: str) -> None:
     ws = wb.add_worksheet("汇总")
     awards = award_columns(result)
@@ -87,7 +94,8 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], h
     grand = sum((v.total for v in rows_data), ZERO)
     unpaid = sum((v.unpaid for v in views), ZERO)
     r = end
-    ws.merge_range(r, 0, r, ncols - 1, f"合计金额（大写）：{to_capital(grand)}（¥{fmt_money(grand)}）", f.label)
+    ws.merge_range(r, 0, r, ncols - 1,
+                   f"合计金额（大写）：{to_capital(grand)}（¥{fmt_money(grand)}）", f.label)
     r += 1
     ws.merge_range(r, 0, r, ncols - 1,
                    f"注：未发放金额合计 {fmt_money(unpaid)} 元，逐项原因见「未发放」工作表；"
@@ -99,9 +107,9 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], h
     for action, role in SIGN_OFF:
         ws.set_row(r, 30)
         ws.write_string(r, 0, action, f.sign_label)
-        ws.merge_range(r, 1, r, 2, role, f.sign)
-        ws.merge_range(r, 3, r, mid, "签字：________________", f.sign)
-        ws.merge_range(r, mid + 1, r, ncols - 1, "日期：________年____月____日", f.sign)
+        _merge(ws, r, 1, 2, role, f.sign)
+        _merge(ws, r, 3, mid, "签字：________________", f.sign)
+        _merge(ws, r, mid + 1, ncols - 1, "日期：________年____月____日", f.sign)
         r += 1
     print_setup(ws, header_text, header_row, landscape=ncols > 9)
     ws.print_area(0, 0, r - 1, ncols - 1)
@@ -109,8 +117,9 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], h
 
 def _projects(wb, f: Formats, result: MonthResult, header_text: str) -> None:
     ws = wb.add_worksheet("工程")
-    cols = [Col("工程编号", min_width=12), Col("工程名称", min_width=14, max_width=30), Col("重点工程", "center"),
-            Col("人数", "integer"), Col("计件工资总额", "money", min_width=13, total=True),
+    cols = [Col("工程编号", min_width=12), Col("工程名称", "wrap", min_width=14, max_width=24),
+            Col("重点工程", "center", min_width=5), Col("人数", "integer", min_width=5),
+            Col("计件工资总额", "money", min_width=12, total=True),
             Col("安全得分", "score"), Col("质量得分", "score"), Col("沟通和配合得分", "score"),
             Col("规章制度得分", "score"), Col("总分", "score"), Col("集体激励比例", "percent"),
             Col("集体奖池", "money", total=True), Col("已分配", "money", total=True),
@@ -159,11 +168,13 @@ def _detail(wb, f: Formats, name: str, awards: tuple[Award, ...], lines: Sequenc
     cols = [Col("工号", min_width=8), Col("姓名", min_width=10, max_width=28)]
     if several:
         cols.append(Col("奖项", min_width=10))
-    cols += [Col("工程编号", min_width=11), Col("工程名称", min_width=10, max_width=26),
-             Col("类别", min_width=8, max_width=16), Col("金额", "money", min_width=11, total=True),
-             Col("未发金额", "money", min_width=11, total=True), Col("原因", "wrap", min_width=10, max_width=28),
-             Col("计算过程", "wrap", min_width=24, max_width=46), Col("条款", "wrap", min_width=12, max_width=24),
-             Col("来源", "wrap", min_width=24, max_width=50)]
+    cols += [Col("工程编号", min_width=11), Col("工程名称", "wrap", min_width=10, max_width=20),
+             Col("类别", min_width=8, max_width=14), Col("金额", "money", min_width=11, total=True),
+             Col("未发金额", "money", min_width=11, total=True),
+             Col("原因", "wrap", min_width=10, max_width=22),
+             Col("计算过程", "wrap", min_width=24, max_width=36),
+             Col("条款", "wrap", min_width=12, max_width=18),
+             Col("来源", "wrap", min_width=24, max_width=36)]
     if any(a in _BY_PROJECT for a in awards):
         key = lambda line: (line.project_id or "", worker_sort_key(line.worker_id))  # noqa: E731
     else:
@@ -181,9 +192,11 @@ def _unpaid(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], he
     ws = wb.add_worksheet("未发放")
     cols = [Col("工号", min_width=8), Col("姓名", min_width=10, max_width=28), Col("奖项", min_width=10),
             Col("工程编号", min_width=11), Col("工程名称", min_width=10, max_width=26),
-            Col("已发金额", "money", min_width=11, total=True), Col("未发金额", "money", min_width=11, total=True),
-            Col("原因", "wrap", min_width=16, max_width=40), Col("计算过程", "wrap", min_width=20, max_width=40),
-            Col("条款", "wrap", min_width=12, max_width=24)]
+            Col("已发金额", "money", min_width=11, total=True),
+            Col("未发金额", "money", min_width=11, total=True),
+            Col("原因", "wrap", min_width=16, max_width=32),
+            Col("计算过程", "wrap", min_width=20, max_width=36),
+            Col("条款", "wrap", min_width=12, max_width=18)]
     rows = [[line.worker_id, line.name, line.award.label, line.project_id or "", line.project_name or "",
              line.amount, line.unpaid, line.reason, line.formula, line.clause]
             for v in views for line in v.lines if line.refused]
@@ -261,11 +274,13 @@ def _rules(wb, f: Formats, result: MonthResult, generated_at: dt.datetime, heade
     for t in found:
         title = TABLE_BY_KIND[t.kind].title if t.kind in TABLE_BY_KIND else t.kind
         style = "，表单式" if t.form_style else ""
-        tables.setdefault(t.file, []).append(f"{t.sheet} → {title}（表头第 {t.header_row} 行，{t.rows} 行{style}）")
+        tables.setdefault(t.file, []).append(
+            f"{t.sheet} → {title}（表头第 {t.header_row} 行，{t.rows} 行{style}）")
     frows = [[fi.name, "\n".join(tables.get(fi.name, ["（未识别出表格）"])), fi.sha256, fi.size]
              for fi in files]
-    fcols = [Col("文件", "wrap", min_width=24, max_width=34), Col("读取的表", "wrap", min_width=16, max_width=50),
-             Col("SHA-256", "wrap", min_width=20, max_width=34), Col("大小（字节）", "integer", min_width=8)]
+    fcols = [Col("文件", "wrap", min_width=24, max_width=34),
+             Col("读取的表", "wrap", min_width=16, max_width=50),
+             Col("SHA-256", min_width=20, max_width=68), Col("大小（字节）", "integer", min_width=8)]
     write_table(ws, f, r, fcols, frows, autofilter=False, freeze=False, empty_note="（无输入文件）")
     print_setup(ws, header_text, None, landscape=True)
 

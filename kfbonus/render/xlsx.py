@@ -9,6 +9,7 @@ decimal text into the file, so no binary float ever touches money.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,40 +104,77 @@ class Col:
     total: bool = False   # money column summed on the totals row
 
 
-def _write_value(ws: Worksheet, row: int, col: int, value: object, kind: str, f: Formats) -> str:
-    """Write one cell; returns its shown text for the width estimate."""
+_NUMERIC = ("money", "percent", "score", "integer")
+LINE_HEIGHT = 13.5
+
+
+def _shown(value: object, kind: str) -> str:
+    """The text a cell shows (for widths and row heights)."""
     if value is None or value == "":
-        ws.write_blank(row, col, None, getattr(f, kind if kind != "money" else "text"))
         return ""
-    if kind in ("money", "percent", "score", "integer"):
+    if kind in _NUMERIC:
         if not isinstance(value, Decimal | int):
             raise TypeError(f"column kind {kind} needs a number, got {value!r}")
-        ws.write_number(row, col, value, getattr(f, kind))
         if kind == "money":
             return f"{value:,.2f}"
         if kind == "percent":
             return f"{value * 100:.2f}%"
         return f"{value:.2f}" if kind == "score" else str(value)
-    text = str(value)
-    ws.write_string(row, col, text, getattr(f, kind))
-    return text
+    return str(value)
 
 
-def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col], rows: Sequence[Sequence[object]],
-                total_label: str | None = "合计", autofilter: bool = True, freeze: bool = True,
-                empty_note: str = "（无）") -> int:
+def _write_value(ws: Worksheet, row: int, col: int, value: object, kind: str, f: Formats) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, getattr(f, kind))
+    elif kind in _NUMERIC:
+        ws.write_number(row, col, value, getattr(f, kind))
+    else:
+        ws.write_string(row, col, str(value), getattr(f, kind))
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` units wide (an estimate)."""
+    usable = max(1.0, width - 1.5)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+
+
+def _header_width(header: str) -> int:
+    """Headers wrap: a long one may take two lines."""
+    w = text_width(header)
+    return w + 2 if w <= 8 else math.ceil(w / 2) + 3
+
+
+def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
+                rows: Sequence[Sequence[object]], total_label: str | None = "合计", autofilter: bool = True,
+                freeze: bool = True, empty_note: str = "（无）") -> int:
     """Header at ``first_row``, then ``rows``, then (if any column has ``total``) a 合计 row
-    with ``SUM`` formulas carrying their computed value.  Sets widths, freeze, filter.
-    Returns the index of the first row after the table."""
-    widths = [max(c.min_width, text_width(c.header) + 2) for c in cols]
+    with ``SUM`` formulas carrying their computed value.  Sets widths, row heights of
+    wrapped rows, freeze panes and the filter.  Returns the first row after the table."""
+    shown = [[_shown(v, c.kind) for c, v in zip(cols, values, strict=True)] for values in rows]
+    widths = [max(c.min_width, _header_width(c.header)) for c in cols]
+    for texts in shown:
+        for j, (c, text) in enumerate(zip(cols, texts, strict=True)):
+            longest = max((text_width(part) for part in text.split("\n")), default=0)
+            widths[j] = max(widths[j], min(c.max_width, longest + 2))
+    totals: dict[int, Decimal] = {}
+    if total_label is not None:
+        for j, c in enumerate(cols):
+            if c.total and j > 0:
+                totals[j] = sum((v[j] or Decimal(0) for v in rows), Decimal("0.00"))
+                widths[j] = max(widths[j], min(c.max_width, text_width(f"{totals[j]:,.2f}") + 2))
+
+    header_lines = max(wrapped_lines(c.header, widths[j]) for j, c in enumerate(cols))
+    ws.set_row(first_row, LINE_HEIGHT * header_lines + 4)
     for j, c in enumerate(cols):
         ws.write_string(first_row, j, c.header, f.header)
     r = first_row + 1
-    for values in rows:
+    for values, texts in zip(rows, shown, strict=True):
         for j, (c, v) in enumerate(zip(cols, values, strict=True)):
-            shown = _write_value(ws, r, j, v, c.kind, f)
-            longest = max((text_width(part) for part in shown.split("\n")), default=0)
-            widths[j] = max(widths[j], min(c.max_width, longest + 2))
+            _write_value(ws, r, j, v, c.kind, f)
+        lines = max((wrapped_lines(t, widths[j]) for j, (c, t) in enumerate(zip(cols, texts, strict=True))
+                     if c.kind == "wrap" and t), default=1)
+        if lines > 1:
+            ws.set_row(r, LINE_HEIGHT * lines + 3)
         r += 1
     if not rows:
         ws.write_string(r, 0, empty_note, f.text)
@@ -144,17 +182,14 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col], 
             ws.write_blank(r, j, None, f.text)
         r += 1
     last_data = r - 1
-    if total_label is not None and any(c.total for c in cols):
+    if totals:
         ws.write_string(r, 0, total_label, f.total_label)
-        for j, c in enumerate(cols[1:], start=1):
-            if c.total:
-                total = sum((v[j] or Decimal(0) for v in rows), Decimal("0.00"))
-                if rows:
-                    formula = f"=SUM({cell_ref(first_row + 1, j)}:{cell_ref(last_data, j)})"
-                    ws.write_formula(r, j, formula, f.total_money, total)
-                else:
-                    ws.write_number(r, j, total, f.total_money)
-                widths[j] = max(widths[j], min(c.max_width, text_width(f"{total:,.2f}") + 2))
+        for j in range(1, len(cols)):
+            if j in totals and rows:
+                formula = f"=SUM({cell_ref(first_row + 1, j)}:{cell_ref(last_data, j)})"
+                ws.write_formula(r, j, formula, f.total_money, totals[j])
+            elif j in totals:
+                ws.write_number(r, j, totals[j], f.total_money)
             else:
                 ws.write_blank(r, j, None, f.total_blank)
         r += 1

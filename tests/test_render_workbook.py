@@ -1,0 +1,223 @@
+"""The approval workbook read back as a user (and a checking script) would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from kfbonus.render import approval_name, render_month, strips_name
+from tests.render_tools import pdf_pages, soffice_convert
+from tests.result_factory import (
+    EXPECTED_TOTALS,
+    FORMULA_NAME,
+    GRAND_TOTAL,
+    SCRIPT_NAME,
+    make_annual_result,
+    make_result,
+)
+
+GENERATED = dt.datetime(2026, 12, 1, 9, 30)
+SHEETS = ["汇总", "工程", "集体奖明细", "个人奖明细", "工龄奖明细", "培训补贴", "其他奖惩", "未发放", "问题清单",
+          "核对", "规则与来源"]
+SUMMARY_HEADER = ["工号", "姓名", "班组", "个人奖", "集体奖", "培训补贴", "工龄奖", "其他奖惩", "合计"]
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("month")
+    render_month(make_result(), folder, GENERATED)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def values(out):
+    return openpyxl.load_workbook(out / approval_name("2026-11"), data_only=True)
+
+
+@pytest.fixture(scope="module")
+def formulas(out):
+    return openpyxl.load_workbook(out / approval_name("2026-11"))
+
+
+def _table(ws, first: str = "工号"):
+    """(header, data rows, total row) of the table whose header starts with ``first``."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    h = next(i for i, r in enumerate(rows) if r[0] == first)
+    header = [c for c in rows[h] if c is not None]
+    data, total = [], None
+    for r in rows[h + 1:]:
+        if r[0] == "合计":
+            total = r
+            break
+        if r[0] is None:
+            break
+        data.append(r)
+    return header, data, total
+
+
+def _dec(x) -> Decimal:
+    return Decimal(str(x)).quantize(Decimal("0.01"))
+
+
+def test_sheet_order(values):
+    assert values.sheetnames == SHEETS
+
+
+def test_summary_header_rows_and_totals(values):
+    ws = values["汇总"]
+    assert "综合激励审批汇总表" in ws["A1"].value and "2026年11月" in ws["A1"].value
+    assert "FS-MS-KF-13 A/2" in ws["A2"].value and "2026-11-30" in ws["A2"].value
+    header, data, total = _table(ws)
+    assert header == SUMMARY_HEADER
+    ids = [r[0] for r in data]
+    assert ids == sorted(ids) == ["K001", "K002", "K004", "K005", "K006", "K007"]
+    for r in data:
+        assert _dec(r[8]) == EXPECTED_TOTALS[r[0]]
+        assert sum(_dec(x) for x in r[3:8]) == _dec(r[8])
+    for j in range(3, 9):
+        assert _dec(total[j]) == sum(_dec(r[j]) for r in data)
+    assert _dec(total[8]) == GRAND_TOTAL
+    # the hand-checked column totals of the factory
+    assert [_dec(x) for x in total[3:8]] == [Decimal(v) for v in ("800.00", "3100.50", "180.00", "459.09",
+                                                                  "500.00")]
+
+
+def test_summary_cells_are_numbers_with_money_format_and_formulas_carry_values(formulas, values):
+    ws = formulas["汇总"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "K002")
+    assert row[4].data_type == "n" and row[4].number_format == "#,##0.00"
+    assert row[8].data_type == "f" and str(row[8].value).startswith("=SUM(")
+    vrow = next(r for r in values["汇总"].iter_rows() if r[0].value == "K002")
+    assert _dec(vrow[8].value) == Decimal("1214.59")
+    assert ws.freeze_panes == "A5"
+
+
+def test_sign_off_block_has_the_three_roles(values):
+    texts = [str(c) for r in values["汇总"].iter_rows(values_only=True) for c in r if c]
+    joined = "\n".join(texts)
+    for role in ("客户服务部核算员", "客户服务部经理", "光热事业部总经理"):
+        assert role in texts
+    assert joined.count("签字：") == 3 and joined.count("日期：") == 3
+    assert "伍仟零叁拾玖元伍角玖分" in joined
+
+
+def test_hostile_names_are_text(formulas):
+    ws = formulas["汇总"]
+    cells = {r[0].value: r[1] for r in ws.iter_rows() if r[0].value in ("K004", "K005")}
+    assert cells["K005"].value == FORMULA_NAME and cells["K005"].data_type == "s"
+    assert cells["K004"].value == SCRIPT_NAME and cells["K004"].data_type == "s"
+    detail = formulas["集体奖明细"]
+    names = [r[1] for r in detail.iter_rows() if r[0].value == "K005"]
+    assert names and all(c.data_type == "s" and c.value == FORMULA_NAME for c in names)
+
+
+def test_checks_all_pass(values):
+    header, data, _ = _table(values["核对"], "核对项")
+    assert header[-1] == "结果"
+    assert len(data) > 10 and all(r[6] == "通过" for r in data)
+
+
+def test_detail_sheets_hold_every_line_including_unpaid(values):
+    result = make_result()
+    for sheet, award in [("集体奖明细", "collective"), ("个人奖明细", "individual"), ("工龄奖明细", "seniority"),
+                         ("培训补贴", "training"), ("其他奖惩", "adjustment")]:
+        header, data, total = _table(values[sheet])
+        assert header[:4] == ["工号", "姓名", "工程编号", "工程名称"]
+        assert {"金额", "未发金额", "原因", "计算过程", "条款", "来源"} <= set(header)
+        lines = [x for x in result.lines if x.award == award]
+        assert len(data) == len(lines)
+        amount = header.index("金额")
+        assert _dec(total[amount]) == sum(x.amount for x in lines)
+    header, data, _ = _table(values["集体奖明细"])
+    k003 = next(r for r in data if r[0] == "K003")
+    assert _dec(k003[header.index("未发金额")]) == Decimal("547.50")
+    assert "外包" in k003[header.index("原因")]
+    assert "结算单!D4" in k003[header.index("来源")]
+    assert values["集体奖明细"].auto_filter.ref
+
+
+def test_unpaid_sheet_lists_every_refused_line(values):
+    header, data, total = _table(values["未发放"])
+    refused = [x for x in make_result().lines if x.refused]
+    assert len(data) == len(refused) == 5
+    assert _dec(total[header.index("未发金额")]) == sum(x.unpaid for x in refused)
+    reasons = {r[0]: r[header.index("原因")] for r in data}
+    assert reasons["K005"].startswith("旷工")
+
+
+def test_projects_sheet(values):
+    header, data, total = _table(values["工程"], "工程编号")
+    for name in ("计件工资总额", "安全得分", "质量得分", "沟通和配合得分", "规章制度得分", "总分", "集体激励比例",
+                 "集体奖池", "已分配", "未分配", "个人激励比例", "个人奖池", "个人奖已发"):
+        assert name in header
+    p1 = data[0]
+    assert p1[0] == "GC-2611-01"
+    assert _dec(p1[header.index("集体奖池")]) == Decimal("2737.50")
+    assert _dec(p1[header.index("未分配")]) == Decimal("109.50")
+    assert p1[header.index("个人激励比例")] == pytest.approx(0.04)
+    assert data[2][header.index("集体奖池")] is None
+    assert _dec(total[header.index("个人奖已发")]) == Decimal("800.00")
+
+
+def test_problems_and_sources(values):
+    header, data, _ = _table(values["问题清单"], "级别")
+    assert header == ["级别", "代码", "文件", "工作表", "单元格", "说明"]
+    assert {r[1] for r in data} == {"name-mismatch", "nominee-not-qualified", "seniority-no-attendance"}
+    mismatch = next(r for r in data if r[1] == "name-mismatch")
+    assert mismatch[0] == "警告" and mismatch[3] == "结算单" and mismatch[4] == "E3"
+    texts = [c for r in values["规则与来源"].iter_rows(values_only=True) for c in r if c is not None]
+    assert "3f" * 32 in texts and "individual.cap_per_month" in texts
+    assert "FS-MS-KF-13 A/2" in texts and "0.1.0" in texts
+
+
+def test_properties_and_print_setup(formulas):
+    props = formulas.properties
+    assert props.creator == "kfbonus" and "审批汇总表" in props.title
+    assert props.created == GENERATED
+    ws = formulas["集体奖明细"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.print_title_rows == "$4:$4"
+    assert "第 &P 页 / 共 &N 页" in ws.oddFooter.center.text
+
+
+def test_same_result_same_time_gives_the_same_bytes(out, tmp_path):
+    render_month(make_result(), tmp_path, GENERATED)
+    for name in (approval_name("2026-11"), strips_name("2026-11")):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_strips(out):
+    ws = openpyxl.load_workbook(out / strips_name("2026-11"), data_only=True)["工资条"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = ["月份", "工号", "姓名", "班组", "个人奖", "集体奖", "培训补贴", "工龄奖", "其他奖惩", "合计"]
+    ids = []
+    for i in range(0, len(rows), 3):
+        assert rows[i] == header
+        worker = rows[i + 1]
+        assert worker[0] == "2026年11月"
+        assert _dec(worker[-1]) == EXPECTED_TOTALS[worker[1]] == sum(_dec(x) for x in worker[4:9])
+        ids.append(worker[1])
+        if i + 2 < len(rows):
+            assert all(c is None for c in rows[i + 2])
+    assert ids == ["K001", "K002", "K004", "K005", "K006", "K007"]
+    assert ws.page_setup.orientation == "portrait"
+
+
+def test_annual_run_columns_and_sheets(tmp_path):
+    render_month(make_annual_result(), tmp_path, GENERATED)
+    wb = openpyxl.load_workbook(tmp_path / approval_name("2026"), data_only=True)
+    assert wb.sheetnames == ["汇总", "工程", "年度奖明细", "未发放", "问题清单", "核对", "规则与来源"]
+    header, data, total = _table(wb["汇总"])
+    assert header == ["工号", "姓名", "班组", "年度安全奖", "年度质量奖", "合计"]
+    assert "2026年度" in wb["汇总"]["A1"].value
+    assert [(r[0], _dec(r[5])) for r in data] == [("K001", Decimal("2000.00")), ("K006", Decimal("1000.00"))]
+    dheader, ddata, _ = _table(wb["年度奖明细"])
+    assert "奖项" in dheader and len(ddata) == 4
+
+
+def test_libreoffice_opens_the_workbook(out, tmp_path):
+    pdf = soffice_convert(out / approval_name("2026-11"), "pdf", tmp_path, tmp_path / "home")
+    assert pdf_pages(pdf) >= len(SHEETS)
