@@ -303,7 +303,9 @@ def _find_header(rows: list[list[object]], where: Source) -> _Header | _Partial 
             # a header that matches more columns of a table it is incomplete for is that
             # table missing a column (工程编号 alone fits 工程激励申报, but 工程编号+工号+
             # 个人工期天数 is a settlement without 计件工资)
-            if row_partial is None or row_partial.score[1] <= len(cols):
+            # (a day grid's day columns stand for its missing day counts: 工号+姓名+班组+1…30
+            # is attendance, not a roster without 入职日期)
+            if days or row_partial is None or row_partial.score[1] <= len(cols):
                 return _Header(table, r, data_start, cols, written, labs, days)
             return row_partial
         if row_partial is not None and (partial is None or row_partial.score > partial.score):

@@ -10,9 +10,9 @@ linear (dict/set lookups over the rows).  Decisions where INPUTS.md is silent:
   make sure it is not a copied line.
 - Application/scores/nominations for a project with no settlement line are a
   WARNING (``unknown-project``): nothing can be paid on them.
-- Two score rows for one project are an ERROR (``duplicate-scores``), like
-  two application rows (``duplicate-application``): which one counts is not
-  for the program to guess.
+- Two application rows for one project are an ERROR (``duplicate-application``):
+  which ratio counts is not for the program to guess.  Several score rows for
+  one project are allowed: SCHEME.md §2 takes the mean of each category.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from kfbonus.problems import Problem, RowRef, error, warning
 from kfbonus.schema import TABLE_BY_KIND
 
 __all__ = ["CHECKS", "check_consistent_projects", "check_known_projects", "check_known_workers",
-           "check_names_match_roster", "check_one_application_per_project", "check_one_score_per_project",
+           "check_names_match_roster", "check_one_application_per_project",
            "check_one_settlement_line_per_worker_and_project", "check_roster_present",
            "check_unique_worker_ids", "validate"]
 
@@ -91,11 +91,6 @@ def _one_per_project(month: MonthInput, kind: str, code: str) -> list[Problem]:
 def check_one_application_per_project(month: MonthInput) -> list[Problem]:
     """One 工程激励申报 row per project."""
     return _one_per_project(month, "application", "duplicate-application")
-
-
-def check_one_score_per_project(month: MonthInput) -> list[Problem]:
-    """One 工程评分 row per project."""
-    return _one_per_project(month, "scores", "duplicate-scores")
 
 
 def check_known_workers(month: MonthInput) -> list[Problem]:
@@ -193,7 +188,6 @@ CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_roster_present,
     check_unique_worker_ids,
     check_one_application_per_project,
-    check_one_score_per_project,
     check_known_workers,
     check_names_match_roster,
     check_one_settlement_line_per_worker_and_project,

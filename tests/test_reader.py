@@ -183,6 +183,16 @@ def test_attendance_grid_with_real_dates(tmp_path):
     assert df["longest_absence"].tolist() == [Decimal(3)]
 
 
+def test_day_grid_with_roster_like_columns_is_attendance(tmp_path):
+    # 工号+姓名+班组 also fit a roster missing 入职日期; the day columns make it attendance
+    head = ["工号", "姓名", "班组", *range(1, 11), "备注"]
+    write_xlsx(tmp_path / "考勤.xlsx", {"11月考勤": [head, ["1001", "张三", "安装一组", *"√" * 9, "旷", None]]})
+    month = read_month(tmp_path)
+    assert month.problems == []
+    assert month.found[0].kind == "attendance"
+    assert month.tables["attendance"]["absent_days"].tolist() == [Decimal(1)]
+
+
 def test_missing_required_column(tmp_path):
     write_xlsx(tmp_path / "结算.xlsx", {"S": [["标题"], ["工程编号", "工号", "个人工期天数", "姓名"],
                                               ["GC-1", "1001", 3, "张三"]]})

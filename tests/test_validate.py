@@ -96,3 +96,12 @@ def test_unknown_project_in_scores(tmp_path):
     [p] = validate(month)
     assert (p.code, p.severity, p.source.sheet, p.source.row) == (
         "unknown-project", Severity.WARNING, "评分", 2)
+
+
+def test_several_score_rows_for_one_project_are_allowed(tmp_path):
+    # SCHEME.md §2: several score rows for one project → the mean of each category
+    head = ["工程编号", "安全得分", "质量得分", "沟通和配合得分", "规章制度得分"]
+    month = _month(tmp_path, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", 3, 100, 30]],
+                   评分=[head, ["GC-1", 90, 90, 90, 90], ["GC-1", 80, 100, 90, 90]])
+    assert validate(month) == []
+    assert len(month.tables["scores"]) == 2
