@@ -6,7 +6,8 @@ DataFrame per table kind of kfbonus.schema, with a fake :class:`SheetTable` per 
 the field order), so every ``src`` and every cell Source looks like the reader's.
 Row keys may be field names (``piece_wage``) or Chinese headers/aliases (``计件工资``).
 Values are typed as the reader would: numbers/money from int, str or Decimal (``"15%"``
-for ratios; bare numbers read by the field's range as INPUTS.md says), dates from ``date`` or ``"2026-11-30"``, yes/no from bool or 是/否, skills
+for ratios; bare numbers read by the field's range as INPUTS.md says), dates from
+``date`` or ``"2026-11-30"``, yes/no from bool or 是/否, skills
 from a list or ``"电工、焊工"``.
 """
 

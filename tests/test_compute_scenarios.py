@@ -28,8 +28,8 @@ from kfbonus.schema import TABLE_BY_KIND
 from tests.month_builder import build_month
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.toml"))
-PROJECT_FIELDS = ("piece_total", "total_score", "collective_pool", "collective_allocated", "collective_unpaid",
-                  "collective_unallocated", "individual_pool", "individual_paid")
+PROJECT_FIELDS = ("piece_total", "total_score", "collective_pool", "collective_allocated",
+                  "collective_unpaid", "collective_unallocated", "individual_pool", "individual_paid")
 
 
 def run(case: dict):
