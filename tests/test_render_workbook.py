@@ -20,8 +20,8 @@ from tests.result_factory import (
 )
 
 GENERATED = dt.datetime(2026, 12, 1, 9, 30)
-SHEETS = ["汇总", "工程", "集体奖明细", "个人奖明细", "工龄奖明细", "培训补贴", "其他奖惩", "未发放", "问题清单",
-          "核对", "规则与来源"]
+SHEETS = ["汇总", "工程", "集体奖明细", "个人奖明细", "工龄奖明细", "培训补贴", "其他奖惩", "未发放",
+          "问题清单", "核对", "规则与来源"]
 SUMMARY_HEADER = ["工号", "姓名", "班组", "个人奖", "集体奖", "培训补贴", "工龄奖", "其他奖惩", "合计"]
 
 
@@ -122,8 +122,8 @@ def test_checks_all_pass(values):
 
 def test_detail_sheets_hold_every_line_including_unpaid(values):
     result = make_result()
-    for sheet, award in [("集体奖明细", "collective"), ("个人奖明细", "individual"), ("工龄奖明细", "seniority"),
-                         ("培训补贴", "training"), ("其他奖惩", "adjustment")]:
+    for sheet, award in [("集体奖明细", "collective"), ("个人奖明细", "individual"),
+                         ("工龄奖明细", "seniority"), ("培训补贴", "training"), ("其他奖惩", "adjustment")]:
         header, data, total = _table(values[sheet])
         assert header[:4] == ["工号", "姓名", "工程编号", "工程名称"]
         assert {"金额", "未发金额", "原因", "计算过程", "条款", "来源"} <= set(header)
@@ -150,8 +150,8 @@ def test_unpaid_sheet_lists_every_refused_line(values):
 
 def test_projects_sheet(values):
     header, data, total = _table(values["工程"], "工程编号")
-    for name in ("计件工资总额", "安全得分", "质量得分", "沟通和配合得分", "规章制度得分", "总分", "集体激励比例",
-                 "集体奖池", "已分配", "未分配", "个人激励比例", "个人奖池", "个人奖已发"):
+    for name in ("计件工资总额", "安全得分", "质量得分", "沟通和配合得分", "规章制度得分", "总分",
+                 "集体激励比例", "集体奖池", "已分配", "未分配", "个人激励比例", "个人奖池", "个人奖已发"):
         assert name in header
     p1 = data[0]
     assert p1[0] == "GC-2611-01"
@@ -210,7 +210,7 @@ def test_annual_run_columns_and_sheets(tmp_path):
     render_month(make_annual_result(), tmp_path, GENERATED)
     wb = openpyxl.load_workbook(tmp_path / approval_name("2026"), data_only=True)
     assert wb.sheetnames == ["汇总", "工程", "年度奖明细", "未发放", "问题清单", "核对", "规则与来源"]
-    header, data, total = _table(wb["汇总"])
+    header, data, _ = _table(wb["汇总"])
     assert header == ["工号", "姓名", "班组", "年度安全奖", "年度质量奖", "合计"]
     assert "2026年度" in wb["汇总"]["A1"].value
     assert [(r[0], _dec(r[5])) for r in data] == [("K001", Decimal("2000.00")), ("K006", Decimal("1000.00"))]

@@ -1,0 +1,122 @@
+"""Slips: one per worker, escaped, strict, printable one per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from jinja2 import UndefinedError
+
+from kfbonus.money import fmt_money
+from kfbonus.render import render_month
+from kfbonus.render.slips import ALL_SLIPS, environment, slip_filename, slip_meta
+from kfbonus.render.view import worker_views
+from tests.render_tools import chromium_pdf, pdf_page_text, pdf_pages
+from tests.result_factory import EXPECTED_TOTALS, SCRIPT_NAME, make_result
+
+GENERATED = dt.datetime(2026, 12, 1, 9, 30)
+SLIP_WORKERS = ["K001", "K002", "K003", "K004", "K005", "K006", "K007"]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("month")
+    calls: list[tuple[int, int]] = []
+    paths = render_month(make_result(), folder, GENERATED, progress=lambda done, total: calls.append((done, total)))
+    return folder, paths, calls
+
+
+def _slip(folder, worker_id):
+    (path,) = (folder / "slips").glob(f"{worker_id}_*.html")
+    return path.read_text(encoding="utf-8")
+
+
+def test_one_slip_per_worker_with_any_line_and_progress(rendered):
+    folder, paths, calls = rendered
+    slips = sorted(p.name for p in (folder / "slips").iterdir())
+    assert len(slips) == len(SLIP_WORKERS) + 1 and ALL_SLIPS in slips
+    assert [s.split("_")[0] for s in slips if s != ALL_SLIPS] == SLIP_WORKERS   # K008 has no line
+    assert "K001_张伟.html" in slips
+    assert calls == [(i, 8) for i in range(1, 9)]
+    assert set(paths) == {*(folder / "slips").iterdir(), *folder.glob("*.xlsx")}
+
+
+def test_slip_holds_only_its_worker(rendered):
+    folder, _, _ = rendered
+    html = _slip(folder, "K001")
+    assert "张伟" in html and "1,345.00" in html and "壹仟叁佰肆拾伍元整" in html
+    assert "签收人" in html and "FS-MS-KF-13 A/2" in html and "2026年11月" in html
+    for other in ("李娜", "王强", "陈静", "赵磊", "K002", "GC-2611-02"):
+        assert other not in html
+
+
+def test_unpaid_lines_show_why(rendered):
+    folder, _, _ = rendered
+    html = _slip(folder, "K003")   # excluded: nothing paid, still a slip
+    assert "本月不参加综合激励" in html and html.count('class="refused"') == 2
+    assert "未发 547.50" in html and "零元整" in html
+    k006 = _slip(folder, "K006")   # partly paid over the cap
+    assert "未发 200.00：超出封顶" in k006 and "另有未发放金额 200.00" in k006
+    assert "部分未发放" in k006 and 'class="refused"' not in k006   # 100.00 of it is paid
+    assert "负壹佰元整" in _slip(folder, "K007")
+
+
+def test_names_are_escaped(rendered):
+    folder, _, _ = rendered
+    html = _slip(folder, "K004")
+    assert SCRIPT_NAME not in html and "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in (folder / "slips" / ALL_SLIPS).read_text(encoding="utf-8")
+
+
+def test_strict_undefined_fails_on_a_missing_variable():
+    result = make_result()
+    env = environment()
+    view = worker_views(result)[0]
+    with pytest.raises(UndefinedError):
+        env.get_template("slip.html").render(w=view)
+    assert "张伟" in env.get_template("slip.html").render(w=view, meta=slip_meta(result, GENERATED))
+
+
+@pytest.mark.parametrize("worker_id,name,expected", [
+    ("K001", "张伟", "K001_张伟.html"),
+    ("K004", SCRIPT_NAME, "K004_script_alert(1)_script.html"),
+    ("K009", "../../etc/passwd", "K009_.._.._etc_passwd.html"),
+    ("K010", "a\\b:c*d?e|f", "K010_a_b_c_d_e_f.html"),
+    ("K011", "李 四\t\n", "K011_李_四.html"),
+    ("", "...", "slip_worker.html"),
+])
+def test_slip_file_names_are_safe(worker_id, name, expected):
+    filename = slip_filename(worker_id, name)
+    assert filename == expected
+    assert not re.search(r'[<>:"/\\|?*\s]', filename) and not filename.startswith(".")
+
+
+def test_long_names_are_cut():
+    assert len(slip_filename("K1", "长" * 300)) <= 85
+
+
+def test_colliding_file_names_get_a_suffix(tmp_path):
+    result = make_result()
+    result.workers = {**result.workers}
+    for line in list(result.lines):
+        if line.worker_id == "K007":
+            result.lines.append(line.__class__(**{**line.__dict__, "worker_id": "K007?"}))
+    render_month(result, tmp_path, GENERATED)
+    names = {p.name for p in (tmp_path / "slips").iterdir()}
+    assert {"K007_赵磊.html", "K007_赵磊_2.html"} <= names
+
+
+def test_combined_slips_print_one_worker_per_page(rendered, tmp_path):
+    folder, _, _ = rendered
+    pdf = chromium_pdf(folder / "slips" / ALL_SLIPS, tmp_path / "slips.pdf", tmp_path / "profile")
+    views = worker_views(make_result())
+    assert pdf_pages(pdf) == len(views) == len(SLIP_WORKERS)
+    for page, view in enumerate(views, start=1):
+        text = pdf_page_text(pdf, page)
+        assert view.worker_id in text
+        assert view.name in text
+        assert fmt_money(EXPECTED_TOTALS[view.worker_id]) in text
+        others = [v.worker_id for v in views if v.worker_id != view.worker_id]
+        assert not any(f"{o}\n" in text or f" {o} " in text for o in others)
