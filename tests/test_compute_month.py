@@ -1,0 +1,118 @@
+"""compute_month as a whole: sources reach the lines, totals reconcile, speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+
+from kfbonus.compute import compute_month
+from kfbonus.compute.common import fmt_exact, service_years
+from kfbonus.model import Award
+from kfbonus.money import ZERO
+from kfbonus.rules import load_rules
+from tests.month_builder import build_month
+
+ASSESS = dt.date(2026, 11, 30)
+PARAMS = load_rules().in_force(ASSESS)
+
+
+def _small_month():
+    return build_month({
+        "roster": [{"工号": "A01", "姓名": "张三", "入职日期": "2019-03-01", "用工类型": "正式",
+                    "特殊技能": "电工"}],
+        "settlement": [{"工程编号": "GC-01", "工号": "A01", "个人工期天数": 10, "计件工资": "10000.00"}],
+        "application": [{"工程编号": "GC-01", "重点工程": "是", "集体激励比例": "15%", "个人激励比例": "3%"}],
+        "scores": [{"工程编号": "GC-01", "安全得分": 95, "质量得分": 90, "沟通和配合得分": "92.5",
+                    "规章制度得分": 93}],
+        "nomination": [{"工程编号": "GC-01", "工号": "A01", "考评结果": "优秀"}],
+        "attendance": [{"工号": "A01", "应出勤天数": 22, "实出勤天数": 22}],
+    })
+
+
+def test_lines_carry_sources_clauses_and_formulas():
+    result = compute_month(_small_month(), PARAMS, ASSESS, "2026-11")
+    assert result.scheme == "FS-MS-KF-13 A/2" and result.rules_file == "FS-MS-KF-13_A2.toml"
+    assert len(result.parameters[0]) == 3
+    by_award = {line.award: line for line in result.lines}
+    col = by_award[Award.COLLECTIVE]
+    # 92.625 ÷ 100 × 10,000.00 × 15% = 1,389.375 → 1,389.38, one member with all the days
+    assert col.amount == Decimal("1389.38")
+    assert "总分 92.625 ÷ 100 × 计件工资总额 10,000.00 × 15% = 1,389.375 → 集体奖池 1,389.38" in col.formula
+    assert col.clause == "FS-MS-KF-13 §壹(二)5"
+    cells = {(s.file, s.row, s.col) for s in col.sources}
+    assert ("工程激励申报.xlsx", 2, "C") in cells      # the 集体激励比例 cell
+    assert ("计件工资结算单.xlsx", 2, None) in cells   # the settlement row
+    assert ("人员名册.xlsx", 2, None) in cells
+    ind = by_award[Award.INDIVIDUAL]
+    # 10,000.00 × 3% = 300.00, one qualifying nominee
+    assert ind.amount == Decimal("300.00") and ind.clause.startswith("FS-MS-KF-13 §壹(一)")
+    assert any(s.file == "个人激励申报.xlsx" for s in ind.sources)
+    assert result.workers["A01"].service_years == 7 and result.workers["A01"].excluded is None
+    project = result.projects[0]
+    assert project.collective_pool == project.collective_allocated + project.collective_unpaid \
+        + project.collective_unallocated
+    assert result.problems == []
+
+
+def test_problem_sources_point_at_the_cell():
+    month = build_month({
+        "roster": [{"worker_id": "A01", "name": "张三", "hire_date": "2019-03-01"}],
+        "settlement": [{"project_id": "GC-01", "worker_id": "A01", "days": 10, "piece_wage": "100.00"}],
+        "application": [{"project_id": "GC-01", "collective_ratio": "25%"}],
+        "attendance": [{"worker_id": "A01", "due_days": 22, "present_days": 22}],
+    })
+    result = compute_month(month, PARAMS, ASSESS, "2026-11")
+    [problem] = result.problems
+    assert problem.code == "collective-ratio-out-of-range" and problem.is_error
+    assert problem.source.col == "C" and problem.source.row == 2
+    assert "25%" in problem.message and "10%–20%" in problem.message
+
+
+def test_service_years_edges():
+    assert service_years(dt.date(2023, 11, 30), dt.date(2026, 11, 30)) == 3
+    assert service_years(dt.date(2023, 12, 1), dt.date(2026, 11, 30)) == 2
+    assert service_years(dt.date(2024, 2, 29), dt.date(2026, 2, 28)) == 1
+    assert service_years(dt.date(2024, 2, 29), dt.date(2026, 3, 1)) == 2
+    assert service_years(dt.date(2027, 1, 1), dt.date(2026, 11, 30)) == 0
+    assert service_years(None, ASSESS) is None
+
+
+def test_fmt_exact():
+    assert fmt_exact(Decimal("1389.375")) == "1,389.375"
+    assert fmt_exact(Decimal("360.32") / 3) == "120.106666…"
+    assert fmt_exact(Decimal("120.00")) == "120"
+
+
+def test_big_month_is_fast():
+    n_workers, n_projects = 2000, 500
+    roster = [{"worker_id": f"W{i:04d}", "name": f"工{i}", "hire_date": f"{2010 + i % 16}-0{1 + i % 9}-15",
+               "employment_type": "外包" if i % 50 == 0 else "正式", "skills": "电工" if i % 3 == 0 else ""}
+              for i in range(n_workers)]
+    settlement = [{"project_id": f"GC-{p:04d}", "worker_id": f"W{(p * 20 + j) % n_workers:04d}",
+                   "days": 1 + j % 10, "piece_wage": f"{300 + j * 7}.{j % 100:02d}"}
+                  for p in range(n_projects) for j in range(20)]
+    application = [{"project_id": f"GC-{p:04d}", "key_project": p % 2 == 0, "collective_ratio": "15%",
+                    "individual_ratio": "4%" if p % 2 == 0 else None} for p in range(n_projects)]
+    scores = [{"project_id": f"GC-{p:04d}", "safety": 90, "quality": 85, "cooperation": 95, "discipline": 88}
+              for p in range(n_projects)]
+    nomination = [{"project_id": f"GC-{p:04d}", "worker_id": f"W{(p * 20) % n_workers:04d}", "rating": "优秀"}
+                  for p in range(0, n_projects, 2)]
+    attendance = [{"worker_id": f"W{i:04d}", "due_days": 22, "present_days": 20 + i % 3}
+                  for i in range(n_workers)]
+    month = build_month({"roster": roster, "settlement": settlement, "application": application,
+                         "scores": scores, "nomination": nomination, "attendance": attendance})
+    start = time.perf_counter()
+    result = compute_month(month, PARAMS, ASSESS, "2026-11")
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2.0, elapsed
+    assert len(result.projects) == n_projects
+    assert not any(p.is_error for p in result.problems)
+    shares: dict[str, Decimal] = {}
+    for x in result.lines:
+        if x.award is Award.COLLECTIVE:
+            shares[x.project_id] = shares.get(x.project_id, ZERO) + x.amount + x.unpaid
+    for proj in result.projects:
+        assert shares[proj.project_id] + proj.collective_unallocated == proj.collective_pool
+    individual = [x for x in result.lines if x.award is Award.INDIVIDUAL]
+    assert individual and all(x.amount > 0 or x.reason for x in individual)
