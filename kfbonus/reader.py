@@ -30,7 +30,8 @@ How the folder is read (decisions where INPUTS.md is silent are marked *):
   silently.
 - Rows: blank rows are skipped; ``小计`` rows are skipped; a ``合计``/``总计``
   row, or a signature/notes line (制表, 审核, 核准, 批准, 复核, 审批, 经办,
-  签字, 备注, 注：, 说明：) ends the table* (rows after it are not data).  A
+  签字, 备注, 注：, 说明：, or any ``label：`` line with no data, such as
+  申报：… 工程主管：…) ends the table* (rows after it are not data).  A
   settlement's 合计 row is checked against the sum of that sheet's 计件工资
   and 个人工期天数 (``total-mismatch``).  A row with content but every
   required column blank is not data and gets a warning ``row-ignored``*
@@ -42,9 +43,9 @@ How the folder is read (decisions where INPUTS.md is silent are marked *):
 - Attendance day grid: 工号 plus ≥ 5 day columns (headers 1…31, ``1日``,
   ``1号`` or dates) and no 应出勤/实出勤 columns.  应出勤 = days with any mark
   but 休; 实出勤 = √ ✓ ✔ 1 出; 旷工 = 旷; 连续缺勤 = the longest run of days
-  without √ where blank and 休 days *inside* a run count (rest days inside a
-  leave are absent calendar days) but do not start or end one*.  Only this
-  month's grid is seen: a run continuing from last month is not joined.
+  without √, as INPUTS.md says: blank and 休 days count (rest days inside a
+  leave are absent calendar days).  Only this month's grid is seen: a run
+  continuing from last month is not joined.
 - Percent number formats are not consulted*: ratios use the range rule of
   kfbonus.values (exact for ratios ≤ 100% and 个人百分比 ≤ 500%).
 """
@@ -86,6 +87,8 @@ _TOTAL_WORDS = ("合计", "总计")
 _SUBTOTAL_WORDS = ("小计",)
 _SIGNATURE_WORDS = ("制表", "审核", "核准", "批准", "复核", "审批", "经办", "签字", "签名", "备注",
                     "注:", "说明:")
+# a line of ``label：`` cells with no data (申报：  工程主管：  评分人签字：)
+_SIGN_LINE_RE = re.compile(r"[^\d：:]{1,10}[：:]")
 _PRESENT = frozenset({"√", "✓", "✔", "1", "出"})
 _REST = "休"
 _ABSENT = "旷"
@@ -332,14 +335,18 @@ class _Acc:
 
 
 def _attendance_from_grid(row: Sequence[object], days: list[tuple[int, int]]) -> tuple[int, int, int, int]:
+    """(应出勤, 实出勤, 旷工, 连续缺勤) from one row of day marks (INPUTS.md, 考勤).
+
+    连续缺勤 is, as INPUTS.md says, the longest run of consecutive days without √:
+    rest days (休) and blank days inside or around a leave count, so a whole
+    month of sick leave is 30 days however its Sundays were marked.
+    """
     due = present = absent = 0
-    run = pending = best = 0
+    run = best = 0
     for _day, c in days:
         v = row[c] if c < len(row) else ""
         if isinstance(v, str):
             mark = unicodedata.normalize("NFKC", v).strip()
-        elif isinstance(v, float | int) and not isinstance(v, bool):
-            mark = display(v)
         elif v is None:
             mark = ""
         else:
@@ -347,18 +354,14 @@ def _attendance_from_grid(row: Sequence[object], days: list[tuple[int, int]]) ->
         if mark in _PRESENT:
             due += 1
             present += 1
-            run = pending = 0
-        elif mark == "" or mark == _REST:
-            if run:
-                pending += 1
-        else:
+            run = 0
+            continue
+        if mark not in ("", _REST):
             due += 1
             if mark == _ABSENT:
                 absent += 1
-            run += pending + 1
-            pending = 0
-            if run > best:
-                best = run
+        run += 1
+        best = max(best, run)
     return due, present, absent, best
 
 
@@ -391,8 +394,8 @@ class _SheetReader:
                     break
                 if first.startswith(_SUBTOTAL_WORDS):
                     continue
-                if first.startswith(_SIGNATURE_WORDS):
-                    break
+                if first.startswith(_SIGNATURE_WORDS) or _SIGN_LINE_RE.match(first):
+                    break  # a signature line such as 制表：… 申报：… 工程主管：… ends the table
             if required_cols and all(is_blank(row[c]) if c < len(row) else True for c in required_cols):
                 if head.grid and all(is_blank(v) or (isinstance(v, str) and _WEEKDAY_RE.fullmatch(v.strip()))
                                      for v in row):

@@ -172,8 +172,8 @@ def test_attendance_day_grid(tmp_path):
     assert df["due_days"].tolist() == [Decimal(7), Decimal(9), Decimal(8)]
     assert df["present_days"].tolist() == [Decimal(5), Decimal(6), Decimal(7)]
     assert df["absent_days"].tolist() == [Decimal(2), Decimal(0), Decimal(1)]
-    # 休 inside a run of absence counts (旷 休 休 旷 = 4); leading 休 does not start one
-    assert df["longest_absence"].tolist() == [Decimal(4), Decimal(4), Decimal(1)]
+    # the longest run of days without √ (INPUTS.md): 旷 休 休 旷 = 4; 病 病 休 病 = 4; 休 旷 = 2
+    assert df["longest_absence"].tolist() == [Decimal(4), Decimal(4), Decimal(2)]
 
 
 def test_attendance_grid_with_real_dates(tmp_path):
@@ -183,10 +183,29 @@ def test_attendance_grid_with_real_dates(tmp_path):
     assert df["longest_absence"].tolist() == [Decimal(3)]
 
 
+def test_whole_month_of_leave_counts_its_rest_days(tmp_path):
+    head = ["工号", *range(1, 31)]
+    marks = ["休", *["病"] * 5, *(["休"] + ["病"] * 6) * 3, "病", "休"]
+    write_xlsx(tmp_path / "k.xlsx", {"k": [head, ["1001", *marks]]})
+    df = read_month(tmp_path).tables["attendance"]
+    assert df["longest_absence"].tolist() == [Decimal(30)]
+    assert df["present_days"].tolist() == [Decimal(0)]
+
+
+def test_signature_lines_end_the_table_quietly(tmp_path):
+    write_xlsx(tmp_path / "n.xlsx", {"个人激励申报": [
+        ["工程编号", "工号", "考评结果"], ["GC-1", "1001", "优秀"],
+        [None, "申报：王工", None, "工程主管：李四"], ["评分人签字："]]})
+    month = read_month(tmp_path)
+    assert month.problems == []
+    assert len(month.tables["nomination"]) == 1
+
+
 def test_day_grid_with_roster_like_columns_is_attendance(tmp_path):
     # 工号+姓名+班组 also fit a roster missing 入职日期; the day columns make it attendance
     head = ["工号", "姓名", "班组", *range(1, 11), "备注"]
-    write_xlsx(tmp_path / "考勤.xlsx", {"11月考勤": [head, ["1001", "张三", "安装一组", *"√" * 9, "旷", None]]})
+    row = ["1001", "张三", "安装一组", *"√" * 9, "旷", None]
+    write_xlsx(tmp_path / "考勤.xlsx", {"11月考勤": [head, row]})
     month = read_month(tmp_path)
     assert month.problems == []
     assert month.found[0].kind == "attendance"
