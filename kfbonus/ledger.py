@@ -464,12 +464,16 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"无法打开账本「{path}」：{exc}") from None
+        try:
             conn.execute("PRAGMA foreign_keys = ON")
             ledger = cls(conn, path)
             ledger._migrate()
         except sqlite3.DatabaseError as exc:
+            conn.close()
             raise LedgerError(f"无法打开账本「{path}」：{exc}（不是有效的账本文件？）") from None
-        except LedgerError:
+        except BaseException:
             conn.close()
             raise
         return ledger
