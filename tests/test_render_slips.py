@@ -10,7 +10,7 @@ from jinja2 import UndefinedError
 
 from kfbonus.money import fmt_money
 from kfbonus.render import render_month
-from kfbonus.render.slips import ALL_SLIPS, environment, slip_filename, slip_meta
+from kfbonus.render.slips import ALL_SLIPS, environment, render_slip, slip_filename, slip_meta
 from kfbonus.render.view import worker_views
 from tests.render_tools import chromium_pdf, pdf_page_text, pdf_pages
 from tests.result_factory import EXPECTED_TOTALS, SCRIPT_NAME, make_result
@@ -23,7 +23,8 @@ SLIP_WORKERS = ["K001", "K002", "K003", "K004", "K005", "K006", "K007"]
 def rendered(tmp_path_factory):
     folder = tmp_path_factory.mktemp("month")
     calls: list[tuple[int, int]] = []
-    paths = render_month(make_result(), folder, GENERATED, progress=lambda done, total: calls.append((done, total)))
+    paths = render_month(make_result(), folder, GENERATED,
+                         progress=lambda done, total: calls.append((done, total)))
     return folder, paths, calls
 
 
@@ -75,8 +76,10 @@ def test_strict_undefined_fails_on_a_missing_variable():
     env = environment()
     view = worker_views(result)[0]
     with pytest.raises(UndefinedError):
-        env.get_template("slip.html").render(w=view)
-    assert "张伟" in env.get_template("slip.html").render(w=view, meta=slip_meta(result, GENERATED))
+        env.get_template("page.html").render(slips=[])
+    with pytest.raises(UndefinedError):
+        env.get_template("_slip.html").module.slip(view, object())
+    assert "张伟" in render_slip(env, view, slip_meta(result, GENERATED))
 
 
 @pytest.mark.parametrize("worker_id,name,expected", [

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 import kfbonus
 from kfbonus.model import Award, MonthResult
 from kfbonus.money import fmt_money, to_capital
 from kfbonus.render.view import WorkerView, award_columns, period_label
 
-__all__ = ["ALL_SLIPS", "TEMPLATE_DIR", "SlipMeta", "environment", "render_all", "render_slip",
-           "slip_filename", "write_slips"]
+__all__ = ["ALL_SLIPS", "TEMPLATE_DIR", "SlipMeta", "environment", "render_body", "render_page",
+           "render_slip",
+           "slip_filename", "slip_meta", "write_slips"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 ALL_SLIPS = "全部.html"
@@ -48,8 +50,8 @@ class SlipMeta:
 
 def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     """The slip templates: autoescape on, a missing variable is an error."""
-    if not (template_dir / "slip.html").is_file():
-        raise FileNotFoundError(f"找不到明细单模板：{template_dir / 'slip.html'}")
+    if not (template_dir / "page.html").is_file():
+        raise FileNotFoundError(f"找不到明细单模板：{template_dir / 'page.html'}")
     env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
@@ -86,12 +88,22 @@ def slip_meta(result: MonthResult, generated_at: dt.datetime) -> SlipMeta:
     )
 
 
+def render_body(env: Environment, view: WorkerView, meta: SlipMeta) -> Markup:
+    """One worker's slip (the ``<section>``), already escaped."""
+    return env.get_template("_slip.html").module.slip(view, meta)
+
+
+def render_page(env: Environment, page_title: str, bodies: Sequence[Markup]) -> str:
+    """A complete HTML page holding ``bodies`` (one slip, or all of them)."""
+    return env.get_template("page.html").render(page_title=page_title, slips=bodies)
+
+
 def render_slip(env: Environment, view: WorkerView, meta: SlipMeta) -> str:
-    return env.get_template("slip.html").render(w=view, meta=meta)
+    return render_page(env, _title(meta, f"{view.worker_id} {view.name}"), [render_body(env, view, meta)])
 
 
-def render_all(env: Environment, views: Sequence[WorkerView], meta: SlipMeta) -> str:
-    return env.get_template("slips_all.html").render(workers=views, meta=meta)
+def _title(meta: SlipMeta, who: str) -> str:
+    return f"{meta.title} {meta.period_label} {who}"
 
 
 def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
@@ -106,6 +118,7 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     total = len(views) + 1
     written: list[Path] = []
     used: set[str] = {ALL_SLIPS}
+    bodies: list[Markup] = []
     for view in views:
         filename = base = slip_filename(view.worker_id, view.name)
         n = 2
@@ -113,13 +126,16 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
             filename = f"{base.removesuffix('.html')}_{n}.html"
             n += 1
         used.add(filename)
+        body = render_body(env, view, meta)
+        bodies.append(body)
         path = folder / filename
-        path.write_text(render_slip(env, view, meta), encoding="utf-8")
+        path.write_text(render_page(env, _title(meta, f"{view.worker_id} {view.name}"), [body]),
+                        encoding="utf-8")
         written.append(path)
         if progress is not None:
             progress(len(written), total)
     path = folder / ALL_SLIPS
-    path.write_text(render_all(env, views, meta), encoding="utf-8")
+    path.write_text(render_page(env, _title(meta, f"（全部 {len(views)} 人）"), bodies), encoding="utf-8")
     written.append(path)
     if progress is not None:
         progress(len(written), total)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,7 +32,8 @@ __all__ = [
 ]
 
 MONEY_FORMAT = "#,##0.00"
-SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+                "in_memory": True}
 FONT = "Microsoft YaHei"
 
 
@@ -52,9 +53,16 @@ def new_workbook(path, title: str, subject: str, generated_at: dt.datetime, comm
     return wb
 
 
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+
 def text_width(text: str) -> int:
-    """Display width in Excel character units: CJK and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    """Display width in Excel character units: CJK and full-width characters count 2
+    (the East Asian Wide and Fullwidth ranges)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -135,6 +143,8 @@ def _write_value(ws: Worksheet, row: int, col: int, value: object, kind: str, f:
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapping cell ``width`` units wide (an estimate)."""
     usable = max(1.0, width - 1.5)
+    if "\n" not in text:
+        return max(1, math.ceil(text_width(text) / usable))
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
 
 
@@ -154,7 +164,7 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
     widths = [max(c.min_width, _header_width(c.header)) for c in cols]
     for texts in shown:
         for j, (c, text) in enumerate(zip(cols, texts, strict=True)):
-            longest = max((text_width(part) for part in text.split("\n")), default=0)
+            longest = text_width(text) if "\n" not in text else max(text_width(p) for p in text.split("\n"))
             widths[j] = max(widths[j], min(c.max_width, longest + 2))
     totals: dict[int, Decimal] = {}
     if total_label is not None:
