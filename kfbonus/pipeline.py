@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -102,48 +102,192 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def run(opts: Options) -> int:
-    if opts.annual:
-        raise ConfigError("年度运行（--annual）尚未实现")
-    return run_month(opts)
+    """Dispatch one command; returns the exit code (0 done, 1 input or state problems)."""
+    if opts.check:
+        return check(opts)
+    from kfbonus.ledger import LedgerError, MonthApproved, OutputsChanged
+    from kfbonus.lock import LockBusy
+
+    try:
+        if opts.approve_by:
+            return approve(opts)
+        if opts.annual:
+            return run_annual(opts)
+        return run_month(opts)
+    except (LockBusy, MonthApproved, OutputsChanged) as exc:
+        say(str(exc))
+        return EXIT_INPUT
+    except LedgerError as exc:
+        raise ConfigError(f"账本错误：{exc}") from None
 
 
-def run_month(opts: Options) -> int:
+def ledger_path(opts: Options) -> Path:
+    return opts.ledger or opts.output_dir / "ledger.sqlite"
+
+
+def _require_input(opts: Options) -> None:
     if not opts.input_dir.is_dir():
-        raise ConfigError(f"输入文件夹「{opts.input_dir}」不存在；请用 --input 指定本月工作簿所在的文件夹")
+        kind = "本年度事故投诉、花名册" if opts.annual else "本月工作簿"
+        raise ConfigError(f"输入文件夹「{opts.input_dir}」不存在；请用 --input 指定{kind}所在的文件夹")
+
+
+def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], MonthResult | None]:
+    """Read, validate and compute the month (or the year-end run's inputs)."""
+    _require_input(opts)
     assess_date = opts.assess_date or default_assess_date(opts.period)
     params = load_params(opts, assess_date)
     month, problems = read_inputs(opts.input_dir)
-    result: MonthResult | None = None
-    if not has_errors(problems):
-        from kfbonus.compute import compute_month
+    if has_errors(problems) or opts.annual:
+        return month, problems, None
+    from kfbonus.compute import compute_month
 
-        result = compute_month(month, params, assess_date, opts.period)
-        problems += result.problems
-        result.problems = problems
+    result = compute_month(month, params, assess_date, opts.period)
+    result.problems = problems + result.problems
+    return month, result.problems, result
 
-    if opts.check:
-        print_found(month)
-        print_problems(problems)
-        return EXIT_INPUT if has_errors(problems) else EXIT_OK
 
-    if has_errors(problems):
-        print_problems(problems)
-        say()
-        say("输入有错误，本月结果未写入。请按上面的清单修改工作簿后重新运行。")
-        return EXIT_INPUT
+def check(opts: Options) -> int:
+    """--check: read, validate and compute; print the tables found and every problem; write nothing.
 
-    assert result is not None
-    target = write_outputs(result, opts.output_dir, opts.period)
-    print_summary(result, target)
+    The computation runs too (when the inputs are clean) so that the accountant sees
+    the scheme's problems as well — a ratio out of range, shares over the pool.
+    """
+    month, problems, _ = _prepare(opts)
+    print_found(month)
+    print_problems(problems)
+    return EXIT_INPUT if has_errors(problems) else EXIT_OK
+
+
+def refuse_errors(problems: list[Problem]) -> int:
+    print_problems(problems)
+    say()
+    say("输入有错误，本月结果未写入。请按上面的清单修改工作簿后重新运行。")
+    return EXIT_INPUT
+
+
+def _approved_text(period: str, record) -> str:
+    return f"{period} 已于 {record.approved_at:%Y-%m-%d %H:%M} 由 {record.approved_by} 批准"
+
+
+def run_month(opts: Options) -> int:
+    """A month: compute and write it (a draft), or on an approved month, a correction."""
+    from kfbonus.ledger import Ledger
+    from kfbonus.lock import output_lock
+
+    _require_input(opts)
+    with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
+        record = ledger.month(opts.period)
+        if record is not None and record.approved and not opts.correction:
+            say(f"{_approved_text(opts.period, record)}，已锁定，不再重新计算；本次未改动任何文件。")
+            say(f"如需更正，请运行：python run_month.py {opts.period} --correction \"更正原因\"")
+            return EXIT_INPUT
+        if opts.correction and (record is None or not record.approved):
+            say(f"{opts.period} 尚未批准，不需要更正：修改输入后直接重新运行该月即可。")
+            return EXIT_INPUT
+        _, problems, result = _prepare(opts)
+        if has_errors(problems):
+            return refuse_errors(problems)
+        assert result is not None
+        at = run_time()
+        if opts.correction:
+            return _correct(opts, ledger, record, result, at)
+        target = write_outputs(result, opts.output_dir, opts.period,
+                               record=lambda hashes: ledger.record_month(result, hashes, at), at=at)
+        print_summary(result, target)
+        say(f"状态：草稿。核对无误并签字后，请运行 python run_month.py {opts.period} --approve --by 批准人")
     return EXIT_OK
 
 
-def write_outputs(result: MonthResult, output_dir: Path, name: str) -> Path:
-    """Render into a temporary folder beside the target, then move it into place.
+def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime) -> int:
+    """Correction n of an approved month: 补发/扣回 against the month as approved (and corrected)."""
+    from kfbonus.correction import diff_lines
+    from kfbonus.ledger import hash_outputs
+    from kfbonus.render.correction import correction_folder, render_correction
 
-    A crash while rendering leaves the previous results (if any) untouched and
-    no half-written month.
+    diff = diff_lines(ledger.approved_lines(opts.period), result.lines)
+    number = record.revision + 1
+    month_dir = opts.output_dir / opts.period
+    tmp = month_dir / f".correction.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        render_correction(opts.period, number, opts.correction, record, diff, tmp, at)
+        ledger.record_correction(result, opts.correction, diff, hash_outputs(tmp), at)
+        (tmp / correction_folder(number)).rename(month_dir / correction_folder(number))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    say(f"{opts.period} 更正第 {number:02d} 号（原因：{opts.correction}）")
+    say(f"  变动 {len(diff.lines)} 项，涉及 {len(diff.workers)} 人；未变 {diff.unchanged} 项")
+    say(f"  补发 {fmt_money(diff.more)}，扣回 {fmt_money(-diff.back)}，"
+        f"净额 {fmt_money(diff.total)}")
+    say(f"更正单已写入 {month_dir / correction_folder(number)}；原批准文件未改动。")
+    return EXIT_OK
+
+
+def approve(opts: Options) -> int:
+    """--approve --by NAME: lock the month after checking its files still match the ledger."""
+    from kfbonus.ledger import Ledger, hash_file
+    from kfbonus.lock import output_lock
+    from kfbonus.render import approval_name
+
+    with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
+        record = ledger.month(opts.period)
+        if record is None:
+            say(f"账本中没有 {opts.period} 的记录：请先运行该期间，核对后再批准。")
+            return EXIT_INPUT
+        folder = opts.output_dir / opts.period
+        book = folder / approval_name(opts.period)
+        sha = hash_file(book) if book.is_file() else None
+        record = ledger.approve(opts.period, opts.approve_by, run_time(), approval_sha=sha, folder=folder)
+    say(f"{_approved_text(opts.period, record)}。")
+    say(f"  审批汇总表 SHA-256：{record.approval_sha}")
+    say("此后该期间不会再被重新计算；如需更正，请使用 --correction \"原因\"。")
+    return EXIT_OK
+
+
+def run_annual(opts: Options) -> int:
+    """The year-end run (SCHEME.md §5): annual safety and quality awards from the ledger."""
+    from kfbonus.annual import compute_annual
+    from kfbonus.compute import roster_on
+    from kfbonus.ledger import Ledger
+    from kfbonus.lock import output_lock
+
+    _require_input(opts)
+    year = int(opts.period)
+    with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
+        record = ledger.month(opts.period)
+        if record is not None and record.approved:
+            say(f"{_approved_text(opts.period, record)}，年度方案已锁定；本次未改动任何文件。")
+            return EXIT_INPUT
+        month, problems, _ = _prepare(opts)
+        if has_errors(problems):
+            return refuse_errors(problems)
+        assess_date = opts.assess_date or default_assess_date(opts.period)
+        params = load_params(opts, assess_date)
+        roster, roster_problems = roster_on(month, params, assess_date)
+        result = compute_annual(year, ledger.year(year), roster, month.tables["incident"], params)
+        result.inputs = month
+        result.problems = problems + roster_problems + result.problems
+        if has_errors(result.problems):
+            return refuse_errors(result.problems)
+        at = run_time()
+        target = write_outputs(result, opts.output_dir, opts.period,
+                               record=lambda hashes: ledger.record_month(result, hashes, at), at=at)
+        print_summary(result, target)
+        say(f"状态：草稿（年度激励评议方案）。审批后请运行 python run_month.py {opts.period} --annual "
+            f"--approve --by 批准人")
+    return EXIT_OK
+
+
+def write_outputs(result: MonthResult, output_dir: Path, name: str,
+                  record: Callable[[dict[str, str]], None] | None = None,
+                  at: dt.datetime | None = None) -> Path:
+    """Render into a temporary folder beside the target, record it, then move it into place.
+
+    ``record(hashes)`` (the ledger) is called with every output's SHA-256 before the
+    move: if rendering or recording fails, the previous results (if any) stay as they
+    were and no half-written month is left.
     """
+    from kfbonus.ledger import hash_outputs
     from kfbonus.render import render_month
 
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -155,8 +299,10 @@ def write_outputs(result: MonthResult, output_dir: Path, name: str) -> Path:
             shutil.rmtree(stale)
     tmp.mkdir()
     try:
-        with _progress("写入工资条") as progress:
-            render_month(result, tmp, generated_at=run_time(), progress=progress)
+        with _progress("写入明细单") as progress:
+            render_month(result, tmp, generated_at=at or run_time(), progress=progress)
+        if record is not None:
+            record(hash_outputs(tmp))
         if target.exists():
             target.rename(old)
         tmp.rename(target)

@@ -23,7 +23,7 @@ from kfbonus.money import ZERO
 from kfbonus.problems import Problem, warning
 from kfbonus.rules import Params
 
-__all__ = ["compute_month"]
+__all__ = ["compute_month", "roster_on"]
 
 _AWARD_ORDER = {a: i for i, a in enumerate(MONTHLY_AWARDS)}
 
@@ -77,13 +77,7 @@ def compute_month(month: MonthInput, params: Params, assess_date: dt.date, perio
             sources=tuple(row_source(r) for r in settle),
         ))
 
-    workers = {}
-    for wid, w in data.roster.items():
-        reasons = exclusions.get(wid)
-        workers[wid] = WorkerInfo(
-            worker_id=wid, name=str(w.name or ""), team=w.team, position=w.position,
-            employment_type=w.employment_type, hire_date=w.hire_date, service_years=years[wid],
-            excluded="；".join(reasons) if reasons else None, source=row_source(w))
+    workers = _worker_infos(data, years, exclusions)
 
     return MonthResult(
         period=period, assess_date=assess_date, scheme=params.label, rules_file=params.source,
@@ -91,4 +85,24 @@ def compute_month(month: MonthInput, params: Params, assess_date: dt.date, perio
         projects=projects, problems=problems, inputs=month)
 
 
+def _worker_infos(data: MonthData, years: dict, exclusions: dict) -> dict[str, WorkerInfo]:
+    workers = {}
+    for wid, w in data.roster.items():
+        reasons = exclusions.get(wid)
+        workers[wid] = WorkerInfo(
+            worker_id=wid, name=str(w.name or ""), team=w.team, position=w.position,
+            employment_type=w.employment_type, hire_date=w.hire_date, service_years=years[wid],
+            excluded="；".join(reasons) if reasons else None, source=row_source(w))
+    return workers
 
+
+def roster_on(month: MonthInput, params: Params, assess_date: dt.date) -> tuple[dict[str, WorkerInfo],
+                                                                               list[Problem]]:
+    """The roster workers on ``assess_date`` with their service years and exclusions
+    (the year-end run's roster on 31 December)."""
+    problems: list[Problem] = []
+    data = MonthData.build(month, problems)
+    years = {wid: service_years(w.hire_date, assess_date) for wid, w in data.roster.items()}
+    exclusions = {wid: exclusion_reasons(w, data.attendance.get(wid), params, assess_date)
+                  for wid, w in data.roster.items()}
+    return _worker_infos(data, years, exclusions), problems
