@@ -65,7 +65,7 @@ def make_big_month(folder: Path | str, workers: int = 2000, lines: int = 10000, 
         rows = []
         for w in per_project[p]:
             wage = rng.randrange(10000, 500000) / 100
-            rows.append([ids[w], names[w], rng.randrange(1, 30), wage, rng.choice([1, 1.1, 0.9, 100])])
+            rows.append([ids[w], names[w], rng.randrange(1, 30), wage, rng.choice([1, 0.9, 100, "95%"])])
         if p in form:
             sheet = [["计件工资结算单"], [f"工程编号：{p}", None, "工程名称：", f"{p}小区"],
                      ["开工日期", "2026-11-01", "工期总天数", 30],
@@ -81,11 +81,12 @@ def make_big_month(folder: Path | str, workers: int = 2000, lines: int = 10000, 
     _write(folder / "结算单(表格式).xlsx", forms)
 
     application = [["工程编号", "重点工程", "集体激励比例", "个人激励比例"]]
-    application += [[p, rng.choice(["是", "否"]), rng.choice(["15%", 0.1, 12]), "5%"] for p in pids]
+    for p in pids:
+        key = rng.choice(["是", "否"])
+        application.append([p, key, rng.choice(["15%", 0.1, 12]), "5%" if key == "是" else None])
     _write(folder / "工程激励申报.xlsx", {"申报": application})
     scores = [["工程编号", "安全得分", "质量得分", "沟通和配合得分", "规章制度得分"]]
-    scores += [[p, rng.randrange(20, 31), rng.randrange(20, 31), rng.randrange(10, 21), rng.randrange(10, 21)]
-               for p in pids]
+    scores += [[p, *(rng.randrange(80, 101) for _ in range(4))] for p in pids]
     _write(folder / "工程评分.xlsx", {"评分": scores})
     nominations = [["工程编号", "工号", "姓名", "考评结果", "申报金额"]]
     for p in pids:
@@ -102,7 +103,8 @@ def make_big_month(folder: Path | str, workers: int = 2000, lines: int = 10000, 
     _write(folder / "培训与奖惩.xlsx", {
         "培训": [["工号", "姓名", "培训天数", "培训类型"]]
         + [[ids[i], names[i], 2, "带薪培训"] for i in range(0, workers, 20)],
-        "奖惩": [["工号", "姓名", "类别", "金额", "说明"]] + [[ids[i], names[i], "好人好事", 100, "拾金不昧"]
-                                                    for i in range(0, workers, 50)],
+        "奖惩": [["工号", "姓名", "类别", "金额", "说明"]] + [
+            [ids[i], names[i], *rng.choice([("优秀个人奖", None), ("创新奖", 300), ("扣款", 50)]), "月度奖惩"]
+            for i in range(0, workers, 50)],
     })
     return folder
