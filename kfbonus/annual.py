@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from kfbonus.ledger import IncidentRecord, YearData
+from kfbonus.ledger import IncidentRecord, YearData, clean_text
 from kfbonus.model import Award, AwardLine, MonthResult, WorkerInfo
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
@@ -52,18 +52,6 @@ QUALITY = "质量投诉"
 NOT_IN_ROSTER = "年末人员名册中无此工号"
 
 
-def _cell(value: object) -> str | None:
-    if value is None:
-        return None
-    try:
-        if value != value:  # NaN / NaT
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value).strip()
-    return text or None
-
-
 def incidents_from_table(df: pd.DataFrame | None, period: str | None = None) -> list[IncidentRecord]:
     """The rows of an incident table (事故投诉, reader's DataFrame) as records."""
     if df is None or not len(df):
@@ -73,8 +61,8 @@ def incidents_from_table(df: pd.DataFrame | None, period: str | None = None) -> 
     out = []
     for date, kind, pid, wid, note, src in zip(*col.values(), strict=True):
         source = src.source if isinstance(src, RowRef) else src if isinstance(src, Source) else None
-        out.append(IncidentRecord(period, date if isinstance(date, dt.date) else None, _cell(kind) or "",
-                                  _cell(pid), _cell(wid), _cell(note), source))
+        out.append(IncidentRecord(period, date if isinstance(date, dt.date) else None, clean_text(kind) or "",
+                                  clean_text(pid), clean_text(wid), clean_text(note), source))
     return out
 
 

@@ -358,7 +358,7 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _clean(value: object) -> str | None:
+def clean_text(value: object) -> str | None:
     """A table cell as text: None for blank / NaN."""
     if value is None:
         return None
@@ -391,23 +391,23 @@ def worker_months(result: MonthResult) -> list[tuple[str, str, bool, tuple[str, 
     if settlement is not None and len(settlement):
         for wid, pid, name in zip(_column(settlement, "worker_id"), _column(settlement, "project_id"),
                                   _column(settlement, "name"), strict=True):
-            wid = _clean(wid)
+            wid = clean_text(wid)
             if wid is None:
                 continue
             worked.add(wid)
-            pid = _clean(pid)
+            pid = clean_text(pid)
             if pid is not None:
                 projects.setdefault(wid, set()).add(pid)
-            names.setdefault(wid, _clean(name) or "")
+            names.setdefault(wid, clean_text(name) or "")
     attendance = tables.get("attendance")
     if attendance is not None and len(attendance):
         for wid, present, name in zip(_column(attendance, "worker_id"), _column(attendance, "present_days"),
                                       _column(attendance, "name"), strict=True):
-            wid = _clean(wid)
+            wid = clean_text(wid)
             if wid is None:
                 continue
-            names.setdefault(wid, _clean(name) or "")
-            if _clean(present) is not None and D(present) > 0:
+            names.setdefault(wid, clean_text(name) or "")
+            if clean_text(present) is not None and D(present) > 0:
                 worked.add(wid)
     out = []
     for wid in sorted(names):
@@ -427,8 +427,8 @@ def _incident_rows(result: MonthResult) -> list[tuple]:
             _column(df, "date"), _column(df, "incident_type"), _column(df, "project_id"),
             _column(df, "worker_id"), _column(df, "note"), _column(df, "src"), strict=True):
         source = _as_source(src)
-        rows.append((_iso(date) if isinstance(date, dt.date) else _clean(date), _clean(kind) or "",
-                     _clean(pid), _clean(wid), _clean(note),
+        rows.append((_iso(date) if isinstance(date, dt.date) else clean_text(date), clean_text(kind) or "",
+                     clean_text(pid), clean_text(wid), clean_text(note),
                      str(source) if source else "", json.dumps(_source_dict(source) if source else None,
                                                                ensure_ascii=False, sort_keys=True)))
     rows.sort(key=lambda r: (r[0] or "", r[1], r[2] or "", r[3] or "", r[4] or "", r[5]))
