@@ -7,7 +7,9 @@ any failed check raises :class:`ReconciliationError` and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kfbonus.model import MonthResult
@@ -36,13 +38,34 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
     ``progress(done, total)`` is called as slips are written (total = number of
     slip files, the combined 全部.html included).
     """
-    views = worker_views(result)
-    checks = check_or_raise(reconcile(result, views))
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_approval_workbook(result, views, checks, out_dir / approval_name(result.period), generated_at),
-        write_strips(result, views, out_dir / strips_name(result.period), generated_at),
-    ]
-    written += write_slips(result, views, out_dir / "slips", generated_at, progress)
+    with _no_cycle_collection():
+        views = worker_views(result)
+        checks = check_or_raise(reconcile(result, views))
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        approval = out_dir / approval_name(result.period)
+        written = [
+            write_approval_workbook(result, views, checks, approval, generated_at),
+            write_strips(result, views, out_dir / strips_name(result.period), generated_at),
+        ]
+        written += write_slips(result, views, out_dir / "slips", generated_at, progress)
     return written
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rendering.
+
+    Rendering allocates hundreds of thousands of small objects that live until the
+    files are written (xlsxwriter's cell tuples); each allocation burst would
+    trigger a full collection over everything alive — a quarter of the render
+    time on a 2,000-worker month — and frees nothing.  Reference counting still
+    frees all the rest; the collector resumes (as it was) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

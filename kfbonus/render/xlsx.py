@@ -154,37 +154,111 @@ def _header_width(header: str) -> int:
     return w + 2 if w <= 8 else math.ceil(w / 2) + 3
 
 
+def _longest_line(text: str) -> int:
+    return text_width(text) if "\n" not in text else max(text_width(p) for p in text.split("\n"))
+
+
+def _widest(texts: list[str], cap: int) -> int:
+    """``max(_longest_line(t) for t in texts)`` (0 when empty), but stops once ``cap`` is
+    reached and skips every text that cannot beat the widest so far: a text of n
+    characters is at least n and at most 2n units wide."""
+    texts = sorted(set(texts), key=len, reverse=True)
+    best = 0
+    for text in texts:
+        if 2 * len(text) <= best or best >= cap:
+            break
+        best = max(best, _longest_line(text))
+    return best
+
+
+def _numeric_texts(values: list[object], kind: str) -> list[str]:
+    """The shown texts of a numeric column that can be its widest: all of them, except
+    for money, percent and score, whose shown length grows with the magnitude —
+    there the largest non-negative and the largest negative value stand for the rest."""
+    for v in values:
+        if not isinstance(v, Decimal | int):
+            raise TypeError(f"column kind {kind} needs a number, got {v!r}")
+    if kind == "integer" or not values:
+        return [_shown(v, kind) for v in values]
+    signed = [v for v in values if _negative(v)]
+    unsigned = [v for v in values if not _negative(v)]
+    return [_shown(max(group, key=abs), kind) for group in (signed, unsigned) if group]
+
+
+def _negative(value: Decimal | int) -> bool:
+    """Shown with a minus sign (``Decimal('-0')`` too)."""
+    return value.is_signed() if isinstance(value, Decimal) else value < 0
+
+
 def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
                 rows: Sequence[Sequence[object]], total_label: str | None = "合计", autofilter: bool = True,
                 freeze: bool = True, empty_note: str = "（无）") -> int:
     """Header at ``first_row``, then ``rows``, then (if any column has ``total``) a 合计 row
     with ``SUM`` formulas carrying their computed value.  Sets widths, row heights of
-    wrapped rows, freeze panes and the filter.  Returns the first row after the table."""
-    shown = [[_shown(v, c.kind) for c, v in zip(cols, values, strict=True)] for values in rows]
+    wrapped rows, freeze panes and the filter.  Returns the first row after the table.
+
+    Column by column: widths come from the widest shown text (only the texts that
+    can be widest are measured), row heights from the wrapping columns.
+    """
+    ncols = len(cols)
+    for values in rows:
+        if len(values) != ncols:
+            raise ValueError(f"row has {len(values)} values for {ncols} columns: {values!r}")
+    columns = [[values[j] for values in rows] for j in range(ncols)]
     widths = [max(c.min_width, _header_width(c.header)) for c in cols]
-    for texts in shown:
-        for j, (c, text) in enumerate(zip(cols, texts, strict=True)):
-            longest = text_width(text) if "\n" not in text else max(text_width(p) for p in text.split("\n"))
-            widths[j] = max(widths[j], min(c.max_width, longest + 2))
+    wrap_texts: dict[int, list[str]] = {}
+    for j, c in enumerate(cols):
+        present = [v for v in columns[j] if v is not None and v != ""]
+        if c.kind in _NUMERIC:
+            texts = _numeric_texts(present, c.kind)
+        else:
+            texts = [str(v) for v in present]
+            if c.kind == "wrap":
+                wrap_texts[j] = [("" if v is None or v == "" else str(v)) for v in columns[j]]
+        cap = c.max_width - 2
+        if widths[j] < c.max_width and texts:
+            widths[j] = max(widths[j], min(c.max_width, _widest(texts, cap) + 2))
     totals: dict[int, Decimal] = {}
     if total_label is not None:
         for j, c in enumerate(cols):
             if c.total and j > 0:
-                totals[j] = sum((v[j] or Decimal(0) for v in rows), Decimal("0.00"))
+                totals[j] = sum((v or Decimal(0) for v in columns[j]), Decimal("0.00"))
                 widths[j] = max(widths[j], min(c.max_width, text_width(f"{totals[j]:,.2f}") + 2))
+
+    # row heights: the most lines any wrapping cell of the row takes
+    heights: dict[int, int] = {}
+    for j, texts in wrap_texts.items():
+        usable = max(1.0, widths[j] - 1.5)
+        for i, text in enumerate(texts):
+            if 2 * len(text) <= usable * heights.get(i, 1) and "\n" not in text:
+                continue   # fits in the lines the row has anyway (a text is at most 2 units a character)
+            lines = wrapped_lines(text, widths[j])
+            if lines > heights.get(i, 1):
+                heights[i] = lines
 
     header_lines = max(wrapped_lines(c.header, widths[j]) for j, c in enumerate(cols))
     ws.set_row(first_row, LINE_HEIGHT * header_lines + 4)
     for j, c in enumerate(cols):
         ws.write_string(first_row, j, c.header, f.header)
+    kinds = [(j, c.kind in _NUMERIC, getattr(f, c.kind)) for j, c in enumerate(cols)]
+    # xlsxwriter's undecorated writers (the public ones only add A1-notation parsing)
+    write_blank = getattr(ws, "_write_blank", ws.write_blank)
+    write_number = getattr(ws, "_write_number", ws.write_number)
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    set_row = ws.set_row
     r = first_row + 1
-    for values, texts in zip(rows, shown, strict=True):
-        for j, (c, v) in enumerate(zip(cols, values, strict=True)):
-            _write_value(ws, r, j, v, c.kind, f)
-        lines = max((wrapped_lines(t, widths[j]) for j, (c, t) in enumerate(zip(cols, texts, strict=True))
-                     if c.kind == "wrap" and t), default=1)
+    for i, values in enumerate(rows):
+        for j, numeric, fmt in kinds:
+            v = values[j]
+            if v is None or v == "":
+                write_blank(r, j, None, fmt)
+            elif numeric:
+                write_number(r, j, v, fmt)
+            else:
+                write_string(r, j, str(v), fmt)
+        lines = heights.get(i, 1)
         if lines > 1:
-            ws.set_row(r, LINE_HEIGHT * lines + 3)
+            set_row(r, LINE_HEIGHT * lines + 3)
         r += 1
     if not rows:
         ws.write_string(r, 0, empty_note, f.text)
