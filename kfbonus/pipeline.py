@@ -205,14 +205,23 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     from kfbonus.render.correction import correction_folder, render_correction
 
     diff = diff_lines(ledger.approved_lines(opts.period), result.lines)
+    if not diff.lines:
+        say(f"{opts.period} 按当前输入重新计算，与已批准结果（含历次更正）逐项相同，无需更正；未生成更正单。")
+        return EXIT_OK
     number = record.revision + 1
     month_dir = opts.output_dir / opts.period
     tmp = month_dir / f".correction.tmp-{os.getpid()}"
+    final = month_dir / correction_folder(number)
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         render_correction(opts.period, number, opts.correction, record, diff, tmp, at)
-        ledger.record_correction(result, opts.correction, diff, hash_outputs(tmp), at)
-        (tmp / correction_folder(number)).rename(month_dir / correction_folder(number))
+        hashes = hash_outputs(tmp)
+        (tmp / correction_folder(number)).rename(final)
+        try:
+            ledger.record_correction(result, opts.correction, diff, hashes, at)
+        except BaseException:
+            shutil.rmtree(final, ignore_errors=True)  # no correction folder the ledger does not know
+            raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     say(f"{opts.period} 更正第 {number:02d} 号（原因：{opts.correction}）")

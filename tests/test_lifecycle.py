@@ -389,3 +389,26 @@ def test_year_end_run(capsys, year, make_sample):
     assert money(summary["1008"]["年度质量奖"]) == 0
     reason = next(r["原因"] for r in unpaid if str(r["工号"]) == "1008" and r["奖项"] == "年度质量奖")
     assert "88" in reason and "90" in reason
+
+
+def test_year_end_plan_is_approved_and_then_locked(capsys, year):
+    args = ("2026", "--annual", "--input", str(year["annual_in"]), "--output", str(year["out"]))
+    assert run(capsys, *args)[0] == 0
+    code, stdout, _ = run(capsys, "2026", "--annual", "--approve", "--by", "总经理",
+                          "--output", str(year["out"]))
+    assert code == 0 and "总经理" in stdout and "批准" in stdout
+    before = hashes(year["out"])
+    code, stdout, _ = run(capsys, *args)
+    assert code == 1 and "已锁定" in stdout
+    assert hashes(year["out"]) == before
+
+
+def test_correction_without_any_change_writes_nothing(capsys, small):
+    folder, out = small
+    assert run(capsys, *month_args(folder, out))[0] == 0
+    assert run(capsys, *month_args(folder, out, "--approve", "--by", "王经理"))[0] == 0
+    before = hashes(out)
+    code, stdout, _ = run(capsys, *month_args(folder, out, "--correction", "复核"))
+    assert code == 0 and "无需更正" in stdout
+    assert hashes(out) == before
+    assert not list((out / PERIOD).glob("更正_*"))
