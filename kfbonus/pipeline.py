@@ -79,10 +79,9 @@ def read_inputs(folder: Path) -> tuple[MonthInput, list[Problem]]:
     from kfbonus.validate import validate
 
     month = read_month(folder)
-    problems = list(month.problems)
-    if not has_errors(problems):
-        problems += validate(month)
-    return month, problems
+    # the key checks run even when cells failed to read (a bad cell is None, its row kept),
+    # so the accountant sees every problem of the folder in one pass
+    return month, list(month.problems) + validate(month)
 
 
 def print_found(month: MonthInput) -> None:

@@ -515,10 +515,11 @@ def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[Foun
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = list(wb.sheets_metadata)
-    except Exception as e:  # calamine raises several types for broken files
+    except Exception:  # calamine raises several types for broken files
         problems.append(error(
             "unreadable-file",
-            f"无法作为 Excel 工作簿读取（文件可能已损坏、加密或并非 Excel 文件）：{type(e).__name__}",
+            "无法作为 Excel 工作簿读取：文件可能已损坏、设有密码，或并非 Excel 文件；"
+            "请用 Excel 打开确认后另存为 .xlsx 再运行",
             Source(name)))
         return False
     for meta in metas:
