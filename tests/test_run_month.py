@@ -255,3 +255,16 @@ def test_rules_file_with_an_unknown_key_is_a_configuration_error(capsys, tmp_pat
     assert "Traceback" not in stdout + err
     assert not (out / PERIOD).exists()
     assert ledger_month(out) is None
+
+
+def test_every_problem_is_reported_in_one_pass(capsys, tmp_path):
+    # a cell that fails to read does not hide the key checks: both come in one list
+    roster = [list(r) for r in ROSTER]
+    roster[2][2] = "2026-13-01"
+    lines = [*SETTLE_LINES, ["GC-2611-01", "甲工程", "1099", "赵六", 1, 10]]
+    write_month(tmp_path / "in", roster=roster, settlement=_settle(lines, total=None))
+    code, stdout, _ = run(capsys, PERIOD, "--input", str(tmp_path / "in"), "--output", str(tmp_path / "out"))
+    assert code == 1
+    assert "人员名册.xlsx › 花名册!C3  invalid-date" in stdout
+    assert "结算.xlsx › 结算单!C5  unknown-worker" in stdout
+    assert "共 2 个错误" in stdout
