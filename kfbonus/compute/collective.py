@@ -149,19 +149,20 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
             continue
 
         workers = sorted(by_worker)
+        pool_money = fmt_money(pool)
+        share_text = f"{pool_text}；集体奖池 {pool_money} ÷ {days_label} {fmt_number(total_days)} × "
+        pname = next((r.project_name for r in settle if r.project_name), None)
+        ratio_source = app.src.cell("collective_ratio")
         exact = [exact_div(pool * weights[w], total_days) for w in workers]
         target = round_money(exact_div(pool * weight_sum, total_days))
         rounded = allocate(exact, workers, target=target)
         fig = CollectiveFigures(ratio=k, pool=pool)
         score_sources = [row_source(r) for r in score_rows]
-        fig.sources = [app.src.cell("collective_ratio"), *score_sources]
+        fig.sources = [ratio_source, *score_sources]
         for wid, ex, amount in zip(workers, exact, rounded, strict=True):
             rows = by_worker[wid]
-            formula = (f"{pool_text}；集体奖池 {fmt_money(pool)} ÷ {days_label} {fmt_number(total_days)} × "
-                       f"{terms[wid]} = {fmt_exact(ex)} → {fmt_money(amount)}")
-            sources = (*(row_source(r) for r in rows), app.src.cell("collective_ratio"), *score_sources,
-                       *ctx.roster_source(wid))
-            pname = next((r.project_name for r in settle if r.project_name), None)
+            formula = f"{share_text}{terms[wid]} = {fmt_exact(ex)} → {fmt_money(amount)}"
+            sources = (*(row_source(r) for r in rows), ratio_source, *score_sources, *ctx.roster_source(wid))
             excluded = ctx.excluded_for("collective", wid)
             if excluded:
                 fig.unpaid += amount
