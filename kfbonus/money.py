@@ -9,9 +9,10 @@ package rounds money: award functions compute exact values and call
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
 FEN = Decimal("0.01")
+_CTX = Context(prec=50)  # wide enough that quantizing any amount is exact
 ZERO = Decimal("0.00")
 
 __all__ = ["FEN", "ZERO", "D", "round_money", "floor_money", "allocate", "fmt_money", "to_capital"]
@@ -37,16 +38,12 @@ def D(value: object) -> Decimal:
 
 def round_money(value: Decimal) -> Decimal:
     """Round to 0.01 with round-half-up (四舍五入), away from zero at .5 fen."""
-    with localcontext() as ctx:
-        ctx.prec = 50
-        return D(value).quantize(FEN, rounding=ROUND_HALF_UP)
+    return D(value).quantize(FEN, rounding=ROUND_HALF_UP, context=_CTX)
 
 
 def floor_money(value: Decimal) -> Decimal:
     """Truncate to 0.01 towards zero (the first step of largest remainder)."""
-    with localcontext() as ctx:
-        ctx.prec = 50
-        return D(value).quantize(FEN, rounding=ROUND_DOWN)
+    return D(value).quantize(FEN, rounding=ROUND_DOWN, context=_CTX)
 
 
 def allocate(exact: Sequence[Decimal], keys: Sequence[str], target: Decimal | None = None) -> list[Decimal]:
