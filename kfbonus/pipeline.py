@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult
 from kfbonus.money import ZERO, fmt_money
-from kfbonus.problems import Problem, format_problems, has_errors
+from kfbonus.problems import Problem, format_problems, has_errors, sorted_problems
 from kfbonus.schema import TABLE_BY_KIND
 
 EXIT_OK, EXIT_INPUT = 0, 1
@@ -359,18 +359,26 @@ def award_totals(result: MonthResult, awards: Iterable[Award] = MONTHLY_AWARDS) 
     return totals
 
 
+WARNINGS_SHOWN = 30
+"""A successful run prints at most this many warnings; all are on the 问题清单 sheet."""
+
+
 def print_summary(result: MonthResult, target: Path) -> None:
+    """What a successful run says: the warnings (the first few), the totals, where the files are."""
     per_worker = result.totals()
     paid = [w for w, t in per_worker.items() if any(v != 0 for v in t.values())]
     awards = [a for a in Award if any(line.award is a for line in result.lines)] or list(MONTHLY_AWARDS)
     totals = award_totals(result, awards)
     warnings = [p for p in result.problems if not p.is_error]
+    if warnings:
+        shown = sorted_problems(warnings)[:WARNINGS_SHOWN]
+        say(format_problems(shown, count_line=len(shown) == len(warnings)))
+        if len(warnings) > len(shown):
+            say(f"（另有 {len(warnings) - len(shown)} 条警告未在此列出，全部见审批汇总表「问题清单」）")
+        say()
     say(f"{result.period} 综合激励已计算（{result.scheme}，考核日 {result.assess_date}）")
-    say(f"  人员 {len(paid)} 人有发放，工程 {len(result.projects)} 个")
+    say(f"  人员 {len(paid)} 人有发放，工程 {len(result.projects)} 个，警告 {len(warnings)} 条")
     for award in awards:
         say(f"  {award.label:　<6}{fmt_money(totals[award]):>14}")
     say(f"  {'合计':　<6}{fmt_money(sum(totals.values(), ZERO)):>14}")
-    if warnings:
-        say(f"  警告 {len(warnings)} 条（见审批汇总表「问题清单」）：")
-        print_problems(warnings)
     say(f"结果已写入 {target}")

@@ -147,7 +147,7 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (not p.is_error, _sort_key(p)))
 
 
-def format_problems(problems: Iterable[Problem]) -> str:
+def format_problems(problems: Iterable[Problem], count_line: bool = True) -> str:
     """The problem list as printed: grouped by file, one line per problem::
 
         人员名册.xlsx
@@ -164,9 +164,9 @@ def format_problems(problems: Iterable[Problem]) -> str:
             lines.append(f"{group}")
             current = group
         lines.append(f"  {p.severity.label}  {p}")
-    n_err = sum(p.is_error for p in items)
-    n_warn = len(items) - n_err
-    if items:
-        lines.append("")
-    lines.append(f"共 {n_err} 个错误，{n_warn} 个警告。")
+    if count_line:
+        n_err = sum(p.is_error for p in items)
+        if items:
+            lines.append("")
+        lines.append(f"共 {n_err} 个错误，{len(items) - n_err} 个警告。")
     return "\n".join(lines)
