@@ -376,8 +376,12 @@ def print_summary(result: MonthResult, target: Path) -> None:
         if len(warnings) > len(shown):
             say(f"（另有 {len(warnings) - len(shown)} 条警告未在此列出，全部见审批汇总表「问题清单」）")
         say()
-    say(f"{result.period} 综合激励已计算（{result.scheme}，考核日 {result.assess_date}）")
-    say(f"  人员 {len(paid)} 人有发放，工程 {len(result.projects)} 个，警告 {len(warnings)} 条")
+    if len(result.period) == 4:
+        say(f"{result.period} 年度安全、质量奖评议方案已计算（{result.scheme}，考核日 {result.assess_date}）")
+        say(f"  人员 {len(paid)} 人有发放，警告 {len(warnings)} 条")
+    else:
+        say(f"{result.period} 综合激励已计算（{result.scheme}，考核日 {result.assess_date}）")
+        say(f"  人员 {len(paid)} 人有发放，工程 {len(result.projects)} 个，警告 {len(warnings)} 条")
     for award in awards:
         say(f"  {award.label:　<6}{fmt_money(totals[award]):>14}")
     say(f"  {'合计':　<6}{fmt_money(sum(totals.values(), ZERO)):>14}")
