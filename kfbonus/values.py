@@ -164,40 +164,33 @@ def _fraction_text(text: str) -> tuple[Decimal, bool]:
     return _number_text(t), False
 
 
-def parse_ratio(raw: object) -> Decimal | None:
-    """RATIO (award ratios): ``15%``/15 → 0.15; a number ≤ 1 is already a fraction."""
+def _parse_share(raw: object, fraction_up_to: Decimal, what: str) -> Decimal | None:
+    """A share as a fraction: ``15%`` → 0.15; a bare number above ``fraction_up_to`` is
+    a percentage (15 → 0.15), up to it already a fraction (INPUTS.md: by the field's range)."""
     if is_blank(raw):
         return None
     if isinstance(raw, str):
         try:
             value, pct = _fraction_text(raw)
         except BadValue:
-            raise BadValue("invalid-percent", "不是有效比例，应为如 15% 或 0.15 的数") from None
+            raise BadValue("invalid-percent", what) from None
         if pct:
             return value / _HUNDRED
     elif isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise BadValue("invalid-percent", "不是有效比例，应为如 15% 或 0.15 的数")
+        raise BadValue("invalid-percent", what)
     else:
         value = parse_number(raw)  # type: ignore[assignment]
-    return value / _HUNDRED if value > _ONE else value
+    return value / _HUNDRED if value > fraction_up_to else value
+
+
+def parse_ratio(raw: object) -> Decimal | None:
+    """RATIO (award ratios): ``15%``/15 → 0.15; a number ≤ 1 is already a fraction."""
+    return _parse_share(raw, _ONE, "不是有效比例，应为如 15% 或 0.15 的数")
 
 
 def parse_percent(raw: object) -> Decimal | None:
     """PERCENT (个人百分比): ``110%``/110/1.1 → 1.1; ≤ 5 is a fraction, > 5 a percentage."""
-    if is_blank(raw):
-        return None
-    if isinstance(raw, str):
-        try:
-            value, pct = _fraction_text(raw)
-        except BadValue:
-            raise BadValue("invalid-percent", "不是有效百分比，应为如 110% 或 1.1 的数") from None
-        if pct:
-            return value / _HUNDRED
-    elif isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise BadValue("invalid-percent", "不是有效百分比，应为如 110% 或 1.1 的数")
-    else:
-        value = parse_number(raw)  # type: ignore[assignment]
-    return value / _HUNDRED if value > _FIVE else value
+    return _parse_share(raw, _FIVE, "不是有效百分比，应为如 110% 或 1.1 的数")
 
 
 _TRUE = frozenset({"是", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "对", "有", "是的"})
