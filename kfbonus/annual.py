@@ -28,6 +28,15 @@ Decisions where SCHEME.md is silent:
   recorded in).  A type other than 安全事故/质量投诉 (containing 安全 / 质量) is a warning.
 - A refused line shows what it would have paid as ``unpaid``, with every reason.
 - Months of the year missing from the ledger, and months still in draft, are warnings.
+- An incident's reason says why it counts against the worker: it names them
+  (点名本人) or a project they worked on (本人参与的工程 …).  A refused line's sources
+  are the incident rows (file › sheet!row, as the ledger recorded them) first, then
+  the ledger months.
+
+Besides the lines, the result carries the plan's basis (``result.annual``, an
+:class:`~kfbonus.model.AnnualPlan`): the months it rests on, the missing and draft
+months, the thresholds, and per worker the facts (months, projects, incidents,
+quality mean, year-end status) the renderers show on 年度评议依据.
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ from typing import Any
 import pandas as pd
 
 from kfbonus.ledger import IncidentRecord, YearData, clean_text
-from kfbonus.model import Award, AwardLine, MonthResult, WorkerInfo
+from kfbonus.model import AnnualBasis, AnnualPlan, Award, AwardLine, MonthResult, WorkerInfo
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
 
@@ -86,6 +95,41 @@ def _in_year(inc: IncidentRecord, year: int) -> bool:
     if inc.date is not None:
         return inc.date.year == year
     return inc.period is None or inc.period.startswith(f"{year:04d}-")
+
+
+def _targets(inc: IncidentRecord, worker_id: str, projects: set[str]) -> list[str]:
+    """Why an incident counts against this worker: it names them, or a project they worked on."""
+    out = []
+    if inc.worker_id == worker_id:
+        out.append("点名本人")
+    if inc.project_id and inc.project_id in projects:
+        out.append(f"本人参与的工程 {inc.project_id}")
+    return out
+
+
+def _incident_reason(inc: IncidentRecord, kind: str, worker_id: str, projects: set[str]) -> str:
+    """``3月安全事故（本人参与的工程 GC-2603-01）：高处作业未系安全带``."""
+    month = _month_of(inc)
+    text = f"{f'{month}月' if month else ''}{kind}（{'，'.join(_targets(inc, worker_id, projects))}）"
+    return f"{text}：{inc.note}" if inc.note else text
+
+
+def _incident_basis(inc: IncidentRecord, worker_id: str, projects: set[str]) -> str:
+    """``3月 GC-2603-01 高处作业未系安全带`` (or ``8月 点名本人 用户投诉漏水``)."""
+    month = _month_of(inc)
+    where = inc.project_id if inc.project_id in projects else "点名本人"
+    return " ".join(t for t in (f"{month}月" if month else "", where, inc.note or "") if t)
+
+
+def _status(info: WorkerInfo, exclusion_applies: bool) -> str:
+    """年末在册, or why not (the column 年末在册/排除原因)."""
+    if info.excluded == NOT_IN_ROSTER:
+        return "不在年末人员名册"
+    if info.excluded and exclusion_applies:
+        return f"排除：{info.excluded}"
+    if info.excluded:
+        return f"在册（{info.excluded}，规则未对年度奖排除）"
+    return "在册"
 
 
 def _fmt_score(value: Decimal) -> str:
@@ -178,6 +222,7 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
                 f"但不在年末人员名册中：年度奖不发"))
 
     lines: list[AwardLine] = []
+    basis: list[AnnualBasis] = []
     for wid in sorted(workers):
         info = workers[wid]
         months = data.worked.get(wid, ())
@@ -193,18 +238,13 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
             common.append(f"全年工作月数 {n_months} 个月，不足 {min_months} 个月")
 
         hits = sorted(set(by_worker.get(wid, [])).union(*(by_project.get(p, []) for p in projects)))
-
-        def incident_reasons(kind: str, hits: list[int] = hits, projects: set[str] = projects) -> tuple:
-            found = [year_incidents[i] for i in hits if _kind(year_incidents[i].incident_type) == kind]
-            found.sort(key=lambda inc: (inc.date or dt.date(year, _month_of(inc) or 1, 1),
-                                        inc.project_id or "", inc.worker_id or "", inc.note or ""))
-            texts = []
-            for inc in found:
-                target = inc.project_id if inc.project_id in projects else f"工号 {inc.worker_id}"
-                month = _month_of(inc)
-                when = f"{month} 月" if month else ""
-                texts.append(f"{when}{kind}：{target} {inc.note or ''}".rstrip())
-            return texts, tuple(inc.source for inc in found if inc.source is not None)
+        found = [year_incidents[i] for i in hits]
+        found.sort(key=lambda inc: (inc.date or dt.date(year, _month_of(inc) or 1, 1),
+                                    inc.project_id or "", inc.worker_id or "", inc.note or ""))
+        counted = {SAFETY: [inc for inc in found if _kind(inc.incident_type) == SAFETY],
+                   QUALITY: [inc for inc in found if _kind(inc.incident_type) == QUALITY]}
+        qs = [project_quality[p] for p in sorted(projects) if p in project_quality]
+        mean = sum(qs, Decimal(0)) / len(qs) if qs else None
 
         for award, amount in ((Award.ANNUAL_SAFETY, safety_amount), (Award.ANNUAL_QUALITY, quality_amount)):
             if prorate:
@@ -215,28 +255,37 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
                 formula = f"{fmt_money(amount)}（全年定额；工作月数 {n_months}）"
             reasons = list(common)
             kind = SAFETY if award is Award.ANNUAL_SAFETY else QUALITY
-            texts, inc_sources = incident_reasons(kind)
-            reasons += texts
+            reasons += [_incident_reason(inc, kind, wid, projects) for inc in counted[kind]]
+            inc_sources = tuple(inc.source for inc in counted[kind] if inc.source is not None)
             if award is Award.ANNUAL_QUALITY:
-                qs = [project_quality[p] for p in sorted(projects) if p in project_quality]
-                if not qs:
+                if mean is None:
                     reasons.append("全年无评分的工程，无法计算质量得分均值")
                 else:
-                    total = sum(qs, Decimal(0))
-                    mean = total / len(qs)
                     formula += f"；质量得分均值 {_fmt_score(mean)}（{len(qs)} 个工程）"
-                    if total < min_score * len(qs):   # exact: mean < min ⇔ sum < min × n
+                    if sum(qs, Decimal(0)) < min_score * len(qs):   # exact: mean < min ⇔ sum < min × n
                         reasons.append(f"质量得分均值 {_fmt_score(mean)} 低于 {_fmt_score(min_score)}")
             paid = not reasons
             lines.append(AwardLine(
                 worker_id=wid, name=info.name or data.names.get(wid, ""), award=award,
                 amount=value if paid else ZERO, unpaid=ZERO if paid else value,
-                formula=formula, clause=CLAUSE, sources=month_sources + inc_sources,
+                formula=formula, clause=CLAUSE, sources=inc_sources + month_sources,
                 reason="；".join(reasons)))
 
+        basis.append(AnnualBasis(
+            worker_id=wid, name=info.name or data.names.get(wid, ""), team=info.team,
+            months=tuple(months), projects=len(projects),
+            safety=tuple(_incident_basis(inc, wid, projects) for inc in counted[SAFETY]),
+            quality=tuple(_incident_basis(inc, wid, projects) for inc in counted[QUALITY]),
+            quality_mean=mean, scored_projects=len(qs),
+            status=_status(info, exclusion_applies),
+            sources=tuple(inc.source for inc in found if inc.source is not None) + month_sources))
+
+    plan = AnnualPlan(year=year, months=tuple(months_present), missing=tuple(data.missing),
+                      drafts=tuple(p for p, status in data.months.items() if status != "approved"),
+                      min_months=min_months, min_quality_score=min_score, basis=tuple(basis))
     return MonthResult(
         period=period, assess_date=dt.date(year, 12, 31),
         scheme=getattr(params, "label", None) or str(params.get("scheme.label", "FS-MS-KF-13")),
         rules_file=getattr(params, "source", None) or str(params.get("scheme.source", "")),
         parameters=_parameter_rows(params), workers=workers, lines=lines, projects=[],
-        problems=problems, inputs=None)
+        problems=problems, inputs=None, annual=plan)

@@ -17,7 +17,7 @@ from kfbonus.money import ZERO
 from kfbonus.problems import Problem, Source
 
 __all__ = ["FoundTable", "InputFile", "MonthInput", "Award", "AwardLine", "ProjectResult",
-           "WorkerInfo", "MonthResult"]
+           "WorkerInfo", "AnnualBasis", "AnnualPlan", "MonthResult"]
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,44 @@ class WorkerInfo:
     source: Source | None = None
 
 
+@dataclass(frozen=True)
+class AnnualBasis:
+    """One worker's facts behind the year-end awards (年度评议依据), as compute found them.
+
+    ``months`` the months worked (``"2026-03"`` …); ``safety`` / ``quality`` one text per
+    安全事故 / 质量投诉 that counts against the worker (``"3月 GC-2603-01 高处作业未系安全带"``);
+    ``quality_mean`` the mean 质量得分 of the ``scored_projects`` scored projects (None when
+    none was scored); ``status`` 年末在册 or the exclusion; ``sources`` the incident rows'
+    sources, then the ledger months.
+    """
+
+    worker_id: str
+    name: str
+    team: str | None
+    months: tuple[str, ...]
+    projects: int
+    safety: tuple[str, ...] = ()
+    quality: tuple[str, ...] = ()
+    quality_mean: Decimal | None = None
+    scored_projects: int = 0
+    status: str = "在册"
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnnualPlan:
+    """The year-end run's draft plan (年度激励评议方案): which months of the year it rests
+    on, the thresholds applied, and each worker's basis."""
+
+    year: int
+    months: tuple[str, ...]            # months of the year found in the ledger
+    missing: tuple[str, ...] = ()      # months with no run in the ledger
+    drafts: tuple[str, ...] = ()       # months still in draft (not approved)
+    min_months: int = 6
+    min_quality_score: Decimal = Decimal(90)
+    basis: tuple[AnnualBasis, ...] = ()
+
+
 @dataclass
 class MonthResult:
     """Everything compute gives the renderers."""
@@ -171,6 +209,7 @@ class MonthResult:
     projects: list[ProjectResult]
     problems: list[Problem] = field(default_factory=list)
     inputs: MonthInput | None = None
+    annual: AnnualPlan | None = None   # the year-end run's plan (None in a monthly run)
 
     def totals(self) -> dict[str, dict[Award, Decimal]]:
         """Per worker (工号), per award type, the sum of paid amounts."""

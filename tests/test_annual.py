@@ -127,10 +127,10 @@ def test_generated_year_hand_checked(year_2026):
         ("K007", S): D("0.00"),
         ("K007", Q): D("0.00"),
     }
-    assert by(result, "K002", S).reason == "3 月安全事故：GC-2603-02 高空坠落"
+    assert by(result, "K002", S).reason == "3月安全事故（本人参与的工程 GC-2603-02）：高空坠落"
     assert by(result, "K002", S).unpaid == D("1000.00")
     assert by(result, "K003", S).reason == "全年工作月数 5 个月，不足 6 个月"
-    assert by(result, "K004", Q).reason == "8 月质量投诉：工号 K004 用户投诉漏水"
+    assert by(result, "K004", Q).reason == "8月质量投诉（点名本人）：用户投诉漏水"
     assert by(result, "K005", Q).reason == "质量得分均值 88.5 低于 90"
     assert by(result, "K006", Q).reason == "12 月 31 日不参与：离职"
     assert (
@@ -141,11 +141,39 @@ def test_generated_year_hand_checked(year_2026):
     assert k001.formula == "1,000.00（全年定额；工作月数 12）" and k001.clause == CLAUSE and k001.reason == ""
     assert [s.sheet for s in k001.sources] == [f"2026-{m:02d}" for m in range(1, 13)]
     k002 = by(result, "K002", S)
-    assert k002.sources[-1].file == "事故投诉.xlsx" and len(k002.sources) == 13
+    # the incident row first (as the ledger recorded it), then the twelve ledger months
+    assert k002.sources[0].file == "事故投诉.xlsx" and k002.sources[0].sheet == "事故"
+    assert k002.sources[0].row is not None and len(k002.sources) == 13
     assert "质量得分均值 94.23（13 个工程）" in by(result, "K002", Q).formula
     codes = sorted(p.code for p in result.problems)
     assert codes == ["annual-incident-type-unknown", "annual-month-draft"]
     assert all(not p.is_error for p in result.problems)
+
+
+def test_plan_basis_hand_checked(year_2026):
+    result = compute_annual(2026, year_2026, ROSTER, None, PARAMS)
+    plan = result.annual
+    assert plan.year == 2026 and plan.months == tuple(f"2026-{m:02d}" for m in range(1, 13))
+    assert plan.missing == () and plan.drafts == ("2026-12",)   # December was left a draft
+    assert (plan.min_months, plan.min_quality_score) == (6, D("90"))
+    basis = {b.worker_id: b for b in plan.basis}
+    assert list(basis) == sorted(NAMES)          # every roster worker, once
+    # K001 is clean: 12 months on GC-26mm-01 (12 projects, each scored 95)
+    k001 = basis["K001"]
+    assert (len(k001.months), k001.projects, k001.safety, k001.quality) == (12, 12, (), ())
+    assert (k001.quality_mean, k001.scored_projects, k001.status) == (D("95"), 12, "在册")
+    assert [s.sheet for s in k001.sources] == [f"2026-{m:02d}" for m in range(1, 13)]
+    # K002 was also on GC-2603-02, the project of the March 安全事故: 13 projects,
+    # mean (12 × 95 + 85) ÷ 13; the incident row is its first source
+    k002 = basis["K002"]
+    assert k002.projects == 13 and k002.safety == ("3月 GC-2603-02 高空坠落",) and k002.quality == ()
+    assert k002.quality_mean == (12 * D("95") + D("85")) / 13 and k002.scored_projects == 13
+    assert k002.sources[0].sheet == "事故" and len(k002.sources) == 13
+    # K004 is named by the August 质量投诉; K003 worked 5 months; K006 left; K007 never worked
+    assert basis["K004"].quality == ("8月 点名本人 用户投诉漏水",) and len(basis["K004"].months) == 9
+    assert basis["K003"].months == tuple(f"2026-{m:02d}" for m in range(1, 6))
+    assert basis["K006"].status == "排除：离职"
+    assert (basis["K007"].months, basis["K007"].quality_mean, basis["K007"].scored_projects) == ((), None, 0)
 
 
 def test_prorate(year_2026):
