@@ -31,6 +31,8 @@ from decimal import Decimal
 import pandas as pd
 
 from kfbonus.model import (
+    AnnualBasis,
+    AnnualPlan,
     Award,
     AwardLine,
     FoundTable,
@@ -44,7 +46,8 @@ from kfbonus.money import ZERO, D
 from kfbonus.problems import Source, warning
 from kfbonus.schema import TABLES
 
-__all__ = ["EXPECTED_TOTALS", "FORMULA_NAME", "GRAND_TOTAL", "SCRIPT_NAME", "make_result"]
+__all__ = ["EXPECTED_TOTALS", "FORMULA_NAME", "GRAND_TOTAL", "INCIDENT_SOURCE", "SCRIPT_NAME",
+           "make_annual_result", "make_result"]
 
 SCRIPT_NAME = "<script>alert(1)</script>"
 FORMULA_NAME = '=HYPERLINK("x")'
@@ -232,19 +235,59 @@ def make_result() -> MonthResult:
     )
 
 
+INCIDENT_SOURCE = _src("月度奖惩及培训.xlsx", "事故投诉", 3, None, None)
+
+
+def _ledger_months(*months: int) -> tuple[Source, ...]:
+    return tuple(Source("ledger.sqlite", f"2026-{m:02d}") for m in months)
+
+
 def make_annual_result() -> MonthResult:
-    """The year-end run (period ``2026``): only annual awards, one of them refused."""
+    """The year-end run (period ``2026``): only annual awards, some refused, with its plan.
+
+    The ledger holds 2026-03 … 2026-08 (the other six months are missing), 2026-07 and
+    2026-08 still drafts.  K001 is clean: 6 months, 4 projects, quality mean 92 over 3
+    scored projects → both awards.  K006 worked on GC-2603-01, the project of the March
+    安全事故 → no safety award; quality mean 91.5 → quality award.  K002 worked in March,
+    April, May and July only (4 months < 6) → neither.
+    """
     workers = _workers()
-    clause = "FS-MS-KF-13 §3（公司设定）"
-    src = (_src("年度汇总.xlsx", "年度", 2, "B", "工号"),)
+    clause = "FS-MS-KF-13 §3（年度安全、质量奖）[company-set]"
+    months6 = _ledger_months(3, 4, 5, 6, 7, 8)
+    formula = "1,000.00（全年定额；工作月数 6）"
     lines = [
-        AwardLine("K001", "张伟", Award.ANNUAL_SAFETY, D("1000.00"), "全年无安全事故：1,000.00", clause, src),
-        AwardLine("K001", "张伟", Award.ANNUAL_QUALITY, D("1000.00"), "质量得分均值 91.25 ≥ 90：1,000.00",
-                  clause, src),
-        AwardLine("K006", "陈静", Award.ANNUAL_SAFETY, D("1000.00"), "全年无安全事故：1,000.00", clause, src),
-        AwardLine("K006", "陈静", Award.ANNUAL_QUALITY, D("0.00"), "质量得分均值 85.00", clause, src,
-                  unpaid=D("1000.00"), reason="质量得分均值 85.00 低于 90"),
+        AwardLine("K001", "张伟", Award.ANNUAL_SAFETY, D("1000.00"), formula, clause, months6),
+        AwardLine("K001", "张伟", Award.ANNUAL_QUALITY, D("1000.00"),
+                  formula + "；质量得分均值 92（3 个工程）", clause, months6),
+        AwardLine("K006", "陈静", Award.ANNUAL_SAFETY, D("0.00"), formula, clause,
+                  (INCIDENT_SOURCE, *months6), unpaid=D("1000.00"),
+                  reason="3月安全事故（本人参与的工程 GC-2603-01）：高处作业未系安全带"),
+        AwardLine("K006", "陈静", Award.ANNUAL_QUALITY, D("1000.00"),
+                  formula + "；质量得分均值 91.5（4 个工程）", clause, months6),
+        AwardLine("K002", "李娜", Award.ANNUAL_SAFETY, D("0.00"), "1,000.00（全年定额；工作月数 4）", clause,
+                  _ledger_months(3, 4, 5, 7), unpaid=D("1000.00"), reason="全年工作月数 4 个月，不足 6 个月"),
+        AwardLine("K002", "李娜", Award.ANNUAL_QUALITY, D("0.00"), "1,000.00（全年定额；工作月数 4）", clause,
+                  _ledger_months(3, 4, 5, 7), unpaid=D("1000.00"), reason="全年工作月数 4 个月，不足 6 个月"),
+    ]
+    months = tuple(f"2026-{m:02d}" for m in range(3, 9))
+    plan = AnnualPlan(
+        year=2026, months=months,
+        missing=("2026-01", "2026-02", "2026-09", "2026-10", "2026-11", "2026-12"),
+        drafts=("2026-07", "2026-08"), min_months=6, min_quality_score=D("90"),
+        basis=(
+            AnnualBasis("K001", "张伟", "安装一组", months, 4, quality_mean=D("92"), scored_projects=3,
+                        sources=months6),
+            AnnualBasis("K002", "李娜", "安装一组", ("2026-03", "2026-04", "2026-05", "2026-07"), 2,
+                        quality_mean=D("95"), scored_projects=1, sources=_ledger_months(3, 4, 5, 7)),
+            AnnualBasis("K006", "陈静", "安装二组", months, 5, safety=("3月 GC-2603-01 高处作业未系安全带",),
+                        quality_mean=D("91.5"), scored_projects=4, sources=(INCIDENT_SOURCE, *months6)),
+        ))
+    problems = [
+        *(warning("annual-month-missing", f"账本中没有 {p} 的运行记录：年度奖只按已运行的 6 个月计算")
+          for p in plan.missing),
+        *(warning("annual-month-draft", f"{p} 尚未批准（草稿）：年度奖按该月的草稿数据计算")
+          for p in plan.drafts),
     ]
     return MonthResult(period="2026", assess_date=dt.date(2026, 12, 31), scheme="FS-MS-KF-13 A/2",
                        rules_file="FS-MS-KF-13_A2.toml", parameters=_parameters(), workers=workers,
-                       lines=lines, projects=[], problems=[], inputs=None)
+                       lines=lines, projects=[], problems=problems, inputs=None, annual=plan)

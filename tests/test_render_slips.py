@@ -13,7 +13,7 @@ from kfbonus.render import render_month
 from kfbonus.render.slips import ALL_SLIPS, environment, render_slip, slip_filename, slip_meta
 from kfbonus.render.view import worker_views
 from tests.render_tools import chromium_pdf, pdf_page_text, pdf_pages
-from tests.result_factory import EXPECTED_TOTALS, SCRIPT_NAME, make_result
+from tests.result_factory import EXPECTED_TOTALS, SCRIPT_NAME, make_annual_result, make_result
 
 GENERATED = dt.datetime(2026, 12, 1, 9, 30)
 SLIP_WORKERS = ["K001", "K002", "K003", "K004", "K005", "K006", "K007"]
@@ -61,6 +61,26 @@ def test_unpaid_lines_show_why(rendered):
     assert "未发 200.00：超出封顶" in k006 and "另有未发放金额 200.00" in k006
     assert "部分未发放" in k006 and 'class="refused"' not in k006   # 100.00 of it is paid
     assert "负壹佰元整" in _slip(folder, "K007")
+
+
+def test_monthly_slip_title_and_heading(rendered):
+    html = _slip(rendered[0], "K001")
+    assert "<h1>工程施工安装人员综合激励明细单</h1>" in html and "<h2>本月明细</h2>" in html
+    assert "年度" not in html and "评议依据" not in html
+
+
+def test_annual_slip_is_the_year_award_slip_with_its_basis(tmp_path):
+    render_month(make_annual_result(), tmp_path, GENERATED)
+    html = _slip(tmp_path, "K006")
+    assert "<h1>年度安全、质量奖明细单</h1>" in html and "<h2>本年度明细</h2>" in html
+    assert "本月明细" not in html and "工程施工安装人员综合激励明细单" not in html
+    assert "<title>年度安全、质量奖明细单 2026年度 K006 陈静</title>" in html
+    # why the safety award is refused: the incident and that it was on a project of hers
+    assert "3月安全事故（本人参与的工程 GC-2603-01）：高处作业未系安全带" in html
+    assert ("全年工作 6 个月（3–8月），参与 5 个工程，质量得分均值 91.5（4 个评分工程）；"
+            "安全事故 1 起，质量投诉 0 起；年末：在册") in html
+    k002 = _slip(tmp_path, "K002")   # nothing paid, still a slip, with its months
+    assert "全年工作 4 个月（3–5、7月）" in k002 and "全年工作月数 4 个月，不足 6 个月" in k002
 
 
 def test_names_are_escaped(rendered):

@@ -206,16 +206,81 @@ def test_strips(out):
     assert ws.page_setup.orientation == "portrait"
 
 
-def test_annual_run_columns_and_sheets(tmp_path):
-    render_month(make_annual_result(), tmp_path, GENERATED)
-    wb = openpyxl.load_workbook(tmp_path / approval_name("2026"), data_only=True)
-    assert wb.sheetnames == ["汇总", "工程", "年度奖明细", "未发放", "问题清单", "核对", "规则与来源"]
-    header, data, _ = _table(wb["汇总"])
+@pytest.fixture(scope="module")
+def annual(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("annual")
+    render_month(make_annual_result(), folder, GENERATED)
+    return openpyxl.load_workbook(folder / approval_name("2026"), data_only=True)
+
+
+def _texts(ws) -> list[str]:
+    return [str(c) for r in ws.iter_rows(values_only=True) for c in r if c is not None]
+
+
+def test_annual_run_columns_and_sheets(annual):
+    assert annual.sheetnames == ["汇总", "年度评议依据", "年度奖明细", "未发放", "问题清单", "核对",
+                                 "规则与来源"]
+    header, data, total = _table(annual["汇总"])
     assert header == ["工号", "姓名", "班组", "年度安全奖", "年度质量奖", "合计"]
-    assert "2026年度" in wb["汇总"]["A1"].value
+    assert annual["汇总"]["A1"].value == "客户服务部工程施工安装人员年度激励评议方案 2026年度"
+    # K002 (4 months) has nothing paid and is not on 汇总
     assert [(r[0], _dec(r[5])) for r in data] == [("K001", Decimal("2000.00")), ("K006", Decimal("1000.00"))]
-    dheader, ddata, _ = _table(wb["年度奖明细"])
-    assert "奖项" in dheader and len(ddata) == 4
+    assert [_dec(x) for x in total[3:6]] == [Decimal("1000.00"), Decimal("2000.00"), Decimal("3000.00")]
+    dheader, ddata, _ = _table(annual["年度奖明细"])
+    assert "奖项" in dheader and len(ddata) == 6
+
+
+def test_annual_first_sheet_warns_of_missing_and_draft_months(annual):
+    ws = annual["汇总"]
+    rows = [r[0] for r in ws.iter_rows(values_only=True)]
+    h = rows.index("工号")
+    # title, subtitle, then one line for the missing months and one for the drafts, then the table
+    assert rows[2:h] == [
+        "注意：账本中缺 2026-01、2026-02、2026-09…12 的运行记录，年度奖只按已运行的 6 个月计算",
+        "注意：2026-07、2026-08 尚未批准（草稿），年度奖按草稿数据计算",
+        None,
+    ]
+    assert ws.freeze_panes == f"A{h + 2}"
+    assert "注：本期有警告 8 条（不影响计算，但请核实），逐条见「问题清单」工作表。" in _texts(ws)
+
+
+def test_annual_sign_off_is_compiled_drafted_approved(annual):
+    rows = [[c for c in r if c is not None] for r in annual["汇总"].iter_rows(values_only=True)]
+    block = [r[:2] for r in rows if r and r[0] in ("编制", "审核", "拟定", "批准")]
+    assert block == [["编制", "客户服务部核算员"], ["拟定", "客户服务部经理"], ["批准", "光热事业部总经理"]]
+
+
+def test_annual_basis_one_row_per_worker(annual):
+    header, data, total = _table(annual["年度评议依据"])
+    assert header == ["工号", "姓名", "班组", "工作月数", "工作月份", "参与工程数", "安全事故", "质量投诉",
+                      "质量得分均值", "评分工程数", "年末在册/排除原因", "年度安全奖", "年度质量奖", "来源"]
+    rows = {r[0]: dict(zip(header, r, strict=False)) for r in data}
+    assert list(rows) == ["K001", "K002", "K006"]
+    # K001 is clean: 6 months (March–August), 4 projects, mean 92 over 3 scored ones → both awards
+    k001 = rows["K001"]
+    assert (k001["工作月数"], k001["工作月份"], k001["参与工程数"], k001["安全事故"], k001["质量投诉"]) == (
+        6, "3–8月", 4, "无", "无")
+    assert (k001["质量得分均值"], k001["评分工程数"], k001["年末在册/排除原因"]) == (92, 3, "在册")
+    assert (_dec(k001["年度安全奖"]), _dec(k001["年度质量奖"])) == (Decimal("1000.00"), Decimal("1000.00"))
+    assert k001["来源"] == "ledger.sqlite › 2026-03…08"
+    # K006 worked on GC-2603-01, the project of the March 安全事故: no safety award
+    k006 = rows["K006"]
+    assert k006["安全事故"] == "1 起：3月 GC-2603-01 高处作业未系安全带" and k006["质量投诉"] == "无"
+    assert (_dec(k006["年度安全奖"]), _dec(k006["年度质量奖"])) == (Decimal("0.00"), Decimal("1000.00"))
+    assert k006["质量得分均值"] == pytest.approx(91.5) and k006["评分工程数"] == 4
+    assert k006["来源"] == "月度奖惩及培训.xlsx › 事故投诉!3; ledger.sqlite › 2026-03…08"
+    # K002 worked four months, not consecutive
+    assert (rows["K002"]["工作月数"], rows["K002"]["工作月份"]) == (4, "3–5、7月")
+    assert rows["K002"]["来源"] == "ledger.sqlite › 2026-03…05、2026-07"
+    assert [_dec(x) for x in total[11:13]] == [Decimal("1000.00"), Decimal("2000.00")]
+    subtitle = annual["年度评议依据"]["A2"].value
+    assert "不少于 6 个月" in subtitle and "不低于 90" in subtitle
+
+
+def test_monthly_summary_counts_its_warnings(values):
+    texts = _texts(values["汇总"])
+    assert "注：本期有警告 3 条（不影响计算，但请核实），逐条见「问题清单」工作表。" in texts
+    assert not any(t.startswith("注意：") for t in texts)   # the year-end block is annual only
 
 
 def test_libreoffice_opens_the_workbook(out, tmp_path):

@@ -1,5 +1,9 @@
 """Slips (综合激励明细单): one HTML page per worker, and 全部.html to print them all.
 
+In the year-end run the slip is the 年度安全、质量奖明细单: its heading is 本年度明细 and
+it carries the worker's basis (年度评议依据: months worked, projects, incidents, quality
+mean, year-end status) above the lines.
+
 Jinja2 with autoescape and ``StrictUndefined``; templates live in the
 top-level ``templates/`` folder.  A worker with any line — paid or not — gets
 a slip, so a worker whose award was refused (excluded, not qualifying,
@@ -13,22 +17,25 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 import kfbonus
-from kfbonus.model import Award, MonthResult
+from kfbonus.model import AnnualBasis, Award, MonthResult
 from kfbonus.money import fmt_money, to_capital
-from kfbonus.render.view import WorkerView, award_columns, period_label
+from kfbonus.render.view import WorkerView, award_columns, is_annual, months_text, period_label
 
-__all__ = ["ALL_SLIPS", "TEMPLATE_DIR", "SlipMeta", "environment", "render_body", "render_page",
-           "render_slip",
+__all__ = ["ALL_SLIPS", "ANNUAL_SLIP_TITLE", "SLIP_TITLE", "TEMPLATE_DIR", "SlipMeta", "basis_text",
+           "environment", "render_body", "render_page", "render_slip",
            "slip_filename", "slip_meta", "write_slips"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 ALL_SLIPS = "全部.html"
+SLIP_TITLE = "工程施工安装人员综合激励明细单"
+ANNUAL_SLIP_TITLE = "年度安全、质量奖明细单"
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\s]+')
 _MAX_STEM = 80
@@ -46,6 +53,8 @@ class SlipMeta:
     assess_date: str
     awards: tuple[Award, ...]
     footer: str
+    detail_heading: str = "本月明细"
+    excluded_label: str = "本月不参加综合激励"
 
 
 def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
@@ -76,21 +85,38 @@ def slip_filename(worker_id: str, name: str) -> str:
 
 
 def slip_meta(result: MonthResult, generated_at: dt.datetime) -> SlipMeta:
+    annual = is_annual(result)
     return SlipMeta(
         company="广东五星太阳能",
         department="客户服务部",
-        title="工程施工安装人员综合激励明细单",
+        title=ANNUAL_SLIP_TITLE if annual else SLIP_TITLE,
         period_label=period_label(result.period),
         scheme=result.scheme,
         assess_date=result.assess_date.isoformat(),
         awards=award_columns(result),
         footer=f"kfbonus {kfbonus.__version__} 生成于 {generated_at.strftime('%Y-%m-%d %H:%M')}",
+        detail_heading="本年度明细" if annual else "本月明细",
+        excluded_label="年末人员状态" if annual else "本月不参加综合激励",
     )
 
 
-def render_body(env: Environment, view: WorkerView, meta: SlipMeta) -> Markup:
-    """One worker's slip (the ``<section>``), already escaped."""
-    return env.get_template("_slip.html").module.slip(view, meta)
+def _score(value) -> str:
+    text = f"{value.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def basis_text(b: AnnualBasis) -> str:
+    """One worker's 年度评议依据 in a sentence, for the year-end slip."""
+    quality = (f"质量得分均值 {_score(b.quality_mean)}（{b.scored_projects} 个评分工程）"
+               if b.quality_mean is not None else "无评分工程")
+    return (f"全年工作 {len(b.months)} 个月（{months_text(b.months)}），参与 {b.projects} 个工程，{quality}；"
+            f"安全事故 {len(b.safety)} 起，质量投诉 {len(b.quality)} 起；年末：{b.status}")
+
+
+def render_body(env: Environment, view: WorkerView, meta: SlipMeta, basis: str = "") -> Markup:
+    """One worker's slip (the ``<section>``), already escaped; ``basis`` the year-end
+    run's 评议依据 sentence (empty in a monthly run)."""
+    return env.get_template("_slip.html").module.slip(view, meta, basis)
 
 
 def render_page(env: Environment, page_title: str, bodies: Sequence[Markup]) -> str:
@@ -98,8 +124,9 @@ def render_page(env: Environment, page_title: str, bodies: Sequence[Markup]) -> 
     return env.get_template("page.html").render(page_title=page_title, slips=bodies)
 
 
-def render_slip(env: Environment, view: WorkerView, meta: SlipMeta) -> str:
-    return render_page(env, _title(meta, f"{view.worker_id} {view.name}"), [render_body(env, view, meta)])
+def render_slip(env: Environment, view: WorkerView, meta: SlipMeta, basis: str = "") -> str:
+    return render_page(env, _title(meta, f"{view.worker_id} {view.name}"),
+                       [render_body(env, view, meta, basis)])
 
 
 def _title(meta: SlipMeta, who: str) -> str:
@@ -114,6 +141,7 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     """
     env = environment()
     meta = slip_meta(result, generated_at)
+    bases = {b.worker_id: basis_text(b) for b in (result.annual.basis if result.annual else ())}
     folder.mkdir(parents=True, exist_ok=True)
     total = len(views) + 1
     written: list[Path] = []
@@ -126,7 +154,7 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
             filename = f"{base.removesuffix('.html')}_{n}.html"
             n += 1
         used.add(filename)
-        body = render_body(env, view, meta)
+        body = render_body(env, view, meta, bases.get(view.worker_id, ""))
         bodies.append(body)
         path = folder / filename
         path.write_text(render_page(env, _title(meta, f"{view.worker_id} {view.name}"), [body]),

@@ -22,7 +22,9 @@ __all__ = [
     "award_columns",
     "is_annual",
     "line_sort_key",
+    "months_text",
     "period_label",
+    "periods_text",
     "sources_text",
     "summary_views",
     "worker_sort_key",
@@ -69,6 +71,44 @@ def period_label(period: str) -> str:
     if re.fullmatch(r"\d{4}", period):
         return f"{period}年度"
     return period
+
+
+def _runs(periods: Iterable[str]) -> list[tuple[str, str, int]]:
+    """Consecutive months of ``YYYY-MM`` periods as (first, last, length) runs, in order."""
+    runs: list[list] = []
+    for p in sorted(set(periods)):
+        year, month = int(p[:4]), int(p[5:7])
+        if runs and runs[-1][3] == (year, month - 1):
+            runs[-1][1], runs[-1][2], runs[-1][3] = p, runs[-1][2] + 1, (year, month)
+        else:
+            runs.append([p, p, 1, (year, month)])
+    return [(first, last, n) for first, last, n, _ in runs]
+
+
+def months_text(periods: Iterable[str]) -> str:
+    """Months of one year, compact: ``3–8月``, ``3–5、7月``, ``3、4、7月``; ``—`` for none.
+    A run of three or more consecutive months is written as a range."""
+    parts = []
+    for first, last, n in _runs(periods):
+        a, b = int(first[5:7]), int(last[5:7])
+        if n >= 3:
+            parts.append(f"{a}–{b}")
+        else:
+            parts += [str(m) for m in range(a, b + 1)]
+    return f"{'、'.join(parts)}月" if parts else "—"
+
+
+def periods_text(periods: Iterable[str]) -> str:
+    """``2026-01、2026-02、2026-09…12``: a run of three or more months as ``first…MM``."""
+    parts = []
+    for first, last, n in _runs(periods):
+        if n >= 3:
+            parts.append(f"{first}…{last[5:7]}")
+        elif n == 2:
+            parts += [first, last]
+        else:
+            parts.append(first)
+    return "、".join(parts)
 
 
 def sources_text(sources: Iterable[Source]) -> str:

@@ -1,40 +1,53 @@
 """The approval workbook (审批汇总表_<period>.xlsx) that the three signatories sign.
 
-Sheets, in order: 汇总, 工程, one detail sheet per award type (集体奖明细, 个人奖明细,
-工龄奖明细, 培训补贴, 其他奖惩 — or 年度奖明细 in the year-end run), 未发放, 问题清单,
-核对, 规则与来源.  The 汇总 header (工号, 姓名, 班组, one column per award, 合计) is a
-contract other tools read.
+Sheets, in order: 汇总, 工程 (年度评议依据 in the year-end run), one detail sheet per
+award type (集体奖明细, 个人奖明细, 工龄奖明细, 培训补贴, 其他奖惩 — or 年度奖明细 in the
+year-end run), 未发放, 问题清单, 核对, 规则与来源.  The 汇总 header (工号, 姓名, 班组,
+one column per award, 合计) is a contract other tools read.
+
+The year-end run's workbook is the draft 年度激励评议方案 (FS-MS-KF-13 §4.2): titled so,
+signed 编制 / 拟定 / 批准, with the months it does not rest on (missing from the ledger,
+still in draft) marked under the title of 汇总.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import kfbonus
 from kfbonus.model import ANNUAL_AWARDS, Award, AwardLine, MonthResult
 from kfbonus.money import ZERO, fmt_money, to_capital
-from kfbonus.problems import sorted_problems
+from kfbonus.problems import Severity, Source, sorted_problems
 from kfbonus.render.reconcile import Check
 from kfbonus.render.view import (
     WorkerView,
     award_columns,
     is_annual,
     line_sort_key,
+    months_text,
     period_label,
+    periods_text,
     sources_text,
     summary_views,
     worker_sort_key,
 )
-from kfbonus.render.xlsx import Col, Formats, cell_ref, new_workbook, print_setup, write_table
+from kfbonus.render.xlsx import Col, Formats, cell_ref, new_workbook, print_setup, text_width, write_table
 from kfbonus.schema import TABLE_BY_KIND
 
-__all__ = ["SIGN_OFF", "TITLE", "approval_title", "detail_sheets", "write_approval_workbook"]
+__all__ = ["ANNUAL_SIGN_OFF", "ANNUAL_TITLE", "BASIS_SHEET", "SIGN_OFF", "TITLE", "annual_warnings",
+           "approval_title", "detail_sheets", "sign_off", "warning_count", "write_approval_workbook"]
 
 TITLE = "客户服务部工程施工安装人员综合激励审批汇总表"
+ANNUAL_TITLE = "客户服务部工程施工安装人员年度激励评议方案"
 COMPANY = "广东五星太阳能有限公司 客户服务部"
 SIGN_OFF = (("编制", "客户服务部核算员"), ("审核", "客户服务部经理"), ("批准", "光热事业部总经理"))
+# FS-MS-KF-13 §4.1 the accountant compiles the figures, §4.2 the manager drafts the
+# annual plan (拟定年度激励评议方案), §4.3 the division's general manager approves it.
+ANNUAL_SIGN_OFF = (("编制", "客户服务部核算员"), ("拟定", "客户服务部经理"), ("批准", "光热事业部总经理"))
+BASIS_SHEET = "年度评议依据"
 SIGN_CLAUSE = "FS-MS-KF-13 §4"
 
 _MONTHLY_DETAIL = (("集体奖明细", (Award.COLLECTIVE,)), ("个人奖明细", (Award.INDIVIDUAL,)),
@@ -45,7 +58,40 @@ _BY_PROJECT = (Award.COLLECTIVE, Award.INDIVIDUAL)
 
 
 def approval_title(result: MonthResult) -> str:
-    return f"{TITLE} {period_label(result.period)}"
+    """综合激励审批汇总表 <month>, or 年度激励评议方案 <year>年度 for the year-end run."""
+    return f"{ANNUAL_TITLE if is_annual(result) else TITLE} {period_label(result.period)}"
+
+
+def sign_off(result: MonthResult) -> tuple[tuple[str, str], ...]:
+    """(action, role) rows of the sign-off block (FS-MS-KF-13 §4)."""
+    return ANNUAL_SIGN_OFF if is_annual(result) else SIGN_OFF
+
+
+def annual_warnings(result: MonthResult) -> list[str]:
+    """The year-end plan's warnings for the top of 汇总: the months missing from the ledger
+    and the months still in draft, one line each (none in a monthly run)."""
+    plan = result.annual
+    if plan is None:
+        return []
+    out = []
+    if plan.missing:
+        out.append(f"注意：账本中缺 {periods_text(plan.missing)} 的运行记录，"
+                   f"年度奖只按已运行的 {len(plan.months)} 个月计算")
+    if plan.drafts:
+        out.append(f"注意：{periods_text(plan.drafts)} 尚未批准（草稿），年度奖按草稿数据计算")
+    return out
+
+
+def _unique_problems(result: MonthResult) -> list:
+    seen: dict[object, None] = {}
+    for p in [*(result.inputs.problems if result.inputs else []), *result.problems]:
+        seen.setdefault(p, None)
+    return list(seen)
+
+
+def warning_count(result: MonthResult) -> int:
+    """Warnings of the run (the input's and compute's, each once), as 问题清单 lists them."""
+    return sum(p.severity is Severity.WARNING for p in _unique_problems(result))
 
 
 def detail_sheets(result: MonthResult) -> list[tuple[str, tuple[Award, ...]]]:
@@ -82,6 +128,11 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], h
                    f"方案：{result.scheme}　　考核实施日：{result.assess_date.isoformat()}　　"
                    f"共 {len(rows_data)} 人　　单位：元", f.subtitle)
     header_row = 3
+    page_width = 72 if ncols <= 6 else 100   # display width of the table, about
+    for text in annual_warnings(result):
+        ws.merge_range(header_row - 1, 0, header_row - 1, ncols - 1, text, f.warn)
+        ws.set_row(header_row - 1, 15 * max(1, math.ceil(text_width(text) / page_width)) + 4)
+        header_row += 1
     rows = [[v.worker_id, v.name, v.team, *[v.by_award.get(a, ZERO) for a in awards], v.total]
             for v in rows_data]
     end = write_table(ws, f, header_row, cols, rows, autofilter=False, empty_note="（本期无发放）")
@@ -100,11 +151,17 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], h
     ws.merge_range(r, 0, r, ncols - 1,
                    f"注：未发放金额合计 {fmt_money(unpaid)} 元，逐项原因见「未发放」工作表；"
                    f"各项合计的核对见「核对」工作表。", f.note)
+    warnings = warning_count(result)
+    if warnings:
+        r += 1
+        ws.merge_range(r, 0, r, ncols - 1,
+                       f"注：本期有警告 {warnings} 条（不影响计算，但请核实），逐条见「问题清单」工作表。",
+                       f.note)
     r += 2
     ws.merge_range(r, 0, r, ncols - 1, f"审批（{SIGN_CLAUSE}）", f.sign_label)
     r += 1
     mid = max(3, ncols // 2)
-    for action, role in SIGN_OFF:
+    for action, role in sign_off(result):
         ws.set_row(r, 30)
         ws.write_string(r, 0, action, f.sign_label)
         _merge(ws, r, 1, 2, role, f.sign)
@@ -146,6 +203,63 @@ def _projects(wb, f: Formats, result: MonthResult, header_text: str) -> None:
                    f.subtitle)
     write_table(ws, f, 3, cols, rows, autofilter=True)
     print_setup(ws, header_text, 3, landscape=True)
+
+
+def _incidents_text(items: Sequence[str]) -> str:
+    return f"{len(items)} 起：{'；'.join(items)}" if items else "无"
+
+
+def _basis_sources(sources: Sequence[Source]) -> str:
+    """Incident rows as ``file › sheet!row``, then the ledger months compactly
+    (``ledger.sqlite › 2026-03…08``)."""
+    rows: list[Source] = []
+    months: dict[str, list[str]] = {}
+    for s in sources:
+        if s.row is None and s.col is None and s.sheet and len(s.sheet) == 7 and s.sheet[4] == "-":
+            months.setdefault(s.file, []).append(s.sheet)
+        else:
+            rows.append(s)
+    parts = [sources_text(rows)] if rows else []
+    parts += [f"{file} › {periods_text(ps)}" for file, ps in months.items()]
+    return "; ".join(parts)
+
+
+def _basis(wb, f: Formats, result: MonthResult, header_text: str) -> None:
+    """年度评议依据: one row per worker, the facts behind the year-end awards."""
+    ws = wb.add_worksheet(BASIS_SHEET)
+    plan = result.annual
+    cols = [Col("工号", min_width=8), Col("姓名", min_width=8, max_width=20), Col("班组", min_width=8),
+            Col("工作月数", "integer", min_width=6), Col("工作月份", min_width=8, max_width=16),
+            Col("参与工程数", "integer", min_width=6),
+            Col("安全事故", "wrap", min_width=10, max_width=30),
+            Col("质量投诉", "wrap", min_width=10, max_width=30),
+            Col("质量得分均值", "score", min_width=8), Col("评分工程数", "integer", min_width=6),
+            Col("年末在册/排除原因", "wrap", min_width=10, max_width=24),
+            Col("年度安全奖", "money", min_width=11, total=True),
+            Col("年度质量奖", "money", min_width=11, total=True),
+            Col("来源", "wrap", min_width=24, max_width=52)]
+    totals = result.totals()
+    rows = []
+    for b in sorted(plan.basis if plan else (), key=lambda b: worker_sort_key(b.worker_id)):
+        paid = totals.get(b.worker_id, {})
+        rows.append([b.worker_id, b.name, b.team or "", len(b.months), months_text(b.months), b.projects,
+                     _incidents_text(b.safety), _incidents_text(b.quality), b.quality_mean,
+                     b.scored_projects, b.status, paid.get(Award.ANNUAL_SAFETY, ZERO),
+                     paid.get(Award.ANNUAL_QUALITY, ZERO), _basis_sources(b.sources)])
+    last = len(cols) - 1
+    ws.merge_range(0, 0, 0, last, f"{BASIS_SHEET} {period_label(result.period)}", f.title)
+    if plan is not None:
+        rule = (f"评议条件：12 月 31 日在册且全年工作不少于 {plan.min_months} 个月；"
+                f"安全奖：全年无点名本人或本人参与工程的安全事故；质量奖：全年无点名本人或本人参与工程的质量投诉，"
+                f"且评分工程的质量得分均值不低于 {plan.min_quality_score.normalize():f}。")
+        basis = (f"依据账本中 {periods_text(plan.months) or '（无）'} 共 {len(plan.months)} 个月的运行记录"
+                 f"及年度事故投诉表。单位：元")
+    else:
+        rule, basis = "（本结果未带评议依据）", "单位：元"
+    ws.merge_range(1, 0, 1, last, rule, f.subtitle)
+    ws.merge_range(2, 0, 2, last, basis, f.subtitle)
+    write_table(ws, f, 4, cols, rows, empty_note="（无人员）")
+    print_setup(ws, header_text, 4, landscape=True)
 
 
 def _detail_rows(lines: Sequence[AwardLine], several: bool) -> list[list[object]]:
@@ -212,11 +326,8 @@ def _problems(wb, f: Formats, result: MonthResult, header_text: str) -> None:
     cols = [Col("级别", "center", min_width=6), Col("代码", min_width=12, max_width=30),
             Col("文件", min_width=12, max_width=34), Col("工作表", min_width=8, max_width=20),
             Col("单元格", "center", min_width=7), Col("说明", "wrap", min_width=30, max_width=70)]
-    seen: dict[object, None] = {}
-    for p in [*(result.inputs.problems if result.inputs else []), *result.problems]:
-        seen.setdefault(p, None)
     rows = []
-    for p in sorted_problems(seen):
+    for p in sorted_problems(_unique_problems(result)):
         s = p.source
         rows.append([p.severity.label, p.code, s.file if s else "（全局）", (s.sheet or "") if s else "",
                      s.cell if s else "", p.message])
@@ -293,7 +404,10 @@ def write_approval_workbook(result: MonthResult, views: Sequence[WorkerView], ch
     f = Formats(wb)
     header_text = f"{COMPANY}　{title}"
     _summary(wb, f, result, views, header_text)
-    _projects(wb, f, result, header_text)
+    if is_annual(result):
+        _basis(wb, f, result, header_text)
+    else:
+        _projects(wb, f, result, header_text)
     by_award: dict[Award, list[AwardLine]] = {}
     for line in result.lines:
         by_award.setdefault(line.award, []).append(line)

@@ -98,6 +98,8 @@ class Formats:
         self.passed = fmt(bold=True, font_color="#1B5E20", bg_color="#E8F5E9", align="center", **border)
         self.failed = fmt(bold=True, font_color="#B71C1C", bg_color="#FFEBEE", align="center", **border)
         self.sign = fmt(font_size=11)
+        self.warn = fmt(bold=True, font_color="#8A4B00", bg_color="#FFF4CE", text_wrap=True, valign="vcenter",
+                        border=1, border_color="#E0B000")
         self.sign_label = fmt(font_size=11, bold=True)
 
 
