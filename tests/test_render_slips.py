@@ -143,3 +143,38 @@ def test_combined_slips_print_one_worker_per_page(rendered, tmp_path):
         assert fmt_money(EXPECTED_TOTALS[view.worker_id]) in text
         others = [v.worker_id for v in views if v.worker_id != view.worker_id]
         assert not any(f"{o}\n" in text or f" {o} " in text for o in others)
+
+
+def _long_view(times: int):
+    """K001 with its lines repeated ``times`` times: a slip of many lines."""
+    import dataclasses
+
+    view = worker_views(make_result())[0]
+    return dataclasses.replace(view, lines=view.lines * times)
+
+
+def test_print_scale_grows_smaller_with_more_lines_then_gives_up():
+    from kfbonus.render.slips import MIN_ZOOM, print_scale
+
+    scales = [print_scale(_long_view(n)) for n in (1, 3, 5, 30)]   # 4, 12, 20, 120 lines
+    assert scales[0] == "1"
+    assert 1 > float(scales[1]) >= float(scales[2]) >= MIN_ZOOM
+    assert scales[3] == "long"
+
+
+def test_long_slips_print_on_one_page_zoomed_or_continue_named(tmp_path):
+    from kfbonus.render.slips import print_scale, render_body, render_page
+
+    env, meta = environment(), slip_meta(make_result(), GENERATED)
+    zoomed, long = _long_view(5), _long_view(30)
+    assert print_scale(zoomed) not in ("1", "long") and print_scale(long) == "long"
+    for view, name in ((zoomed, "zoomed"), (long, "long")):
+        html = tmp_path / f"{name}.html"
+        html.write_text(render_page(env, name, [render_body(env, view, meta)]), encoding="utf-8")
+        pdf = chromium_pdf(html, tmp_path / f"{name}.pdf", tmp_path / f"profile-{name}")
+        pages = pdf_pages(pdf)
+        if name == "zoomed":
+            assert pages == 1
+        else:   # continues, and every page names the worker
+            assert pages > 1
+            assert all("K001" in pdf_page_text(pdf, n) for n in range(1, pages + 1))

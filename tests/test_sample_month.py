@@ -265,3 +265,21 @@ def test_excluded_worker_is_paid_nothing_and_shown_unpaid(summary, unpaid):
     paid_unpaid = [(money(r["已发金额"]), money(r["未发金额"])) for r in cap]
     assert paid_unpaid == [(Decimal("120.00"), Decimal("191.83"))]
     assert "超出封顶" in cap[0]["原因"]
+
+
+def test_the_sample_slips_print_one_page_per_worker(sample_run, summary, tmp_path):
+    """全部.html printed by Chromium: one A4 page per slip, each with its worker's name and
+    total (the 汇总 合计 for paid workers), nothing spilling onto a second page."""
+    from kfbonus.money import fmt_money
+    from tests.render_tools import chromium_pdf, pdf_page_text, pdf_pages
+
+    slips = sorted(p.stem for p in (sample_run["out"] / "slips").glob("*.html") if p.stem != "全部")
+    pdf = chromium_pdf(sample_run["out"] / "slips" / "全部.html", tmp_path / "all.pdf", tmp_path / "profile")
+    assert pdf_pages(pdf) == len(slips)
+    _, workers, _ = summary
+    pages = [pdf_page_text(pdf, n) for n in range(1, len(slips) + 1)]
+    for stem, text in zip(sorted(slips, key=lambda s: int(s.split("_")[0])), pages, strict=True):
+        worker_id, name = stem.split("_", 1)
+        assert worker_id in text and name in text, stem
+        total = money(workers[worker_id]["合计"]) if worker_id in workers else Decimal("0.00")
+        assert f"¥{fmt_money(total)}" in text.replace(" ", ""), (stem, total)

@@ -29,7 +29,7 @@ from kfbonus.money import fmt_money, to_capital
 from kfbonus.render.view import WorkerView, award_columns, is_annual, months_text, period_label
 
 __all__ = ["ALL_SLIPS", "ANNUAL_SLIP_TITLE", "SLIP_TITLE", "TEMPLATE_DIR", "SlipMeta", "basis_text",
-           "environment", "render_body", "render_page", "render_slip",
+           "environment", "print_scale", "render_body", "render_page", "render_slip",
            "slip_filename", "slip_meta", "write_slips"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -113,10 +113,63 @@ def basis_text(b: AnnualBasis) -> str:
             f"安全事故 {len(b.safety)} 起，质量投诉 {len(b.quality)} 起；年末：{b.status}")
 
 
+# --- fitting a slip on one printed page -----------------------------------------------------
+# A4 portrait less the @page margins (14 mm top and bottom) leaves 269 mm.  The slip's
+# height is estimated from its text (in mm, from the sizes in slip.css, with a margin);
+# a slip estimated taller than the page is printed scaled down (CSS zoom, print only),
+# so a worker's slip stays on one page; only a slip that would need a zoom below
+# MIN_ZOOM (unreadable) continues on a second page.
+_PAGE_MM = 258.0        # 269 mm, less a margin (the estimate runs 2–5% high)
+_FIXED_MM = 122.0       # header, who-table, headings, totals, signature, footer
+_ROW_MM, _SMALL_MM, _PAD_MM = 4.9, 4.4, 3.4
+_FORMULA_UNITS, _PROJECT_UNITS, _BOX_UNITS = 27.0, 10.0, 52.0  # CJK characters per text row
+
+
+def _units(text: str) -> float:
+    """Width of ``text`` in CJK characters (Latin letters and digits are about half)."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
+
+
+def _rows(text: str, per_row: float) -> int:
+    return max(1, -int(-_units(text) // per_row)) if text else 0
+
+
+def _height(view: WorkerView, basis: str, zoom: float) -> float:
+    """Estimated printed height of the slip in mm at ``zoom`` (zooming out widens the
+    columns, so the text wraps into fewer rows)."""
+    height = _FIXED_MM
+    box = basis or view.excluded
+    if box:
+        height += 4.0 + _rows(box, _BOX_UNITS / zoom) * _SMALL_MM
+    formula_units, project_units = _FORMULA_UNITS / zoom, _PROJECT_UNITS / zoom
+    for line in view.lines:
+        project = _rows(line.project_id or "—", project_units) + _rows(line.project_name or "", project_units)
+        reason = f"未发放 未发 {line.unpaid}：{line.reason}" if line.refused or line.reason else ""
+        text = _rows(line.formula, formula_units) * _ROW_MM + _rows(reason, formula_units) * _SMALL_MM
+        text += _rows(f"依据：{line.clause}", formula_units * 1.2) * _SMALL_MM
+        height += max(project * _ROW_MM, text) + _PAD_MM
+    return height * zoom
+
+
+MIN_ZOOM = 0.6
+"""Below this a printed slip gets hard to read: a slip that does not fit at this zoom
+continues on a second page instead (table rows never split, the header repeats)."""
+
+
+def print_scale(view: WorkerView, basis: str = "") -> str:
+    """The CSS zoom that fits ``view``'s slip on one A4 page: "1", or e.g. "0.85" (in
+    steps of 0.05 down to :data:`MIN_ZOOM`); "long" for a slip too long even then."""
+    for step in range(20, int(MIN_ZOOM * 20) - 1, -1):
+        zoom = step / 20
+        if _height(view, basis, zoom) <= _PAGE_MM:
+            return "1" if step == 20 else f"{zoom:.2f}"
+    return "long"
+
+
 def render_body(env: Environment, view: WorkerView, meta: SlipMeta, basis: str = "") -> Markup:
     """One worker's slip (the ``<section>``), already escaped; ``basis`` the year-end
     run's 评议依据 sentence (empty in a monthly run)."""
-    return env.get_template("_slip.html").module.slip(view, meta, basis)
+    return env.get_template("_slip.html").module.slip(view, meta, basis, print_scale(view, basis))
 
 
 def render_page(env: Environment, page_title: str, bodies: Sequence[Markup]) -> str:
