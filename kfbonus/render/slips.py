@@ -126,27 +126,35 @@ _FORMULA_UNITS, _PROJECT_UNITS, _BOX_UNITS = 27.0, 10.0, 52.0  # CJK characters 
 
 
 def _units(text: str) -> float:
-    """Width of ``text`` in CJK characters (Latin letters and digits are about half)."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
+    """Width of ``text`` in CJK characters (ASCII letters and digits are about half)."""
+    ascii_chars = len(text.encode("ascii", "ignore"))
+    return len(text) - ascii_chars + 0.55 * ascii_chars
 
 
-def _rows(text: str, per_row: float) -> int:
-    return max(1, -int(-_units(text) // per_row)) if text else 0
+def _rows(units: float, per_row: float) -> int:
+    """Text rows for a text ``units`` wide in a column ``per_row`` wide (0 for no text)."""
+    return max(1, -int(-units // per_row)) if units else 0
 
 
-def _height(view: WorkerView, basis: str, zoom: float) -> float:
-    """Estimated printed height of the slip in mm at ``zoom`` (zooming out widens the
-    columns, so the text wraps into fewer rows)."""
+def _line_units(line) -> tuple[float, float, float, float, float]:
+    """(project id, project name, formula, reason, clause) widths of one slip line."""
+    reason = f"未发放 未发 {line.unpaid}：{line.reason}" if line.refused or line.reason else ""
+    return (_units(line.project_id or "—"), _units(line.project_name or ""), _units(line.formula),
+            _units(reason), _units(f"依据：{line.clause}"))
+
+
+def _height(box: float, lines: list[tuple[float, ...]], zoom: float) -> float:
+    """Estimated printed height of a slip in mm at ``zoom`` (zooming out widens the
+    columns, so the text wraps into fewer rows); ``box`` is the width of the
+    评议依据/exclusion note (0 when none), ``lines`` the widths of :func:`_line_units`."""
     height = _FIXED_MM
-    box = basis or view.excluded
     if box:
         height += 4.0 + _rows(box, _BOX_UNITS / zoom) * _SMALL_MM
     formula_units, project_units = _FORMULA_UNITS / zoom, _PROJECT_UNITS / zoom
-    for line in view.lines:
-        project = _rows(line.project_id or "—", project_units) + _rows(line.project_name or "", project_units)
-        reason = f"未发放 未发 {line.unpaid}：{line.reason}" if line.refused or line.reason else ""
-        text = _rows(line.formula, formula_units) * _ROW_MM + _rows(reason, formula_units) * _SMALL_MM
-        text += _rows(f"依据：{line.clause}", formula_units * 1.2) * _SMALL_MM
+    for pid, pname, formula, reason, clause in lines:
+        project = _rows(pid, project_units) + _rows(pname, project_units)
+        text = _rows(formula, formula_units) * _ROW_MM + _rows(reason, formula_units) * _SMALL_MM
+        text += _rows(clause, formula_units * 1.2) * _SMALL_MM
         height += max(project * _ROW_MM, text) + _PAD_MM
     return height * zoom
 
@@ -159,9 +167,11 @@ continues on a second page instead (table rows never split, the header repeats).
 def print_scale(view: WorkerView, basis: str = "") -> str:
     """The CSS zoom that fits ``view``'s slip on one A4 page: "1", or e.g. "0.85" (in
     steps of 0.05 down to :data:`MIN_ZOOM`); "long" for a slip too long even then."""
+    box = _units(basis or view.excluded or "")
+    lines = [_line_units(line) for line in view.lines]
     for step in range(20, int(MIN_ZOOM * 20) - 1, -1):
         zoom = step / 20
-        if _height(view, basis, zoom) <= _PAGE_MM:
+        if _height(box, lines, zoom) <= _PAGE_MM:
             return "1" if step == 20 else f"{zoom:.2f}"
     return "long"
 
