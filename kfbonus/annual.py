@@ -143,10 +143,11 @@ def _param(params: Mapping[str, Any], key: str) -> Any:
     return params[key]
 
 
-def _parameter_rows(params: Any) -> list[tuple[str, str, str]]:
+def _parameter_rows(params: Any) -> list[tuple]:
     keys = ("annual.", "exclusions.")
     if hasattr(params, "rows"):
-        return [(row[0], row[1], row[2]) for row in params.rows() if row[0].startswith(keys)]
+        labels = getattr(params, "labels", {})
+        return [(k, v, c, cs, labels.get(k, "")) for k, v, c, cs in params.rows() if k.startswith(keys)]
     return [(k, str(v), CLAUSE) for k, v in sorted(params.items()) if k.startswith(keys)]
 
 

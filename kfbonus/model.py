@@ -203,7 +203,7 @@ class MonthResult:
     assess_date: dt.date
     scheme: str                    # "FS-MS-KF-13 A/2"
     rules_file: str
-    parameters: list[tuple[str, str, str]]   # (key, value as shown, clause)
+    parameters: list[tuple]   # (key, value as shown, clause[, company_set[, Chinese label]])
     workers: dict[str, WorkerInfo]
     lines: list[AwardLine]
     projects: list[ProjectResult]

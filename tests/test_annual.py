@@ -238,4 +238,4 @@ def test_real_rules_params(year_2026):
     result = compute_annual(2026, year_2026, ROSTER, None, params)
     assert result.scheme == params.label and result.rules_file == params.source
     assert sum(x.amount for x in result.lines) == D("5000.00")
-    assert {k for k, _, _ in result.parameters} >= {"annual.min_months", "annual.prorate"}
+    assert {row[0] for row in result.parameters} >= {"annual.min_months", "annual.prorate"}

@@ -33,7 +33,9 @@ def _small_month():
 def test_lines_carry_sources_clauses_and_formulas():
     result = compute_month(_small_month(), PARAMS, ASSESS, "2026-11")
     assert result.scheme == "FS-MS-KF-13 A/2" and result.rules_file == "FS-MS-KF-13_A2.toml"
-    assert len(result.parameters[0]) == 3
+    key, _, clause, company_set, label = result.parameters[0]
+    assert (key, company_set, label) == ("exclusions.applies_to", True, "排除条件适用的奖项")
+    assert clause
     by_award = {line.award: line for line in result.lines}
     col = by_award[Award.COLLECTIVE]
     # 92.625 ÷ 100 × 10,000.00 × 15% = 1,389.375 → 1,389.38, one member with all the days

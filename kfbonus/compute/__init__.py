@@ -81,8 +81,8 @@ def compute_month(month: MonthInput, params: Params, assess_date: dt.date, perio
 
     return MonthResult(
         period=period, assess_date=assess_date, scheme=params.label, rules_file=params.source,
-        parameters=[(k, v, c) for k, v, c, _ in params.rows()], workers=workers, lines=lines,
-        projects=projects, problems=problems, inputs=month)
+        parameters=[(k, v, c, cs, params.labels.get(k, "")) for k, v, c, cs in params.rows()],
+        workers=workers, lines=lines, projects=projects, problems=problems, inputs=month)
 
 
 def _worker_infos(data: MonthData, years: dict, exclusions: dict) -> dict[str, WorkerInfo]:

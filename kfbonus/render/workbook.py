@@ -372,8 +372,10 @@ def _rules(wb, f: Formats, result: MonthResult, generated_at: dt.datetime, heade
     for row in result.parameters:
         key, value, clause = row[0], row[1], row[2]
         company = ("是" if row[3] else "") if len(row) > 3 else ""
-        params.append([key, value, clause, company])
-    cols = [Col("参数", min_width=24, max_width=34), Col("取值", "wrap", min_width=16, max_width=50),
+        label = row[4] if len(row) > 4 else ""
+        params.append([key, label, value, clause, company])
+    cols = [Col("参数", min_width=24, max_width=34), Col("名称", "wrap", min_width=12, max_width=24),
+            Col("取值", "wrap", min_width=16, max_width=50),
             Col("条款", "wrap", min_width=20, max_width=34), Col("公司设定", "center", min_width=8)]
     r = write_table(ws, f, r, cols, params, autofilter=False, freeze=False, empty_note="（无参数）")
     r += 1
