@@ -9,7 +9,7 @@ amounts stay :class:`~decimal.Decimal` and are summed exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -112,11 +112,41 @@ def periods_text(periods: Iterable[str]) -> str:
 
 
 def sources_text(sources: Iterable[Source]) -> str:
-    """``file › sheet!C7; file › sheet!D9`` (duplicates dropped, order kept)."""
-    seen: dict[str, None] = {}
+    """Where a line's numbers come from, compactly: each file and sheet named once,
+    its cells after it, consecutive whole rows as a range, duplicates dropped::
+
+        计件工资结算单.xlsx › GC-2611-01!6–12; 工程激励审批.xlsx › 激励申报!E3, G3; 个人激励申报!3
+    """
+    files: dict[str, dict[str | None, list[Source]]] = {}
     for s in sources:
-        seen.setdefault(str(s), None)
-    return "; ".join(seen)
+        sheets = files.setdefault(s.file, {})
+        cells = sheets.setdefault(s.sheet, [])
+        if s not in cells:
+            cells.append(s)
+    parts = []
+    for file, sheets in files.items():
+        texts = []
+        for sheet, cells in sheets.items():
+            if sheet is None:
+                continue
+            texts.append(f"{sheet}!{_cells_text(cells)}" if any(c.row or c.col for c in cells) else sheet)
+        parts.append(f"{file} › {'; '.join(texts)}" if texts else file)
+    return "; ".join(parts)
+
+
+def _cells_text(cells: Sequence[Source]) -> str:
+    """``6–12, E3, G3``: whole rows (no column) in runs, then single cells in order."""
+    rows = sorted({c.row for c in cells if c.col is None and c.row is not None})
+    runs: list[str] = []
+    start = prev = None
+    for r in [*rows, None]:
+        if r is not None and prev is not None and r == prev + 1:
+            prev = r
+            continue
+        if start is not None:
+            runs.append(str(start) if start == prev else f"{start}–{prev}")
+        start = prev = r
+    return ", ".join([*runs, *(c.cell for c in cells if c.col is not None)])
 
 
 @dataclass(frozen=True)
