@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kfbonus.compute.common import Context, Row, exact_div, fmt_exact, fmt_number, fmt_percent, row_source
+from kfbonus.compute.common import (
+    Context,
+    Row,
+    exact_div,
+    fmt_exact,
+    fmt_number,
+    fmt_percent,
+    ratio_out_of_range,
+    row_source,
+)
 from kfbonus.model import Award, AwardLine
 from kfbonus.money import ZERO, allocate, fmt_money, round_money
 from kfbonus.problems import Source, error
@@ -61,11 +70,10 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
     for pid in sorted(pid for pid, a in data.application.items() if a.collective_ratio is not None):
         app = data.application[pid]
         k: Decimal = app.collective_ratio
-        if not ratio_min <= k <= ratio_max:  # type: ignore[operator]
-            problems.append(error(
-                "collective-ratio-out-of-range",
-                f"工程 {pid} 的集体激励比例为 {fmt_percent(k)}，应在 {fmt_percent(ratio_min)}"
-                f"–{fmt_percent(ratio_max)} 之间", app.src.cell("collective_ratio")))
+        bad = ratio_out_of_range("collective-ratio-out-of-range", "集体激励比例", pid, k,
+                                 ratio_min, ratio_max, app.src.cell("collective_ratio"))
+        if bad:
+            problems.append(bad)
             continue
         settle = data.settlement.get(pid, [])
         if not settle:

@@ -21,8 +21,8 @@ from kfbonus.money import D
 from kfbonus.problems import Problem, Source, error
 from kfbonus.rules import Params, fmt_number, fmt_percent
 
-__all__ = ["Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent", "row_source",
-           "rows_of"]
+__all__ = ["Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent",
+           "ratio_out_of_range", "row_source", "rows_of"]
 
 Row = Any  # a namedtuple from DataFrame.itertuples: fields of kfbonus.schema + src
 
@@ -155,3 +155,12 @@ class Context:
 
 def unique_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
     return tuple(dict.fromkeys(sources))
+
+
+def ratio_out_of_range(code: str, what: str, pid: str, value: Decimal, low: Decimal, high: Decimal,
+                       source: Source) -> Problem | None:
+    """The error for a project's award ratio outside [low, high] (SCHEME.md §1, §2), or None."""
+    if low <= value <= high:
+        return None
+    return error(code, f"工程 {pid} 的{what}为 {fmt_percent(value)}，"
+                       f"应在 {fmt_percent(low)}–{fmt_percent(high)} 之间", source)

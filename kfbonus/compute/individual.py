@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kfbonus.compute.common import Context, Row, exact_div, fmt_exact, fmt_percent, row_source
+from kfbonus.compute.common import (
+    Context,
+    Row,
+    exact_div,
+    fmt_exact,
+    fmt_percent,
+    ratio_out_of_range,
+    row_source,
+)
 from kfbonus.compute.exclusions import in_probation
 from kfbonus.model import Award, AwardLine
 from kfbonus.money import ZERO, allocate, fmt_money, round_money
@@ -106,11 +114,10 @@ def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, Individ
                 "个人奖只对重点工程发放，请将重点工程填为「是」或删去个人激励比例",
                 app.src.cell("key_project")))
             continue
-        if not rate_min <= ratio <= rate_max:  # type: ignore[operator]
-            problems.append(error(
-                "individual-rate-out-of-range",
-                f"工程 {pid} 的个人激励比例为 {fmt_percent(ratio)}，应在 {fmt_percent(rate_min)}"
-                f"–{fmt_percent(rate_max)} 之间", app.src.cell("individual_ratio")))
+        bad = ratio_out_of_range("individual-rate-out-of-range", "个人激励比例", pid, ratio,
+                                 rate_min, rate_max, app.src.cell("individual_ratio"))
+        if bad:
+            problems.append(bad)
             continue
         if not settle:
             continue  # application-without-settlement is reported once, by compute_month
