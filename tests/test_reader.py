@@ -328,3 +328,18 @@ def test_reading_is_deterministic(tmp_path):
     write_xlsx(tmp_path / "a.xlsx", {"r": [ROSTER_HEAD, ["1001", "张三", "2020-01-01"]]})
     month = read_month(tmp_path)
     assert month.tables["roster"]["worker_id"].tolist() == ["1001", "1002"]
+
+
+def test_old_xls_workbooks_are_read(tmp_path):
+    """An Excel 97–2003 .xls (made here by LibreOffice from an .xlsx) reads like any workbook."""
+    from tests.render_tools import soffice_convert
+
+    src = tmp_path / "src"
+    rows = [["工号", "姓名", "入职日期"], ["1001", "张三", "2020-01-01"]]
+    write_xlsx(src / "人员名册.xlsx", {"花名册": rows})
+    xls = soffice_convert(src / "人员名册.xlsx", "xls", tmp_path / "month", tmp_path / "home")
+    assert xls.suffix == ".xls"
+    month = read_month(tmp_path / "month")
+    assert month.problems == []
+    assert [(f.file, f.kind) for f in month.found] == [("人员名册.xls", "roster")]
+    assert month.tables["roster"]["name"].tolist() == ["张三"]
