@@ -335,7 +335,8 @@ class _progress:
         if sys.stdout.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            self._bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), transient=True)
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 transient=True)
             self._bar.start()
         return self
 
@@ -344,7 +345,10 @@ class _progress:
             return
         if self._task is None:
             self._task = self._bar.add_task(self.label, total=total)
-        self._bar.update(self._task, completed=done, total=total)
+        # the slips are the last files written beside the approval workbook: once they are
+        # all out, say what is still being finished rather than sit at 100%
+        label = self.label if done < total else "明细单已写完，正在完成审批汇总表……"
+        self._bar.update(self._task, completed=done, total=total, description=label)
 
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
