@@ -266,11 +266,11 @@ def run_annual(opts: Options) -> int:
         if record is not None and record.approved:
             say(f"{_approved_text(opts.period, record)}，年度方案已锁定；本次未改动任何文件。")
             return EXIT_INPUT
-        month, problems, _ = _prepare(opts)
-        if has_errors(problems):
-            return refuse_errors(problems)
         assess_date = opts.assess_date or default_assess_date(opts.period)
         params = load_params(opts, assess_date)
+        month, problems = read_inputs(opts.input_dir)
+        if has_errors(problems):
+            return refuse_errors(problems)
         roster, roster_problems = roster_on(month, params, assess_date)
         result = compute_annual(year, ledger.year(year), roster, month.tables["incident"], params)
         result.inputs = month
