@@ -41,15 +41,24 @@ class Source:
     def __str__(self) -> str:
         text = self.file
         if self.sheet is not None:
-            text += f" › {self.sheet}"
-            if self.row is not None or self.col is not None:
-                text += f"!{self.col or ''}{self.row if self.row is not None else ''}"
+            text += f" › {self.place}"
         return text
 
     @property
+    def place(self) -> str:
+        """The sheet and where on it, one way everywhere (INPUTS.md): a cell ``花名册!C7``,
+        a whole row ``花名册 第7行``, a whole column ``花名册!C列``, a sheet ``花名册``."""
+        where = self.cell
+        if not where:
+            return self.sheet or ""
+        return f"{self.sheet} {where}" if self.col is None else f"{self.sheet}!{where}"
+
+    @property
     def cell(self) -> str:
-        """``C7`` (or ``7``/``C`` when only one is known, empty when neither)."""
-        return f"{self.col or ''}{self.row if self.row is not None else ''}"
+        """``C7``; ``第7行`` for a whole row, ``C列`` for a whole column; empty when neither."""
+        if self.col is None:
+            return "" if self.row is None else f"第{self.row}行"
+        return f"{self.col}{self.row}" if self.row is not None else f"{self.col}列"
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +92,7 @@ class SheetTable:
 
 @dataclass(frozen=True, eq=False)
 class RowRef:
-    """One data row of a :class:`SheetTable`; ``str()`` gives ``file › sheet!12``."""
+    """One data row of a :class:`SheetTable`; ``str()`` gives ``file › sheet 第12行``."""
 
     table: SheetTable
     row: int

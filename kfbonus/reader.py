@@ -1,9 +1,10 @@
 """Read the month folder as it really is (INPUTS.md) → :class:`~kfbonus.model.MonthInput`.
 
-``read_month(folder)`` never raises for bad input and never writes: each
-workbook is read once into memory (``open(..., "rb")``), hashed, and parsed
-with python-calamine from those bytes.  Every problem becomes a
-:class:`~kfbonus.problems.Problem`.
+``read_month(folder, period)`` never raises for bad input and never writes: each
+workbook is read once into memory (``open(..., "rb")``), hashed, looked at
+(:mod:`kfbonus.xlsxfacts`: archive limits, hostile XML, far cells, and what the fast
+reader does not show) and parsed with python-calamine from those bytes.  Every
+problem becomes a :class:`~kfbonus.problems.Problem`.
 
 How the folder is read (decisions where INPUTS.md is silent are marked *):
 
@@ -15,27 +16,54 @@ How the folder is read (decisions where INPUTS.md is silent are marked *):
   open in Excel; dot files are skipped silently; any other file gets a
   warning ``file-not-read``.  A workbook that cannot be opened gives one
   error ``unreadable-file``.
-- Every sheet is searched for a header row in its first 20 rows.  A row is a
-  table's header when all the table's required columns are there (or come
-  from a form's label block); when several tables fit, the one with most
-  matched columns wins (then the one with the larger share of its columns).
-  A header spread over two rows (a merged group cell above its sub-headers)
-  is recognised too*.  A row that clearly starts a table (≥ 2 of its
-  headers, at least one found in no other table) but lacks a required
-  column gives ``missing-column`` and the sheet is not read.  A non-empty
-  sheet with no header gives ``unrecognised-sheet``.
+- Headers.  A sheet's first table has its header in the first 20 rows.  A row
+  is a table's header when all the table's required columns are there (or come
+  from a form's label block).  A header may span two rows (a merged group cell
+  above its sub-headers, the other headers merged down): the upper row alone,
+  and the two rows read as one, are both tried, and the kind whose columns the
+  whole header matches best wins, so a score table under 检查得分 is never taken
+  for an application table that its upper row (工程编号) alone satisfies.  An
+  alias belongs to the column: every alias of 工程编号 or 工号 is accepted in
+  every table that has the column.  A header that matches one column twice is
+  an error ``duplicate-column`` naming both column letters (the first is read).
+  A row that clearly starts a table (≥ 2 of its headers, at least one found in
+  no other table) but lacks a required column gives ``missing-column`` and the
+  sheet is not read.  A non-empty sheet with no header gives
+  ``unrecognised-sheet``.
+- Several tables on one sheet: a table ends at a signature line (制表, 审核,
+  核准, 批准, 复核, 审批, 经办, 签字, 备注, 注：, 说明：, or any ``label：`` line with
+  no data), at the header row of the next table (its title lines above it
+  belong to it), or at the sheet's end; every table is read.  After a signature
+  line, a row holding numbers that starts no table gets ``row-after-table``*.
+- Rows: blank rows are skipped.  A row whose first text cell is 合计/小计/总计
+  (spaced too, or ending in one: 奖励小计, 本页合计*) is a total: it is not data
+  and ends nothing.  Every total row is checked: each of its number and money
+  cells must equal the sum of its section (the rows since the previous total
+  row) or of the whole table (``total-mismatch``, an error naming the cell).  A
+  row with content but every required column blank is not data and gets a
+  warning ``row-ignored`` (a weekday row under a day grid's header and the
+  title lines of the next table are skipped silently).
+- Cells the fast reader does not show (:mod:`kfbonus.xlsxfacts`, .xlsx/.xlsm
+  only): an Excel error value (``#DIV/0!`` …) is an error ``cell-error``, a
+  formula whose result was never saved is an error ``formula-not-calculated``,
+  in any cell read (data, totals, label block); rows hidden in Excel that hold
+  data are read, with one warning ``hidden-row`` per table naming them; a
+  percent-formatted number means what Excel shows (0.15 in a ``0%`` cell is
+  15%, 5.5 is 550%), and in a money or day column it is an error
+  ``percent-format``*.  A cell merged down over data rows gives its value to
+  every row it covers.
+- Money has at most two decimals (``money-decimals``, kfbonus.values).
+- The month.  A table says which month it holds by a year-month in its file
+  name, its sheet name or its title lines (``2026年11月``, ``2026-11``; a full
+  date such as 制表日期 2026-12-02 is not a month), by a 结算月份/月份 label,
+  or, for an attendance grid, by its date headers or its number of day
+  columns.  One that disagrees with the month being run is an error
+  ``wrong-month`` naming where it says so; in a year-end run only the year is
+  compared*.  Project start/finish dates are not month markers.
 - Hidden sheets* are read like the others (they are part of the workbook the
   accountant handed in), with a warning ``hidden-sheet`` when a table is
   found in one; hidden sheets holding no table (drop-down lists) are skipped
   silently.
-- Rows: blank rows are skipped; ``小计`` rows are skipped; a ``合计``/``总计``
-  row, or a signature/notes line (制表, 审核, 核准, 批准, 复核, 审批, 经办,
-  签字, 备注, 注：, 说明：, or any ``label：`` line with no data, such as
-  申报：… 工程主管：…) ends the table* (rows after it are not data).  A
-  settlement's 合计 row is checked against the sum of that sheet's 计件工资
-  and 个人工期天数 (``total-mismatch``).  A row with content but every
-  required column blank is not data and gets a warning ``row-ignored``*
-  (a weekday row under a day grid's header is skipped silently).
 - Form-style sheets: cells above the header reading ``label：value`` (value in
   the same cell or the next non-empty cell to the right), or a cell holding
   exactly a header of the table followed by a value, fill the fields the
@@ -46,18 +74,18 @@ How the folder is read (decisions where INPUTS.md is silent are marked *):
   without √, as INPUTS.md says: blank and 休 days count (rest days inside a
   leave are absent calendar days).  Only this month's grid is seen: a run
   continuing from last month is not joined.
-- Percent number formats are not consulted*: ratios use the range rule of
-  kfbonus.values (exact for ratios ≤ 100% and 个人百分比 ≤ 500%).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -68,8 +96,8 @@ from python_calamine import CalamineWorkbook
 from kfbonus.model import FoundTable, InputFile, MonthInput
 from kfbonus.money import fmt_money
 from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, warning
-from kfbonus.schema import TABLE_BY_KIND, TABLES, Field, Table
-from kfbonus.values import PARSERS, BadValue, display, is_blank
+from kfbonus.schema import TABLE_BY_KIND, TABLES, Field, Kind, Table
+from kfbonus.values import PARSERS, BadValue, display, excel_error, is_blank, parse_number
 
 __all__ = ["EXCEL_SUFFIXES", "HEADER_SCAN_ROWS", "col_letter", "normalize_header", "read_month",
            "read_workbook"]
@@ -78,13 +106,12 @@ EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb"})
 HEADER_SCAN_ROWS = 20
 MIN_DAY_COLUMNS = 5
 
-_UNIT_RE = re.compile(r"\([^()]*\)$")
+_UNIT_RE = re.compile(r"[(（][^()（）]*[)）]$")
 _WS_RE = re.compile(r"\s+")
 _LABEL_RE = re.compile(r"([^\s：:\d][^\s：:]*)\s*[：:]\s*")
 _DAY_RE = re.compile(r"(\d{1,2})[日号]?")
 _WEEKDAY_RE = re.compile(r"(星期|周|礼拜)?[一二三四五六日天]")
-_TOTAL_WORDS = ("合计", "总计")
-_SUBTOTAL_WORDS = ("小计",)
+_TOTAL_WORDS = ("合计", "小计", "总计")
 _SIGNATURE_WORDS = ("制表", "审核", "核准", "批准", "复核", "审批", "经办", "签字", "签名", "备注",
                     "注:", "说明:")
 # a line of ``label：`` cells with no data (申报：  工程主管：  评分人签字：)
@@ -92,6 +119,13 @@ _SIGN_LINE_RE = re.compile(r"[^\d：:]{1,10}[：:]")
 _PRESENT = frozenset({"√", "✓", "✔", "1", "出"})
 _REST = "休"
 _ABSENT = "旷"
+_CHECKED_KINDS = (Kind.MONEY, Kind.NUMBER)   # the cells of a total row that are checked
+_SHARE_KINDS = (Kind.RATIO, Kind.PERCENT)
+# a year-month that is not part of a longer date or code (GC-2611-01, 2026-11-30 are not months)
+_YM_RES = (re.compile(r"(?<![\w\-./])(20\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)"),
+           re.compile(r"(?<![\w\-./])(20\d{2})\s*[-./]\s*(\d{1,2})(?![\d\-./])"))
+_MONTH_ONLY_RE = re.compile(r"^\s*(\d{1,2})\s*月?\s*份?\s*$")
+_MONTH_LABELS = ("结算月份", "月份", "考勤月份", "所属月份", "核算月份", "统计月份", "工资月份")
 
 
 def col_letter(index: int) -> str:
@@ -104,7 +138,8 @@ def col_letter(index: int) -> str:
     return letters
 
 
-def normalize_header(text: object) -> str:
+@functools.lru_cache(maxsize=1 << 16)
+def normalize_header(text: str) -> str:
     """Header as compared: NFKC, no spaces or line breaks, no leading ``*``, no trailing unit."""
     t = unicodedata.normalize("NFKC", str(text))
     t = _WS_RE.sub("", t).lstrip("*")
@@ -116,17 +151,40 @@ def _as_written(text: object) -> str:
     return _WS_RE.sub("", str(text)) if isinstance(text, str) else display(text)
 
 
-# normalized header → [(table kind, field)]
-_HEADER_INDEX: dict[str, list[tuple[str, Field]]] = {}
-for _t in TABLES:
-    for _f in _t.fields:
-        for _h in _f.headers:
-            _HEADER_INDEX.setdefault(normalize_header(_h), []).append((_t.kind, _f))
+def _build_header_index() -> dict[str, list[tuple[str, Field]]]:
+    """normalized header → [(table kind, field)]; an alias belongs to the column (INPUTS.md):
+    the aliases of every field with the same canonical header are pooled."""
+    pooled: dict[str, set[str]] = {}
+    for t in TABLES:
+        for f in t.fields:
+            pooled.setdefault(f.header, set()).update(f.headers)
+    index: dict[str, list[tuple[str, Field]]] = {}
+    for t in TABLES:
+        for f in t.fields:
+            for h in sorted(pooled[f.header]):
+                uses = index.setdefault(normalize_header(h), [])
+                if (t.kind, f) not in uses:
+                    uses.append((t.kind, f))
+    return index
+
+
+_HEADER_INDEX = _build_header_index()
 _DISTINCTIVE = {h for h, uses in _HEADER_INDEX.items() if len({k for k, _ in uses}) == 1}
 
 
+_FIELD_HEADERS: dict[int, list[str]] = {}
+for _h, _uses in _HEADER_INDEX.items():
+    for _k, _f in _uses:
+        _FIELD_HEADERS.setdefault(id(_f), []).append(_h)
+
+
+def _headers_of(f: Field) -> list[str]:
+    """Every header text (normalized) that names ``f``'s column, aliases pooled."""
+    return _FIELD_HEADERS.get(id(f), [])
+
+
 def _cell_text(value: object) -> str | None:
-    """Normalized text of a header-ish cell, or None for blank/non-text."""
+    """Trimmed text of a header-ish cell, or None for blank/non-text."""
     if isinstance(value, str):
         t = value.strip()
         return t or None
@@ -162,7 +220,8 @@ class _Header:
     columns: dict[str, int]                # field name → 0-based column
     written: dict[str, str]                # field name → header as written
     labels: dict[str, _Label] = field(default_factory=dict)
-    days: list[tuple[int, int]] = field(default_factory=list)   # (day, column), attendance grid
+    days: list[tuple[int, int, object]] = field(default_factory=list)   # (day, column, header), grid
+    duplicates: dict[str, list[int]] = field(default_factory=dict)      # field → every column naming it
 
     @property
     def grid(self) -> bool:
@@ -177,10 +236,22 @@ class _Partial:
     score: tuple[int, int]
 
 
-def _match_row(cells: Sequence[object]) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]]]:
-    """Per table kind: field name → column, and → header as written (first occurrence wins)."""
+@dataclass
+class _Candidate:
+    score: tuple[int, int]
+    table: Table
+    columns: dict[str, int]
+    written: dict[str, str]
+    labels: dict[str, _Label]
+    days: list[tuple[int, int, object]]
+    duplicates: dict[str, list[int]]
+
+
+def _match_row(cells: Sequence[object]):
+    """Per table kind: field name → column, → header as written, → every column naming it."""
     matched: dict[str, dict[str, int]] = {}
     written: dict[str, dict[str, str]] = {}
+    every: dict[str, dict[str, list[int]]] = {}
     for c, value in enumerate(cells):
         text = _cell_text(value)
         if text is None or "：" in text or ":" in text:
@@ -190,10 +261,20 @@ def _match_row(cells: Sequence[object]) -> tuple[dict[str, dict[str, int]], dict
             continue
         for kind, f in uses:
             cols = matched.setdefault(kind, {})
+            every.setdefault(kind, {}).setdefault(f.name, []).append(c)
             if f.name not in cols:
                 cols[f.name] = c
                 written.setdefault(kind, {})[f.name] = _as_written(text)
-    return matched, written
+    return matched, written, every
+
+
+def _header_cells(cells: Sequence[object]) -> int:
+    """How many cells of a row read as a known header (a cheap test before matching)."""
+    n = 0
+    for value in cells:
+        if value.__class__ is str and value and normalize_header(value) in _HEADER_INDEX:
+            n += 1
+    return n
 
 
 def _labels_in_row(cells: Sequence[object], r: int, where: Source, into: dict[str, _Label]) -> None:
@@ -238,8 +319,8 @@ def _label_fields(table: Table, labels: dict[str, _Label], columns: dict[str, in
     for f in table.fields:
         if f.name in columns:
             continue
-        for h in f.headers:
-            lab = labels.get(normalize_header(h))
+        for h in _headers_of(f):
+            lab = labels.get(h)
             if lab is not None:
                 out[f.name] = lab
                 break
@@ -247,73 +328,100 @@ def _label_fields(table: Table, labels: dict[str, _Label], columns: dict[str, in
 
 
 def _candidates(cells: Sequence[object], labels: dict[str, _Label]):
-    """Complete tables for one header row: (score, table, columns, written, label fields, days)."""
-    matched, written = _match_row(cells)
-    out = []
+    """Complete tables for one header row, and every kind's matched columns."""
+    matched, written, every = _match_row(cells)
+    out: list[_Candidate] = []
     for kind, cols in matched.items():
         table = TABLE_BY_KIND[kind]
         labs = _label_fields(table, labels, cols)
         have = set(cols) | set(labs)
-        days: list[tuple[int, int]] = []
+        days: list[tuple[int, int, object]] = []
         if kind == "attendance" and not {"due_days", "present_days"} <= have:
-            days = [(d, c) for c, v in enumerate(cells) if (d := _day_of(v)) is not None]
+            days = [(d, c, v) for c, v in enumerate(cells) if (d := _day_of(v)) is not None]
             if len(days) >= MIN_DAY_COLUMNS:
                 have |= {"due_days", "present_days", "absent_days", "longest_absence"}
             else:
                 days = []
         if all(f.name in have for f in table.required):
             score = (len(cols) + (1 if days else 0), len(cols) * 1000 // len(table.fields))
-            out.append((score, table, cols, written[kind], labs, days))
+            dups = {name: cs for name, cs in every[kind].items() if len(cs) > 1}
+            out.append(_Candidate(score, table, cols, written[kind], labs, days, dups))
     return out, matched
 
 
-def _find_header(rows: list[list[object]], where: Source) -> _Header | _Partial | None:
-    labels: dict[str, _Label] = {}
+def _combined(upper: Sequence[object], lower: Sequence[object]) -> list[object]:
+    """Two header rows read as one: a sub-header below wins, else the cell above
+    (a header merged down over both rows, or a group cell's own column)."""
+    width = max(len(upper), len(lower))
+    out = []
+    for c in range(width):
+        a = upper[c] if c < len(upper) else ""
+        b = lower[c] if c < len(lower) else ""
+        out.append(b if (isinstance(b, str) and b.strip()) or _day_of(b) is not None else a)
+    return out
+
+
+def _best_header(rows: list[list[object]], r: int, labels: dict[str, _Label]):
+    """The best complete header starting at row ``r`` (one row, or two read as one), and the
+    kinds row ``r`` alone matched; (None, matched) when no table is complete there."""
+    found, matched = _candidates(rows[r], labels)
+    best = max(found, key=lambda c: c.score) if found else None
+    data_start = r + 1
+    if matched and r + 1 < len(rows) and _header_cells(rows[r + 1]):
+        combo = _combined(rows[r], rows[r + 1])
+        both, _ = _candidates(combo, labels)
+        below, _ = _candidates(rows[r + 1], labels)
+        if both:
+            cand = max(both, key=lambda c: c.score)
+            alone = max((c.score for c in below), default=None)
+            if (best is None or cand.score > best.score) and (alone is None or cand.score > alone):
+                best, data_start = cand, r + 2
+    if best is None:
+        return None, matched
+    return _Header(best.table, r, data_start, best.columns, best.written, best.labels, best.days,
+                   best.duplicates), matched
+
+
+def _partial_at(matched: dict[str, dict[str, int]], r: int, labels: dict[str, _Label]) -> _Partial | None:
+    """A row that clearly starts a table but lacks a required column."""
+    out: _Partial | None = None
+    for kind, cols in matched.items():
+        if len(cols) < 2:
+            continue
+        table = TABLE_BY_KIND[kind]
+        distinctive = sum(1 for name in cols
+                          if any(h in _DISTINCTIVE for h in _headers_of(table.field(name))))
+        if not distinctive:
+            continue
+        labs = _label_fields(table, labels, cols)
+        missing = [f for f in table.required if f.name not in cols and f.name not in labs]
+        if not missing:
+            continue
+        score = (distinctive, len(cols))
+        if out is None or score > out.score:
+            out = _Partial(table, r, missing, score)
+    return out
+
+
+def _find_header(rows: list[list[object]], start: int, stop: int, where: Source,
+                 labels: dict[str, _Label]) -> _Header | _Partial | None:
+    """The first table's header in rows ``start``…``stop`` (labels above it are collected
+    into ``labels``)."""
     partial: _Partial | None = None
-    limit = min(HEADER_SCAN_ROWS, len(rows))
-    for r in range(limit):
-        cells = rows[r]
-        found, matched = _candidates(cells, labels)
-        data_start = r + 1
-        if not found and matched and r + 1 < len(rows):
-            # a header over two rows: a merged group cell above its sub-headers
-            below = rows[r + 1]
-            combo = [b if (isinstance(b, str) and b.strip()) else a
-                     for a, b in zip(cells, below, strict=False)]
-            with_row = dict(labels)
-            _labels_in_row(cells, r, where, with_row)
-            if combo != list(cells) and not _candidates(below, with_row)[0]:
-                found, _ = _candidates(combo, labels)
-                data_start = r + 2
-        row_partial: _Partial | None = None
-        for kind, cols in matched.items():
-            if len(cols) < 2:
-                continue
-            table = TABLE_BY_KIND[kind]
-            distinctive = sum(1 for name, _c in cols.items()
-                              if any(normalize_header(h) in _DISTINCTIVE for h in table.field(name).headers))
-            if not distinctive:
-                continue
-            labs = _label_fields(table, labels, cols)
-            missing = [f for f in table.required if f.name not in cols and f.name not in labs]
-            if not missing:
-                continue
-            score = (distinctive, len(cols))
-            if row_partial is None or score > row_partial.score:
-                row_partial = _Partial(table, r, missing, score)
-        if found:
-            score, table, cols, written, labs, days = max(found, key=lambda x: x[0])
+    for r in range(start, min(stop, len(rows))):
+        head, matched = _best_header(rows, r, labels)
+        row_partial = _partial_at(matched, r, labels)
+        if head is not None:
             # a header that matches more columns of a table it is incomplete for is that
             # table missing a column (工程编号 alone fits 工程激励申报, but 工程编号+工号+
-            # 个人工期天数 is a settlement without 计件工资)
-            # (a day grid's day columns stand for its missing day counts: 工号+姓名+班组+1…30
-            # is attendance, not a roster without 入职日期)
-            if days or row_partial is None or row_partial.score[1] <= len(cols):
-                return _Header(table, r, data_start, cols, written, labs, days)
+            # 个人工期天数 is a settlement without 计件工资); a day grid's day columns stand
+            # for its missing day counts
+            if head.days or row_partial is None or row_partial.score[1] <= len(head.columns):
+                return head
             return row_partial
         if row_partial is not None and (partial is None or row_partial.score > partial.score):
             partial = row_partial
-        _labels_in_row(cells, r, where, labels)
+        _labels_in_row(rows[r], r, where, labels)
     return partial
 
 
@@ -326,6 +434,25 @@ def _first_text(row: Sequence[object]) -> str | None:
     return None
 
 
+def _is_total(first: str) -> bool:
+    """合计 / 小计 / 总计 (spaced, with a colon or unit), or a short label ending in one (奖励小计)."""
+    t = first.rstrip(":：")
+    return t.startswith(_TOTAL_WORDS) or (len(t) <= 16 and t.endswith(_TOTAL_WORDS))
+
+
+def _is_blank_row(row: Sequence[object]) -> bool:
+    return all(v == "" or v is None or (v.__class__ is str and not v.strip()) for v in row)
+
+
+def _has_number(row: Sequence[object]) -> bool:
+    return any(isinstance(v, int | float) and not isinstance(v, bool) for v in row)
+
+
+def _text_only(row: Sequence[object]) -> bool:
+    """A title or label line: text cells only, no numbers or dates."""
+    return all(v.__class__ is str or v is None for v in row)
+
+
 @dataclass
 class _Acc:
     """Rows accumulated for one table kind across sheets and files."""
@@ -334,7 +461,8 @@ class _Acc:
     src: list[RowRef] = field(default_factory=list)
 
 
-def _attendance_from_grid(row: Sequence[object], days: list[tuple[int, int]]) -> tuple[int, int, int, int]:
+def _attendance_from_grid(row: Sequence[object],
+                          days: list[tuple[int, int, object]]) -> tuple[int, int, int, int]:
     """(应出勤, 实出勤, 旷工, 连续缺勤) from one row of day marks (INPUTS.md, 考勤).
 
     连续缺勤 is, as INPUTS.md says, the longest run of consecutive days without √:
@@ -343,7 +471,7 @@ def _attendance_from_grid(row: Sequence[object], days: list[tuple[int, int]]) ->
     """
     due = present = absent = 0
     run = best = 0
-    for _day, c in days:
+    for _day, c, _h in days:
         v = row[c] if c < len(row) else ""
         if isinstance(v, str):
             mark = unicodedata.normalize("NFKC", v).strip()
@@ -365,100 +493,370 @@ def _attendance_from_grid(row: Sequence[object], days: list[tuple[int, int]]) ->
     return due, present, absent, best
 
 
+def _runs_text(rows: Iterable[int]) -> str:
+    """Excel rows compactly: ``12–15、20``."""
+    out: list[str] = []
+    items = sorted(rows)
+    i = 0
+    while i < len(items):
+        j = i
+        while j + 1 < len(items) and items[j + 1] == items[j] + 1:
+            j += 1
+        out.append(str(items[i]) if i == j else f"{items[i]}–{items[j]}")
+        i = j + 1
+    return "、".join(out)
+
+
+class _Period:
+    """The month (or year) being run, for month markers."""
+
+    def __init__(self, period: str | None):
+        self.year = self.month = None
+        if period:
+            parts = period.split("-")
+            self.year = int(parts[0])
+            self.month = int(parts[1]) if len(parts) > 1 else None
+
+    @property
+    def known(self) -> bool:
+        return self.year is not None
+
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月" if self.month else f"{self.year}年"
+
+    def days(self) -> int | None:
+        if self.month is None:
+            return None
+        return calendar.monthrange(self.year, self.month)[1]  # type: ignore[arg-type]
+
+    def disagrees(self, year: int | None, month: int | None) -> bool:
+        if year is not None and year != self.year:
+            return True
+        return self.month is not None and month is not None and month != self.month
+
+
+def _year_months(text: str) -> list[tuple[int, int]]:
+    """Year-months a text names (``2026年11月``, ``2026-11``), not full dates or codes."""
+    t = unicodedata.normalize("NFKC", text)
+    out = []
+    for regex in _YM_RES:
+        for m in regex.finditer(t):
+            year, month = int(m.group(1)), int(m.group(2))
+            if 1 <= month <= 12:
+                out.append((year, month))
+    return out
+
+
+def _label_month(value: object) -> tuple[int | None, int] | None:
+    """A 结算月份/月份 label's value: a date, ``2026-11``, ``2026年11月`` or ``11月``."""
+    if isinstance(value, dt.date):
+        return value.year, value.month
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        n = int(value)
+        return (None, n) if 1 <= n <= 12 else None
+    if isinstance(value, str):
+        found = _year_months(value)
+        if found:
+            return found[0]
+        m = _MONTH_ONLY_RE.match(unicodedata.normalize("NFKC", value))
+        if m and 1 <= int(m.group(1)) <= 12:
+            return None, int(m.group(1))
+    return None
+
+
 class _SheetReader:
-    """Reads one recognised sheet into the accumulators, collecting problems."""
+    """Reads one sheet: every table on it, one after another, into the accumulators."""
 
-    def __init__(self, file: str, sheet: str, rows: list[list[object]], head: _Header,
-                 problems: list[Problem]):
-        self.file, self.sheet, self.rows, self.head, self.problems = file, sheet, rows, head, problems
-        self.table = head.table
+    def __init__(self, file: str, sheet: str, rows: list[list[object]], merges: Sequence, facts: object,
+                 period: _Period, acc: dict[str, _Acc], found: list[FoundTable], problems: list[Problem]):
+        self.file, self.sheet, self.rows = file, sheet, rows
+        self.where = Source(file, sheet)
+        self.period, self.acc, self.found, self.problems = period, acc, found, problems
+        self.errors: dict = dict(getattr(facts, "errors", None) or {})
+        self.uncached: frozenset = frozenset(getattr(facts, "uncached", None) or ())
+        self.percent: frozenset = frozenset(getattr(facts, "percent_cells", None) or ())
+        self.hidden_rows: frozenset = frozenset(getattr(facts, "hidden_rows", None) or ())
+        self.found_here = 0   # tables found on this sheet so far
+        # a cell merged down over data rows gives its value to every row it covers
+        self.filled: dict[tuple[int, int], object] = {}
+        for (r1, c1), (r2, _c2) in merges:
+            if r2 > r1 and r1 < len(rows) and c1 < len(rows[r1]) and not is_blank(rows[r1][c1]):
+                for r in range(r1 + 1, min(r2, len(rows) - 1) + 1):
+                    self.filled[(r, c1)] = rows[r1][c1]
 
-    def read(self, acc: _Acc) -> int:
-        head, table = self.head, self.table
-        columns = {name: (col_letter(c), head.written[name]) for name, c in head.columns.items()}
-        labels = {name: lab.source for name, lab in head.labels.items()}
-        st = SheetTable(self.file, self.sheet, table.kind, head.row + 1, columns, labels)
-        width = max((len(r) for r in self.rows), default=0)
+    def cell(self, r: int, c: int) -> object:
+        row = self.rows[r]
+        v = row[c] if c < len(row) else ""
+        if (v == "" or v is None) and self.filled:
+            return self.filled.get((r, c), v)
+        return v
+
+    # -- the tables of the sheet --------------------------------------------------------
+
+    def read(self, hidden_sheet: bool) -> int:
+        """Read every table of the sheet; returns how many were found."""
+        rows = self.rows
+        labels: dict[str, _Label] = {}
+        head = _find_header(rows, 0, HEADER_SCAN_ROWS, self.where, labels)
+        if isinstance(head, _Partial):
+            headers = "」「".join(f.header for f in head.missing)
+            self.problems.append(error(
+                "missing-column",
+                f"第{head.row + 1}行像是{head.table.title}的表头，但缺少必填列「{headers}」，此工作表未读取",
+                Source(self.file, self.sheet, head.row + 1)))
+            return 0
+        if head is None:
+            if not hidden_sheet and not all(is_blank(v) for row in rows for v in row):
+                self.problems.append(warning(
+                    "unrecognised-sheet",
+                    f"前{HEADER_SCAN_ROWS}行中没有找到任何表格的表头（如「工号」「工程编号」），此工作表未读取",
+                    self.where))
+            return 0
+        tables = 0
+        preamble = list(range(0, head.row))
+        while head is not None:
+            tables += 1
+            n, next_head, preamble_next = self._read_table(head, preamble)
+            if hidden_sheet:
+                self.problems.append(warning(
+                    "hidden-sheet",
+                    f"此工作表是隐藏的，其中的{head.table.title}（{n} 行）已读取；如不应计入，请删除该工作表",
+                    self.where))
+            head, preamble = next_head, preamble_next
+        return tables
+
+    def _read_table(self, head: _Header, preamble: list[int]) -> tuple[int, _Header | None, list[int]]:
+        """Read the table under ``head``; returns (rows read, the next table's header or None,
+        the next table's title lines)."""
+        rows, table = self.rows, head.table
+        self.table = table
+        self._check_duplicates(head)
+        self._check_markers(head, preamble)
         required_cols = [head.columns[f.name] for f in table.required if f.name in head.columns]
 
         data_rows: list[int] = []
-        total_row: int | None = None
-        for i in range(head.data_start, len(self.rows)):
-            row = self.rows[i]
-            if all(v == "" or v is None or (isinstance(v, str) and not v.strip()) for v in row):
+        totals: list[tuple[int, int, int]] = []   # (row, its section as data_rows[start:end])
+        section = 0
+        pending: list[int] = []                # rows with content but no required value, undecided
+        next_head: _Header | None = None
+        next_preamble: list[int] = []
+        after_signature = False
+        i = head.data_start
+        while i < len(rows):
+            row = rows[i]
+            if _is_blank_row(row):
+                i += 1
                 continue
             first = _first_text(row)
-            if first is not None:
-                if first.startswith(_TOTAL_WORDS):
-                    total_row = i
-                    break
-                if first.startswith(_SUBTOTAL_WORDS):
+            if not after_signature and first is not None:
+                if _is_total(first):
+                    totals.append((i, section, len(data_rows)))
+                    section = len(data_rows)
+                    i += 1
                     continue
                 if first.startswith(_SIGNATURE_WORDS) or _SIGN_LINE_RE.match(first):
-                    break  # a signature line such as 制表：… 申报：… 工程主管：… ends the table
-            if required_cols and all(is_blank(row[c]) if c < len(row) else True for c in required_cols):
+                    after_signature = True   # a signature line such as 制表：… 审核：… ends the table
+                    i += 1
+                    continue
+            if _header_cells(row) >= 2:
+                labels: dict[str, _Label] = {}
+                titles = [p for p in pending if _text_only(rows[p])]
+                for p in titles:
+                    _labels_in_row(rows[p], p, self.where, labels)
+                candidate, _ = _best_header(rows, i, labels)
+                if candidate is not None and len(candidate.columns) >= 2:
+                    next_head, next_preamble = candidate, titles
+                    pending = [] if after_signature else [p for p in pending if p not in set(titles)]
+                    break
+            if after_signature:
+                if _text_only(row):
+                    pending.append(i)   # notes, or the title of a table further down
+                elif _has_number(row):
+                    self.problems.append(warning(
+                        "row-after-table",
+                        f"此行在{table.title}的签字行之后，含有数字但不属于任何表格，未读取；"
+                        "如是数据，请移到签字行之上", Source(self.file, self.sheet, i + 1)))
+                i += 1
+                continue
+            if required_cols and all(is_blank(self.cell(i, c)) for c in required_cols):
                 if head.grid and all(is_blank(v) or (isinstance(v, str) and _WEEKDAY_RE.fullmatch(v.strip()))
                                      for v in row):
+                    i += 1
                     continue
-                self.problems.append(warning(
-                    "row-ignored",
-                    f"此行没有填写{'、'.join(f.header for f in table.required if f.name in head.columns)}"
-                    f"等必填内容，未作为{table.title}数据读取",
-                    Source(self.file, self.sheet, i + 1)))
+                pending.append(i)
+                i += 1
                 continue
+            self._ignore(pending, table, head)
+            pending = []
             data_rows.append(i)
+            i += 1
+        if not after_signature:
+            self._ignore(pending, table, head)
 
-        rows = self.rows
+        n = self._parse(head, data_rows, totals)
+        self.found_here += 1
+        self.found.append(FoundTable(self.file, self.sheet, table.kind, head.row + 1, n, bool(head.labels)))
+        return n, next_head, next_preamble
+
+    def _ignore(self, pending: list[int], table: Table, head: _Header) -> None:
+        names = "、".join(f.header for f in table.required if f.name in head.columns)
+        for p in pending:
+            self.problems.append(warning(
+                "row-ignored", f"此行没有填写{names}等必填内容，未作为{table.title}数据读取",
+                Source(self.file, self.sheet, p + 1)))
+
+    # -- checks on the header -------------------------------------------------------------
+
+    def _check_duplicates(self, head: _Header) -> None:
+        for name, cols in head.duplicates.items():
+            f = head.table.field(name)
+            named = "与".join(f"{col_letter(c)} 列「{_as_written(self.rows[head.row][c]) or f.header}」"
+                             for c in cols)
+            self.problems.append(error(
+                "duplicate-column",
+                f"表头中有 {len(cols)} 列都是「{f.header}」（{named}），无法确定用哪一列；"
+                f"请删除或改名多余的列（本次读取的是 {col_letter(cols[0])} 列）",
+                Source(self.file, self.sheet, head.row + 1, col_letter(cols[1]), f.header)))
+
+    def _check_markers(self, head: _Header, preamble: list[int]) -> None:
+        """The month the table says it holds must be the month being run (INPUTS.md)."""
+        period = self.period
+        if not period.known:
+            return
+        checks: list[tuple[int | None, int | None, str, Source]] = []
+        if not self.found_here:
+            for y, m in _year_months(self.sheet):
+                checks.append((y, m, f"工作表名「{self.sheet}」", self.where))
+        for r in preamble:
+            for c, v in enumerate(self.rows[r]):
+                if v.__class__ is not str or not v.strip():
+                    continue
+                src = Source(self.file, self.sheet, r + 1, col_letter(c))
+                for y, m in _year_months(v):
+                    checks.append((y, m, f"「{v.strip()}」", src))
+        labels: dict[str, _Label] = {}
+        for r in preamble:
+            _labels_in_row(self.rows[r], r, self.where, labels)
+        for name in _MONTH_LABELS:
+            lab = labels.get(name)
+            found = _label_month(lab.value) if lab else None
+            if lab and found:
+                checks.append((found[0], found[1], f"{name}「{display(lab.value)}」", lab.source))
+        for y, m, what, src in checks:
+            if period.disagrees(y, m):
+                shown = f"{y}年{m}月" if y and m else f"{y}年" if y else f"{m}月"
+                self._wrong_month(head.table, shown, what, src)
+                return
+        if head.grid:
+            self._check_grid_month(head)
+
+    def _check_grid_month(self, head: _Header) -> None:
+        period = self.period
+        dates = [(h, c) for _d, c, h in head.days if isinstance(h, dt.date)]
+        for h, c in dates:
+            if period.disagrees(h.year, h.month):
+                self._wrong_month(head.table, f"{h.year}年{h.month}月", f"日期列「{h.isoformat()}」",
+                                  Source(self.file, self.sheet, head.row + 1, col_letter(c)))
+                return
+        days = period.days()
+        if dates or days is None:
+            return
+        last = max(d for d, _c, _h in head.days)
+        if last != days:
+            self.problems.append(error(
+                "wrong-month",
+                f"考勤表的日期列到 {last} 日为止，而 {period.label()} 有 {days} 天："
+                f"这张考勤表可能不是 {period.label()} 的；请放入本月的考勤表，或检查运行的月份",
+                Source(self.file, self.sheet, head.row + 1)))
+
+    def _wrong_month(self, table: Table, shown: str, what: str, src: Source) -> None:
+        self.problems.append(error(
+            "wrong-month",
+            f"此{table.title}标明的是 {shown}（{what}），而本次运行的是 {self.period.label()}："
+            f"请放入 {self.period.label()} 的工作簿，或检查运行的月份；"
+            "如工作簿中有多个月份的工作表，请只保留本月的", src))
+
+    # -- the rows -------------------------------------------------------------------------
+
+    def _parse(self, head: _Header, data_rows: list[int], totals: list[tuple[int, int, int]]) -> int:
+        table = head.table
+        columns = {name: (col_letter(c), head.written[name]) for name, c in head.columns.items()}
+        labels = {name: lab.source for name, lab in head.labels.items()}
+        st = SheetTable(self.file, self.sheet, table.kind, head.row + 1, columns, labels)
         n = len(data_rows)
         parsed: dict[str, list[object]] = {}
         bad_columns: set[str] = set()
         for f in table.fields:
             if f.name in head.columns:
-                c = head.columns[f.name]
-                if c >= width:
-                    parsed[f.name] = [None] * n
-                    continue
-                parsed[f.name] = self._parse_column(f, c, [rows[i][c] for i in data_rows], data_rows,
-                                                    columns[f.name][1], bad_columns)
+                parsed[f.name] = self._parse_column(f, head.columns[f.name], data_rows, columns[f.name][1],
+                                                    bad_columns)
             elif f.name in head.labels:
-                lab = head.labels[f.name]
-                try:
-                    value = PARSERS[f.kind](lab.value)
-                except BadValue as e:
-                    label = lab.source.header or f.header
-                    self.problems.append(error(
-                        e.code, f"{label}「{display(lab.value)}」{e.reason}", lab.source))
-                    value = None
-                if value is None and f.required:
-                    self.problems.append(error(
-                        "missing-value", f"{f.header}为空，{table.title}必须填写{f.header}", lab.source))
-                parsed[f.name] = [value] * n
+                parsed[f.name] = [self._parse_label(f, head.labels[f.name])] * n
             else:
                 parsed[f.name] = [None] * n
 
         if head.grid:
-            derived = [_attendance_from_grid(rows[i], head.days) for i in data_rows]
+            derived = [_attendance_from_grid(self.rows[i], head.days) for i in data_rows]
             for k, name in enumerate(("due_days", "present_days", "absent_days", "longest_absence")):
                 if name not in head.columns:
                     parsed[name] = [Decimal(d[k]) for d in derived]
 
-        if total_row is not None and table.kind == "settlement":
-            self._check_totals(total_row, data_rows, parsed, bad_columns, columns)
+        if totals:
+            self._check_totals(head, totals, data_rows, parsed, bad_columns, columns)
+        hidden = [i + 1 for i in data_rows if i in self.hidden_rows]
+        if hidden:
+            self.problems.append(warning(
+                "hidden-row",
+                f"第{_runs_text(hidden)}行在 Excel 中被隐藏，但含有{table.title}数据，已照常读取；"
+                "如这些行不应计入，请删除后重新运行",
+                Source(self.file, self.sheet, hidden[0])))
 
+        acc = self.acc[table.kind]
         for name, values in parsed.items():
             acc.columns[name].extend(values)
         acc.src.extend(RowRef(st, i + 1) for i in data_rows)
         return n
 
-    def _parse_column(self, f: Field, c: int, raws: list[object], data_rows: list[int], header: str,
+    def _unreadable(self, r: int, c: int, raw: object, header: str) -> bool:
+        """An error value or a formula without a saved result in a cell that is read: reported,
+        never taken as blank."""
+        src = Source(self.file, self.sheet, r + 1, col_letter(c), header)
+        value = self.errors.get((r, c)) if self.errors else None
+        value = value or excel_error(raw)
+        if value:
+            self.problems.append(error(
+                "cell-error",
+                f"{header}为 Excel 错误值 {value}（公式出错），不能当作空白或标准金额；"
+                "请在 Excel/WPS 中改正这个单元格后保存", src))
+            return True
+        if self.uncached and (r, c) in self.uncached:
+            self.problems.append(error(
+                "formula-not-calculated",
+                f"{header}是公式，但文件中没有保存它的计算结果（文件可能由其他软件生成）；"
+                "请用 Excel 或 WPS 打开此文件，保存后再运行", src))
+            return True
+        return False
+
+    def _parse_column(self, f: Field, c: int, data_rows: list[int], header: str,
                       bad_columns: set[str]) -> list[object]:
         parser = PARSERS[f.kind]
         out: list[object] = []
         append = out.append
         letter = col_letter(c)
-        for raw, i in zip(raws, data_rows, strict=True):
+        special = bool(self.errors or self.uncached or self.percent)
+        share = f.kind in _SHARE_KINDS
+        for i in data_rows:
+            raw = self.cell(i, c)
+            if (special or raw.__class__ is str) and self._unreadable(i, c, raw, header):
+                bad_columns.add(f.name)
+                append(None)
+                continue
             try:
-                value = parser(raw)
+                if special and (i, c) in self.percent and isinstance(raw, int | float) \
+                        and not isinstance(raw, bool):
+                    value = self._percent_cell(f, raw, share)
+                else:
+                    value = parser(raw)
             except BadValue as e:
                 bad_columns.add(f.name)
                 self.problems.append(error(
@@ -474,44 +872,105 @@ class _SheetReader:
             append(value)
         return out
 
-    def _check_totals(self, total_row: int, data_rows: list[int], parsed: dict[str, list[object]],
-                      bad_columns: set[str], columns: dict[str, tuple[str, str]]) -> None:
-        row = self.rows[total_row]
-        for name, money in (("piece_wage", True), ("days", False)):
-            if name not in self.head.columns or name in bad_columns:
+    @staticmethod
+    def _percent_cell(f: Field, raw: float | int, share: bool) -> object:
+        """A number in a percent-formatted cell means what Excel shows: 0.15 is 15%."""
+        if share:
+            return parse_number(raw)
+        if f.kind in _CHECKED_KINDS:
+            shown = f"{parse_number(raw) * 100:f}".rstrip("0").rstrip(".")
+            raise BadValue("percent-format",
+                           f"所在单元格设为百分比格式（显示为 {shown}%），不能作为{f.header}；"
+                           "请把单元格格式改为数字后重新填写")
+        return PARSERS[f.kind](raw)
+
+    def _parse_label(self, f: Field, lab: _Label) -> object:
+        src = lab.source
+        r, c = (src.row or 1) - 1, _col_index(src.col)
+        label = src.header or f.header
+        if c is not None and self._unreadable(r, c, lab.value, label):
+            return None
+        try:
+            value = PARSERS[f.kind](lab.value)
+        except BadValue as e:
+            self.problems.append(error(e.code, f"{label}「{display(lab.value)}」{e.reason}", src))
+            return None
+        if value is None and f.required:
+            self.problems.append(error(
+                "missing-value", f"{f.header}为空，{self.table.title}必须填写{f.header}", src))
+        return value
+
+    def _check_totals(self, head: _Header, totals: list[tuple[int, int, int]], data_rows: list[int],
+                      parsed: dict[str, list[object]], bad_columns: set[str],
+                      columns: dict[str, tuple[str, str]]) -> None:
+        """Each total row's number and money cells equal the sum of their section (rows since
+        the previous total row) or of the whole table, as typed (INPUTS.md)."""
+        table = head.table
+        for name, c in head.columns.items():
+            f = table.field(name)
+            if f.kind not in _CHECKED_KINDS or name in bad_columns:
                 continue
-            c = self.head.columns[name]
-            raw = row[c] if c < len(row) else ""
+            values = [v if v is not None else Decimal(0) for v in parsed[name]]
+            whole = sum(values, Decimal(0))
             letter, header = columns[name]
-            where = Source(self.file, self.sheet, total_row + 1, letter, header)
-            try:
-                stated = PARSERS[self.table.field(name).kind](raw)
-            except BadValue as e:
-                self.problems.append(warning(
-                    "invalid-total", f"合计行的{header}「{display(raw)}」{e.reason}，未能核对合计", where))
-                continue
-            if stated is None:
-                continue
-            actual = sum((v for v in parsed[name] if v is not None), Decimal(0))
-            if stated != actual:
-                fmt = fmt_money if money else (lambda d: f"{d.normalize():f}")
+            fmt = fmt_money if f.kind is Kind.MONEY else (lambda d: f"{d.normalize():f}")
+            for r, start, end in totals:
+                raw = self.cell(r, c)
+                where = Source(self.file, self.sheet, r + 1, letter, header)
+                if self._unreadable(r, c, raw, f"合计行的{header}") or (r, c) in self.percent:
+                    continue
+                try:
+                    stated = parse_number(raw)
+                except BadValue as e:
+                    self.problems.append(warning(
+                        "invalid-total", f"合计行的{header}「{display(raw)}」{e.reason}，未能核对合计",
+                        where))
+                    continue
+                section_sum = sum(values[start:end], Decimal(0))
+                if stated is None or stated in (section_sum, whole):
+                    continue
+                if end > start and section_sum != whole:
+                    what = (f"本段（第{data_rows[start] + 1}–{data_rows[end - 1] + 1}行）{header}之和为 "
+                            f"{fmt(section_sum)}，全表之和为 {fmt(whole)}")
+                else:
+                    what = f"本表各行{header}之和为 {fmt(whole)}"
                 self.problems.append(error(
-                    "total-mismatch",
-                    f"合计行的{header}为 {fmt(stated)}，但本表各行{header}之和为 {fmt(actual)}，两者不符",
-                    where))
+                    "total-mismatch", f"合计行的{header}为 {fmt(stated)}，但{what}，两者不符", where))
+
+
+def _col_index(letters: str | None) -> int | None:
+    if not letters:
+        return None
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _empty_acc() -> dict[str, _Acc]:
     return {t.kind: _Acc({f.name: [] for f in t.fields}) for t in TABLES}
 
 
-def _is_empty_sheet(rows: list[list[object]]) -> bool:
-    return all(is_blank(v) for row in rows for v in row)
+def _inspect(name: str, data: bytes, problems: list[Problem]):
+    """The workbook's facts (kfbonus.xlsxfacts), or False when it must not be read."""
+    try:
+        from kfbonus.xlsxfacts import inspect_workbook
+    except ImportError:  # TODO(integration): kfbonus.xlsxfacts lands from the guard branch
+        return None
+
+    facts, found = inspect_workbook(name, data)
+    problems.extend(found)
+    if any(p.is_error for p in found):
+        return False
+    return facts
 
 
 def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[FoundTable],
-                  problems: list[Problem]) -> bool:
+                  problems: list[Problem], period: str | None = None) -> bool:
     """Read one workbook's bytes into ``acc``; False if it could not be opened."""
+    facts = _inspect(name, data, problems)
+    if facts is False:
+        return False
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = list(wb.sheets_metadata)
@@ -522,38 +981,32 @@ def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[Foun
             "请用 Excel 打开确认后另存为 .xlsx 再运行",
             Source(name)))
         return False
+    when = _Period(period)
+    before = len(found)
+    sheets_facts = getattr(facts, "sheets", None) or {}
     for meta in metas:
         sheet = meta.name
         if "chart" in str(meta.typ).lower():
             continue
         hidden = "hidden" in str(meta.visible).lower()
         try:
-            rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            ws = wb.get_sheet_by_name(sheet)
+            rows = ws.to_python(skip_empty_area=False)
+            merges = ws.merged_cell_ranges or ()
         except Exception as e:
             problems.append(error("unreadable-sheet", f"无法读取此工作表：{type(e).__name__}",
                                   Source(name, sheet)))
             continue
-        where = Source(name, sheet)
-        head = _find_header(rows, where)
-        if isinstance(head, _Header):
-            n = _SheetReader(name, sheet, rows, head, problems).read(acc[head.table.kind])
-            found.append(FoundTable(name, sheet, head.table.kind, head.row + 1, n, bool(head.labels)))
-            if hidden:
-                problems.append(warning(
-                    "hidden-sheet",
-                    f"此工作表是隐藏的，其中的{head.table.title}（{n} 行）已读取；如不应计入，请删除该工作表",
-                    where))
-        elif isinstance(head, _Partial):
-            headers = "」「".join(f.header for f in head.missing)
-            problems.append(error(
-                "missing-column",
-                f"第{head.row + 1}行像是{head.table.title}的表头，但缺少必填列「{headers}」，此工作表未读取",
-                Source(name, sheet, head.row + 1)))
-        elif not hidden and not _is_empty_sheet(rows):
-            problems.append(warning(
-                "unrecognised-sheet",
-                f"前{HEADER_SCAN_ROWS}行中没有找到任何表格的表头（如「工号」「工程编号」），此工作表未读取",
-                where))
+        _SheetReader(name, sheet, rows, merges, sheets_facts.get(sheet), when, acc, found,
+                     problems).read(hidden)
+    if len(found) > before and when.known:
+        for y, m in _year_months(Path(name).stem):
+            if when.disagrees(y, m):
+                problems.append(error(
+                    "wrong-month",
+                    f"此工作簿的文件名标明的是 {y}年{m}月，而本次运行的是 {when.label()}："
+                    f"请放入 {when.label()} 的工作簿，或检查运行的月份", Source(name)))
+                break
     return True
 
 
@@ -569,8 +1022,10 @@ def _lock_owner(lock: str, names: list[str]) -> str:
     return rest
 
 
-def read_month(folder: Path | str) -> MonthInput:
-    """Read every workbook of the month folder (see the module docstring)."""
+def read_month(folder: Path | str, period: str | None = None) -> MonthInput:
+    """Read every workbook of the month folder (see the module docstring); ``period``
+    (``2026-11``, or ``2026`` for the year end) is checked against the months the
+    workbooks say they hold."""
     folder = Path(folder)
     problems: list[Problem] = []
     files: list[InputFile] = []
@@ -610,7 +1065,7 @@ def read_month(folder: Path | str) -> MonthInput:
             problems.append(error("unreadable-file", f"无法打开文件：{e.strerror or type(e).__name__}",
                                   Source(name)))
             continue
-        if read_workbook(name, data, acc, found, problems):
+        if read_workbook(name, data, acc, found, problems, period):
             files.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data)))
     tables = {}
     for t in TABLES:

@@ -21,7 +21,8 @@ Rules (decisions where INPUTS.md is silent are marked *):
   ``Decimal(float)``.
 - Numbers/money: ``1,234.50``, ``¥1,234.50``, ``￥``, a trailing ``元``*
   or ``天``*, surrounding spaces, a leading ``+``/``-``/``−``*.  Money is
-  kept exact (not rounded here: rounding belongs to kfbonus.money).
+  kept exact (not rounded here: rounding belongs to kfbonus.money) and has at
+  most two decimals: ``12.345`` is refused (``money-decimals``).
 - RATIO (集体/个人激励比例): ``15%`` → 0.15; a bare number > 1 is a
   percentage (15 → 0.15), ≤ 1 a fraction (0.15, and Excel's 15%-formatted
   cells which hold 0.15).
@@ -57,7 +58,9 @@ __all__ = [
     "parse",
     "parse_bool",
     "parse_date",
+    "excel_error",
     "parse_id",
+    "parse_money",
     "parse_number",
     "parse_percent",
     "parse_ratio",
@@ -154,6 +157,34 @@ def parse_number(raw: object) -> Decimal | None:
     if raw is None:
         return None
     raise BadValue("invalid-number", "不是数字，应为如 1,234.50 的数字")
+
+
+_CENT = Decimal("0.01")
+
+
+def parse_money(raw: object) -> Decimal | None:
+    """MONEY: an exact Decimal with at most two decimals once Excel's float noise is gone
+    (INPUTS.md): ``12.345`` is refused, so a typo for 12,345 is never paid as 12.35."""
+    value = parse_number(raw)
+    if value is not None and value % _CENT:
+        raise BadValue("money-decimals",
+                       "有两位以上小数：金额最多到分（两位小数）；如应为 12,345 之类的整数请改正，"
+                       "否则请改为两位小数")
+    return value
+
+
+_EXCEL_ERRORS = frozenset({"#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                           "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+                           "#UNKNOWN!"})
+
+
+def excel_error(raw: object) -> str | None:
+    """The Excel error value a cell holds (``#DIV/0!`` …), when its text is one, else None."""
+    if raw.__class__ is str:
+        t = raw.strip().upper()  # type: ignore[attr-defined]
+        if t in _EXCEL_ERRORS:
+            return t
+    return None
 
 
 def _fraction_text(text: str) -> tuple[Decimal, bool]:
@@ -298,7 +329,7 @@ PARSERS: dict[Kind, Callable[[object], object]] = {
     Kind.ID: parse_id,
     Kind.TEXT: parse_text,
     Kind.NUMBER: parse_number,
-    Kind.MONEY: parse_number,
+    Kind.MONEY: parse_money,
     Kind.RATIO: parse_ratio,
     Kind.PERCENT: parse_percent,
     Kind.DATE: parse_date,

@@ -268,7 +268,7 @@ def test_annual_basis_one_row_per_worker(annual):
     assert k006["安全事故"] == "1 起：3月 GC-2603-01 高处作业未系安全带" and k006["质量投诉"] == "无"
     assert (_dec(k006["年度安全奖"]), _dec(k006["年度质量奖"])) == (Decimal("0.00"), Decimal("1000.00"))
     assert k006["质量得分均值"] == pytest.approx(91.5) and k006["评分工程数"] == 4
-    assert k006["来源"] == "月度奖惩及培训.xlsx › 事故投诉!3; ledger.sqlite › 2026-03…08"
+    assert k006["来源"] == "月度奖惩及培训.xlsx › 事故投诉 第3行; ledger.sqlite › 2026-03…08"
     # K002 worked four months, not consecutive
     assert (rows["K002"]["工作月数"], rows["K002"]["工作月份"]) == (4, "3–5、7月")
     assert rows["K002"]["来源"] == "ledger.sqlite › 2026-03…05、2026-07"

@@ -195,7 +195,7 @@ def corrupt_file(folder: Path) -> None:
 
 # (case, builder, expected location as printed, code, words the message must hold)
 BAD = [
-    ("missing-column", missing_column, "结算.xlsx › 结算单!1", "missing-column", ["个人工期天数"]),
+    ("missing-column", missing_column, "结算.xlsx › 结算单 第1行", "missing-column", ["个人工期天数"]),
     ("non-numeric", non_numeric_amount, "结算.xlsx › 结算单!F3", "invalid-number", ["两千四", "计件工资"]),
     ("impossible-date", impossible_date, "人员名册.xlsx › 花名册!C3", "invalid-date", ["2026-13-01"]),
     ("total-mismatch", total_mismatch, "结算.xlsx › 结算单!F5", "total-mismatch", ["7,300.00", "7,200.00"]),

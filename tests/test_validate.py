@@ -42,7 +42,7 @@ def test_duplicate_worker_names_both_rows(tmp_path):
     [p] = validate(month)
     assert (p.code, p.severity) == ("duplicate-worker", Severity.ERROR)
     assert str(p.source) == "人员名册.xlsx › 花名册!A4"
-    assert "花名册!2" in p.message
+    assert "花名册 第2行" in p.message
 
 
 def test_unknown_worker_in_settlement(tmp_path):

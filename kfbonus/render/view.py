@@ -115,7 +115,7 @@ def sources_text(sources: Iterable[Source]) -> str:
     """Where a line's numbers come from, compactly: each file and sheet named once,
     its cells after it, consecutive whole rows as a range, duplicates dropped::
 
-        计件工资结算单.xlsx › GC-2611-01!6–12; 工程激励审批.xlsx › 激励申报!E3, G3; 个人激励申报!3
+        计件工资结算单.xlsx › GC-2611-01 第6–12行; 工程激励审批.xlsx › 激励申报!E3, G3; 个人激励申报 第3行
     """
     files: dict[str, dict[str | None, list[Source]]] = {}
     for s in sources:
@@ -129,13 +129,14 @@ def sources_text(sources: Iterable[Source]) -> str:
         for sheet, cells in sheets.items():
             if sheet is None:
                 continue
-            texts.append(f"{sheet}!{_cells_text(cells)}" if any(c.row or c.col for c in cells) else sheet)
+            texts.append(_cells_text(sheet, cells) if any(c.row or c.col for c in cells) else sheet)
         parts.append(f"{file} › {'; '.join(texts)}" if texts else file)
     return "; ".join(parts)
 
 
-def _cells_text(cells: Sequence[Source]) -> str:
-    """``6–12, E3, G3``: whole rows (no column) in runs, then single cells in order."""
+def _cells_text(sheet: str, cells: Sequence[Source]) -> str:
+    """``GC-01 第6–12行, GC-01!E3, G3``: whole rows in runs (INPUTS.md: a row is
+    ``sheet 第N行``), then single cells in order (``sheet!C7``)."""
     rows = sorted({c.row for c in cells if c.col is None and c.row is not None})
     runs: list[str] = []
     start = prev = None
@@ -146,7 +147,11 @@ def _cells_text(cells: Sequence[Source]) -> str:
         if start is not None:
             runs.append(str(start) if start == prev else f"{start}–{prev}")
         start = prev = r
-    return ", ".join([*runs, *(c.cell for c in cells if c.col is not None)])
+    parts = [f"{sheet} 第{'、'.join(runs)}行"] if runs else []
+    singles = [c.cell for c in cells if c.col is not None]
+    if singles:
+        parts.append(f"{sheet}!{', '.join(singles)}")
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
