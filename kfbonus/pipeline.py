@@ -74,11 +74,11 @@ def load_params(opts: Options, assess_date: dt.date):
         raise ConfigError(f"规则文件错误：{exc}") from None
 
 
-def read_inputs(folder: Path) -> tuple[MonthInput, list[Problem]]:
+def read_inputs(folder: Path, period: str) -> tuple[MonthInput, list[Problem]]:
     from kfbonus.reader import read_month
     from kfbonus.validate import validate
 
-    month = read_month(folder)
+    month = read_month(folder, period)
     # the key checks run even when cells failed to read (a bad cell is None, its row kept),
     # so the accountant sees every problem of the folder in one pass
     return month, list(month.problems) + validate(month)
@@ -135,7 +135,7 @@ def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], MonthResult | No
     _require_input(opts)
     assess_date = opts.assess_date or default_assess_date(opts.period)
     params = load_params(opts, assess_date)
-    month, problems = read_inputs(opts.input_dir)
+    month, problems = read_inputs(opts.input_dir, opts.period)
     if has_errors(problems) or opts.annual:
         return month, problems, None
     from kfbonus.compute import compute_month
@@ -268,7 +268,7 @@ def run_annual(opts: Options) -> int:
             return EXIT_INPUT
         assess_date = opts.assess_date or default_assess_date(opts.period)
         params = load_params(opts, assess_date)
-        month, problems = read_inputs(opts.input_dir)
+        month, problems = read_inputs(opts.input_dir, opts.period)
         if has_errors(problems):
             return refuse_errors(problems)
         roster, roster_problems = roster_on(month, params, assess_date)
