@@ -564,6 +564,33 @@ def _label_month(value: object) -> tuple[int | None, int] | None:
     return None
 
 
+def _month_labels(row: Sequence[object]) -> Iterable[tuple[str, object, int]]:
+    """(label, value, column of the value) of 结算月份/月份 labels in a row: ``月份：2026-11``
+    in one cell, or the label with its value in the next non-empty cell."""
+    for c, v in enumerate(row):
+        if v.__class__ is not str:
+            continue
+        t = unicodedata.normalize("NFKC", _WS_RE.sub("", v))
+        for name in _MONTH_LABELS:
+            if not t.startswith(name):
+                continue
+            rest = t[len(name):].lstrip(":：")
+            if rest and t[len(name):len(name) + 1] in (":", "："):
+                yield name, rest, c
+            elif not rest:
+                nxt = next(((row[j], j) for j in range(c + 1, len(row)) if not is_blank(row[j])), None)
+                if nxt is not None:
+                    yield name, nxt[0], nxt[1]
+            break
+
+
+def _title_like(row: Sequence[object]) -> bool:
+    """A title or note line: one text cell holding Chinese (「2026年11月其他奖惩」), not an id."""
+    texts = [v for v in row if not (v == "" or v is None)]
+    return (len(texts) == 1 and texts[0].__class__ is str
+            and any("\u4e00" <= ch <= "\u9fff" for ch in texts[0]))
+
+
 class _SheetReader:
     """Reads one sheet: every table on it, one after another, into the accumulators."""
 
@@ -678,7 +705,8 @@ class _SheetReader:
                         "如是数据，请移到签字行之上", Source(self.file, self.sheet, i + 1)))
                 i += 1
                 continue
-            if required_cols and all(is_blank(self.cell(i, c)) for c in required_cols):
+            if required_cols and (all(is_blank(self.cell(i, c)) for c in required_cols)
+                                  or (len(required_cols) > 1 and _title_like(row))):
                 if head.grid and all(is_blank(v) or (isinstance(v, str) and _WEEKDAY_RE.fullmatch(v.strip()))
                                      for v in row):
                     i += 1
@@ -701,9 +729,14 @@ class _SheetReader:
     def _ignore(self, pending: list[int], table: Table, head: _Header) -> None:
         names = "、".join(f.header for f in table.required if f.name in head.columns)
         for p in pending:
+            row = self.rows[p]
+            if _title_like(row):
+                text = next(v for v in row if v.__class__ is str and v.strip()).strip()
+                why = f"此行只有一段文字「{text[:30]}」，不是完整的数据行"
+            else:
+                why = f"此行没有填写{names}等必填内容"
             self.problems.append(warning(
-                "row-ignored", f"此行没有填写{names}等必填内容，未作为{table.title}数据读取",
-                Source(self.file, self.sheet, p + 1)))
+                "row-ignored", f"{why}，未作为{table.title}数据读取", Source(self.file, self.sheet, p + 1)))
 
     # -- checks on the header -------------------------------------------------------------
 
@@ -734,14 +767,12 @@ class _SheetReader:
                 src = Source(self.file, self.sheet, r + 1, col_letter(c))
                 for y, m in _year_months(v):
                     checks.append((y, m, f"「{v.strip()}」", src))
-        labels: dict[str, _Label] = {}
         for r in preamble:
-            _labels_in_row(self.rows[r], r, self.where, labels)
-        for name in _MONTH_LABELS:
-            lab = labels.get(name)
-            found = _label_month(lab.value) if lab else None
-            if lab and found:
-                checks.append((found[0], found[1], f"{name}「{display(lab.value)}」", lab.source))
+            for name, value, c in _month_labels(self.rows[r]):
+                found = _label_month(value)
+                if found:
+                    checks.append((found[0], found[1], f"{name}「{display(value)}」",
+                                   Source(self.file, self.sheet, r + 1, col_letter(c))))
         for y, m, what, src in checks:
             if period.disagrees(y, m):
                 shown = f"{y}年{m}月" if y and m else f"{y}年" if y else f"{m}月"
