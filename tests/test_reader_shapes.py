@@ -274,7 +274,8 @@ def _xlsx(path, rows, *, formats=None, hidden_rows=(), errors=None):
 @pytest.mark.parametrize("value", ["#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?"])
 @pytest.mark.parametrize(("ref", "required"), [("D2", True), ("C3", False)])
 def test_an_excel_error_value_is_an_error_naming_the_cell_never_blank(tmp_path, value, ref, required):
-    rows = [["工号", "类别", "金额", "培训"], ["1001", "创新奖", 300, None], ["1002", "优秀个人奖", None, None]]
+    rows = [["工号", "类别", "金额", "培训"], ["1001", "创新奖", 300, None],
+            ["1002", "优秀个人奖", None, None]]
     if required:   # 计件工资 of a settlement is required
         rows = [["工程编号", "工号", "个人工期天数", "计件工资"], ["GC-1", "1001", 10, None]]
     _xlsx(tmp_path / "t.xlsx", rows, errors={ref: value})
