@@ -71,7 +71,7 @@ def year_2026(tmp_path_factory):
             ledger.record_month(month_of_2026(m), {}, AT)
             if m < 12:
                 ledger.approve(f"2026-{m:02d}", by="王经理", at=AT)  # December stays a draft
-        return ledger.year(2026)
+        return ledger.year(2026, include_drafts=True)   # counted here, marked as a draft
 
 
 def annual_incidents(rows) -> pd.DataFrame:
@@ -135,7 +135,7 @@ def test_generated_year_hand_checked(year_2026):
     assert by(result, "K006", Q).reason == "12 月 31 日不参与：离职"
     assert (
         by(result, "K007", Q).reason
-        == "全年工作月数 0 个月，不足 6 个月；全年无评分的工程，无法计算质量得分均值"
+        == "全年工作月数 0 个月，不足 6 个月；无评分工程：全年参与的工程均无质量得分，不能评质量奖"
     )
     k001 = by(result, "K001", S)
     assert k001.formula == "1,000.00（全年定额；工作月数 12）" and k001.clause == CLAUSE and k001.reason == ""

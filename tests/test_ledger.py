@@ -63,7 +63,7 @@ def test_record_and_read_back_exact(tmp_path):
         ledger.record_month(result, outputs, AT)
         rec = ledger.month("2026-11")
         lines = ledger.lines("2026-11")
-        year = ledger.year(2026)
+        year = ledger.year(2026, include_drafts=True)
         money_types = {r[0] for r in ledger._conn.execute("SELECT DISTINCT typeof(amount) FROM award_line")}
     assert rec.status == DRAFT and rec.status_label == "草稿"
     assert rec.scheme == "FS-MS-KF-13 A/2" and rec.assess_date == dt.date(2026, 11, 30) and rec.run_at == AT
@@ -91,7 +91,7 @@ def test_worked_needs_present_days(tmp_path):
     result = make_month("2026-03", workers=[ZHANG, LI], attendance=[("K001", "0"), ("K002", "0.5")])
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
         ledger.record_month(result, {}, AT)
-        assert ledger.year(2026).worked == {"K002": ("2026-03",)}
+        assert ledger.year(2026, include_drafts=True).worked == {"K002": ("2026-03",)}
 
 
 def test_draft_recorded_twice_is_replaced(tmp_path):
@@ -215,13 +215,32 @@ def test_older_schema_is_migrated_forward(tmp_path):
         ledger.record_month(november(), {}, AT)
     # make it a version-1 ledger, as the first release wrote it: no correction table
     conn = sqlite3.connect(path)
-    conn.executescript("DROP INDEX award_line_worker; DROP TABLE correction_line; PRAGMA user_version = 1;")
+    conn.executescript("DROP INDEX award_line_worker; DROP TABLE correction_line; DROP TABLE quality_score; "
+                       "ALTER TABLE worker_month DROP COLUMN longest_absence; PRAGMA user_version = 1;")
     conn.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == SCHEMA_VERSION == 2
+        assert ledger.schema_version == SCHEMA_VERSION == 3
         assert ledger.lines("2026-11")[0].amount == Decimal("123.45")
         ledger.approve("2026-11", by="王经理", at=AT)
         assert ledger.record_correction(november("1.00"), "试", [], {}, AT) == 1
+
+
+def test_version_2_ledger_keeps_its_quality_scores(tmp_path):
+    """Migration 3: a version-2 ledger kept only each project's monthly mean; it is
+    carried over as one score row, and December's absence is unknown (NULL)."""
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.record_month(november(), {}, AT)
+        ledger.approve("2026-11", by="王经理", at=AT)
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TABLE quality_score; ALTER TABLE worker_month DROP COLUMN longest_absence; "
+                       "PRAGMA user_version = 2;")
+    conn.close()
+    with Ledger.open(path) as ledger:
+        assert ledger.schema_version == 3
+        (score,) = ledger.year(2026).quality_scores
+    assert (score.project_id, score.quality_sum, score.rows, score.quality) == (
+        "GC-01", Decimal("88.5"), 1, Decimal("88.5"))
 
 
 def test_newer_schema_is_refused_untouched(tmp_path):
@@ -232,7 +251,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     before = path.read_bytes()
-    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 2"):
+    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 3"):
         Ledger.open(path)
     assert path.read_bytes() == before
 
