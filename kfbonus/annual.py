@@ -51,7 +51,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -148,6 +148,14 @@ def _fmt_score(value: Decimal) -> str:
     shown = value.quantize(Decimal("0.01"))
     text = f"{shown:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _fmt_below(value: Decimal, threshold: Decimal) -> str:
+    """A mean below the threshold, shown so that it reads below it: 89.9966… not "90"."""
+    text = _fmt_score(value)
+    if Decimal(text) >= threshold:
+        text = f"{value.quantize(Decimal('0.0001'), rounding=ROUND_DOWN)}…"
+    return text
 
 
 def _param(params: Mapping[str, Any], key: str) -> Any:
@@ -296,9 +304,11 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
                 if exact_mean is None:
                     reasons.append(NO_SCORED_PROJECT)
                 else:
-                    formula += f"；质量得分均值 {_fmt_score(mean)}（{len(qs)} 个工程）"
-                    if exact_mean < Fraction(min_score):   # exact, never the rounded figure shown
-                        reasons.append(f"质量得分均值 {_fmt_score(mean)} 低于 {_fmt_score(min_score)}")
+                    below = exact_mean < Fraction(min_score)   # exact, never the rounded figure shown
+                    shown = _fmt_below(mean, min_score) if below else _fmt_score(mean)
+                    formula += f"；质量得分均值 {shown}（{len(qs)} 个工程）"
+                    if below:
+                        reasons.append(f"质量得分均值 {shown} 低于 {_fmt_score(min_score)}")
             paid = not reasons
             lines.append(AwardLine(
                 worker_id=wid, name=info.name or data.names.get(wid, ""), award=award,

@@ -73,6 +73,7 @@ def command_text(opts: Options, *extra: str, inputs: bool = False) -> str:
     args = [opts.period]
     if opts.annual:
         args.append("--annual")
+    args += extra
     if inputs:
         if opts.input_dir != Path("input") / opts.period:
             args += ["--input", str(opts.input_dir)]
@@ -84,7 +85,6 @@ def command_text(opts: Options, *extra: str, inputs: bool = False) -> str:
         args += ["--output", str(opts.output_dir)]
     if opts.ledger is not None:
         args += ["--ledger", str(opts.ledger)]
-    args += extra
     return "python run_month.py " + " ".join(quote_arg(a) for a in args)
 
 
