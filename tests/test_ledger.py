@@ -286,3 +286,71 @@ def test_year_uses_latest_revision_and_lists_missing_months(tmp_path):
     assert year.missing == tuple(f"2026-{m:02d}" for m in range(2, 13))
     assert year.worked == {"K001": ("2026-01",), "K002": ("2026-01",)}
     assert year.projects == {"K001": ("GC-A",), "K002": ("GC-B",)}
+
+
+def test_discard_removes_every_row_of_a_draft_in_one_go(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(november(), {"审批汇总表_2026-11.xlsx": "c" * 64}, AT)
+        ledger.record_month(make_month("2026-10", workers=[ZHANG], settlement=[("GC-A", "K001")]), {}, AT)
+        gone = ledger.discard("2026-11")
+        assert gone.record.period == "2026-11" and gone.record.run_at == AT
+        assert [f.name for f in gone.record.inputs] == ["结算单.xlsx", "考勤.xlsx"]
+        # 123.45 − 0.10 + 80.00 + 0.00
+        assert (gone.lines, gone.total) == (4, Decimal("203.35"))
+        assert ledger.month("2026-11") is None and ledger.periods() == ["2026-10"]
+        # no table keeps a row of the period (any table with a period column, present or future)
+        conn = ledger._conn
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            columns = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
+            if "period" in columns:
+                left = conn.execute(f"SELECT count(*) FROM {table} WHERE period = '2026-11'").fetchone()
+                assert left == (0,), table
+        # the other month is untouched; the period can be run again
+        assert len(ledger.lines("2026-10")) == 0 and ledger.month("2026-10") is not None
+        ledger.record_month(november(), {}, AT)
+        assert ledger.month("2026-11").status == DRAFT
+
+
+def test_discard_refuses_an_approved_month_and_an_unknown_one(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(november(), {}, AT)
+        ledger.approve("2026-11", by="王经理", at=AT)
+        with pytest.raises(MonthApproved, match="不能撤销"):
+            ledger.discard("2026-11")
+        assert ledger.month("2026-11").approved and len(ledger.lines("2026-11")) == 4
+        with pytest.raises(LedgerError, match="账本中没有 2026-09 的记录"):
+            ledger.discard("2026-09")
+
+
+def test_year_counts_approved_months_unless_drafts_are_included(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(make_month("2026-01", workers=[ZHANG], settlement=[("GC-A", "K001")]), {}, AT)
+        ledger.approve("2026-01", by="王经理", at=AT)
+        ledger.record_month(make_month("2026-02", workers=[LI], settlement=[("GC-B", "K002")],
+                                       quality={"GC-B": "91"}), {}, AT)
+        approved = ledger.year(2026)
+        everything = ledger.year(2026, include_drafts=True)
+    assert dict(approved.months) == {"2026-01": APPROVED, "2026-02": DRAFT}
+    assert approved.counted == ("2026-01",) and approved.drafts == ("2026-02",)
+    assert approved.worked == {"K001": ("2026-01",)} and approved.projects == {"K001": ("GC-A",)}
+    assert approved.quality_scores == ()
+    assert everything.counted == ("2026-01", "2026-02")
+    assert everything.worked == {"K001": ("2026-01",), "K002": ("2026-02",)}
+    assert [(s.project_id, s.quality) for s in everything.quality_scores] == [("GC-B", Decimal("91"))]
+
+
+def test_month_keeps_score_row_sums_and_recorded_absence(tmp_path):
+    month = make_month("2026-12", workers=[ZHANG, LI], settlement=[("GC-A", "K001")],
+                       score_rows=[("GC-A", "90.5"), ("GC-A", "87"), ("GC-B", "99")],
+                       attendance=[("K001", "20", "3"), ("K002", "0", "31")])
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(month, {}, AT)
+        year = ledger.year(2026, include_drafts=True)
+        stored = ledger._conn.execute("SELECT typeof(quality_sum), typeof(longest_absence) "
+                                      "FROM quality_score, worker_month LIMIT 1").fetchone()
+    # GC-B was scored without a settlement line this month: its row is kept all the same
+    assert [(s.project_id, s.quality_sum, s.rows) for s in year.quality_scores] == [
+        ("GC-A", Decimal("177.5"), 2), ("GC-B", Decimal("99"), 1)]
+    assert year.december_absence == {"K001": Decimal("3"), "K002": Decimal("31")}
+    assert stored == ("text", "text")
