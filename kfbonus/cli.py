@@ -22,6 +22,7 @@ import re
 import sys
 import tempfile
 import traceback
+import unicodedata
 from pathlib import Path
 
 from kfbonus import __version__
@@ -29,10 +30,9 @@ from kfbonus import __version__
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 DESCRIPTION = """\
-按 FS-MS-KF-13（客户服务部工程施工安装人员综合激励方案）计算月度综合激励：读取本月工作簿，
-生成审批汇总表、工资条和每人一张激励明细单，并记入账本；年终按账本中已批准的月份计算年度安全奖、质量奖。
-
-期间：月份写作 YYYY-MM（如 2026-11）；与 --annual 一起时写年份 YYYY（如 2026）。"""
+按 FS-MS-KF-13（客户服务部工程施工安装人员综合激励方案）计算月度综合激励：
+读取本月工作簿，生成审批汇总表、工资条和每人一张激励明细单，并记入账本；
+年终按账本中已批准的月份计算年度安全奖、质量奖评议方案。"""
 
 EPILOG = """\
 示例：
@@ -93,11 +93,28 @@ def _translate(message: str) -> str:
     return "命令行参数无法识别（全部选项见 --help）"
 
 
+def _columns(text: str) -> int:
+    """Display width on a terminal: a Chinese character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """The help's usage line in Chinese (argparse would say "usage:")."""
+    """The help's usage line in Chinese (argparse would say "usage:"), and option help
+    wrapped by display width (argparse counts a Chinese character as one column)."""
 
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        lines, line = [], ""
+        # an ASCII word stays whole; closing punctuation never starts a line
+        for token in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
+            if _columns(line + token) > width and line.strip() and token not in "，。；：、）)" :
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        return [*lines, line.rstrip()] if line.strip() else lines
 
 
 class _HelpExit(Exception):
@@ -125,8 +142,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="run_month.py", description=DESCRIPTION, epilog=EPILOG)
-    p.add_argument("period", metavar="期间",
-                   help="月份 YYYY-MM（如 2026-11）；与 --annual 一起时为年份 YYYY（如 2026）")
+    p.add_argument("period", metavar="YYYY-MM",
+                   help="期间：月份 YYYY-MM（如 2026-11）；与 --annual 一起时为年份 YYYY（如 2026）")
     p.add_argument("--input", metavar="DIR", type=Path,
                    help="本月工作簿所在的文件夹（默认 input/YYYY-MM）；"
                         "年度运行时为年末花名册和事故投诉表所在的文件夹")
@@ -142,8 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="账本文件（默认为 --output 文件夹下的 ledger.sqlite）")
     p.add_argument("--approve", action="store_true",
                    help="批准并锁定该期间（已批准），须同时用 --by 写明批准人")
-    p.add_argument("--by", metavar="姓名", help="批准人，与 --approve 一起使用")
-    p.add_argument("--correction", metavar="原因",
+    p.add_argument("--by", metavar="NAME", help="批准人姓名，与 --approve 一起使用")
+    p.add_argument("--correction", metavar="REASON",
                    help="按当前输入重算已批准的月份，生成更正单（补发/扣回）")
     p.add_argument("--discard", action="store_true",
                    help="撤销一个草稿期间：先列出将删除的内容（输出文件夹及账本记录），随即删除；已批准的期间不能撤销")
