@@ -319,9 +319,9 @@ def discard(opts: Options) -> int:
             return EXIT_INPUT
         if record.approved:
             raise MonthApproved(
-                f"{_approved_text(opts.period, record)}，不能撤销；本次未改动任何文件。"
+                f"{_approved_text(opts.period, record)}，已锁定，不能撤销；本次未改动任何文件。"
                 + ("" if opts.annual else
-                   f"如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}"))
+                   f"\n如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}"))
         lines = ledger.lines(opts.period)
         total = sum((x.amount for x in lines), ZERO)
         folder = opts.output_dir / opts.period

@@ -180,3 +180,53 @@ def test_suggested_arguments_are_quoted_to_be_typed_literally(arg, typed):
 
     assert pipeline.quote_arg(arg) == typed
     assert shlex.split(pipeline.quote_arg(arg)) == [arg]
+
+
+def _suggested(stdout: str, marker: str) -> list[str]:
+    """The command a run printed after ``marker``, split as a shell would."""
+    import shlex
+
+    line = next(ln for ln in stdout.splitlines() if marker in ln)
+    words = shlex.split(line[line.index("python run_month.py"):])
+    assert words[:2] == ["python", "run_month.py"]
+    return words[2:]
+
+
+def test_printed_next_commands_work_when_typed_literally(capsys, tmp_path, monkeypatch):
+    """A run with a custom --output (with a space) and --ledger, from another folder: the
+    approve command it prints, typed as printed, approves that month and leaves no stray
+    output/ folder; so does the correction command printed on a rerun."""
+    from tests.test_run_month import write_month
+
+    elsewhere = tmp_path / "桌面"
+    elsewhere.mkdir()
+    write_month(elsewhere / "本月 输入")
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = run(capsys, "2026-11", "--input", "本月 输入", "--output", "激励 结果",
+                       "--ledger", "账本/ledger 2026.sqlite")
+    assert code == 0
+    approve = _suggested(out, "--approve")
+    assert approve == ["2026-11", "--approve", "--by", "批准人", "--output", "激励 结果",
+                       "--ledger", "账本/ledger 2026.sqlite"]
+    code, out, _ = run(capsys, *approve)
+    assert code == 0 and "批准" in out
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["本月 输入", "激励 结果", "账本"]
+
+    code, out, _ = run(capsys, "2026-11", "--input", "本月 输入", "--output", "激励 结果",
+                       "--ledger", "账本/ledger 2026.sqlite")
+    assert code == 1 and "已锁定" in out
+    correction = _suggested(out, "--correction")
+    assert correction[:5] == ["2026-11", "--correction", "更正原因", "--input", "本月 输入"]
+    code, out, _ = run(capsys, *correction)
+    assert code == 0 and "无需更正" in out
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["本月 输入", "激励 结果", "账本"]
+
+
+def test_default_folders_are_not_repeated(capsys, tmp_path, monkeypatch):
+    from tests.test_run_month import write_month
+
+    monkeypatch.chdir(tmp_path)
+    write_month(tmp_path / "input" / "2026-11")
+    code, out, _ = run(capsys, "2026-11")
+    assert code == 0
+    assert "请运行 python run_month.py 2026-11 --approve --by 批准人\n" in out
