@@ -3,9 +3,11 @@
 ``<output>/ledger.sqlite`` (stdlib :mod:`sqlite3`, no server).  A run records its
 month in ONE transaction: the month's status (草稿 draft / 已批准 approved), scheme,
 rules file, assessment date and run time; every input file (name, SHA-256, size);
-every award line, paid or not; the per-project figures; per worker whether they
-worked that month, on which projects, and any exclusion; the month's incident rows;
-the SHA-256 of every output file.
+every award line, paid or not; the per-project figures and, per project, the sum and
+number of its 质量得分 rows; per worker whether they worked that month, on which
+projects, any exclusion and the 连续缺勤天数 the attendance recorded; the month's
+incident rows; the SHA-256 of every output file.  A draft can be removed whole
+(:meth:`Ledger.discard`); an approved month never is.
 
 Money and scores are stored as TEXT decimals and read back as exact
 :class:`~decimal.Decimal` (never REAL).

@@ -310,9 +310,13 @@ def discard(opts: Options) -> int:
     transaction, then the folder is deleted: if the ledger refuses, the folder is put
     back and nothing has changed."""
     from kfbonus.ledger import Ledger, MonthApproved
+    from kfbonus.lock import output_lock
 
     label = f"{opts.period} 年度方案" if opts.annual else opts.period
-    with output_lock_for(opts), Ledger.open(ledger_path(opts)) as ledger:
+    if not ledger_path(opts).is_file():   # nothing to discard: create no ledger, no folder
+        say(f"账本「{ledger_path(opts)}」不存在，其中没有 {label} 的记录，无需撤销；未改动任何文件。")
+        return EXIT_INPUT
+    with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
         record = ledger.month(opts.period)
         if record is None:
             say(f"账本「{ledger_path(opts)}」中没有 {label} 的记录，无需撤销；未改动任何文件。")
@@ -344,12 +348,6 @@ def discard(opts: Options) -> int:
         shutil.rmtree(aside, ignore_errors=True)
     say(f"已撤销 {label}：输出文件夹和账本记录均已删除。")
     return EXIT_OK
-
-
-def output_lock_for(opts: Options):
-    from kfbonus.lock import output_lock
-
-    return output_lock(opts.output_dir)
 
 
 def run_annual(opts: Options) -> int:

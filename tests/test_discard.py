@@ -112,3 +112,14 @@ def test_year_end_draft_is_discarded_too(capsys, month):
     assert code == 0 and stdout.startswith("撤销草稿 2026 年度方案，将删除：")
     assert not (out / "2026").exists() and periods(out) == ["2026-11"]
     assert (out / "2026-11").is_dir()
+
+
+def test_discard_without_a_ledger_creates_nothing(capsys, tmp_path):
+    code, stdout, _ = run(capsys, "2026-11", "--discard", "--output", str(tmp_path / "out"))
+    assert code == 1 and "无需撤销" in stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_version_exits_0(capsys):
+    code, stdout, _ = run(capsys, "--version")
+    assert code == 0 and stdout.startswith("kfbonus ")
