@@ -131,6 +131,12 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = "期间"
         self._optionals.title = "选项"
 
+    def format_help(self) -> str:
+        text = super().format_help()
+        for group in self._action_groups:   # argparse ends a section title with an ASCII colon
+            text = text.replace(f"\n{group.title}:\n", f"\n{group.title}：\n")
+        return text
+
     def error(self, message: str) -> None:  # argparse would print English usage and exit 2
         raise UsageError(f"参数错误：{_translate(message)}")
 

@@ -94,7 +94,8 @@ def test_help_is_chinese_with_every_exit_code_and_examples(capsys):
     assert code == 0 and err == ""
     lowered = out.lower()
     assert not [w for w in ARGPARSE_ENGLISH if w in lowered]
-    assert out.startswith("用法：run_month.py") and "选项:" in out and "示例：" in out
+    assert out.startswith("用法：run_month.py") and "\n选项：\n" in out and "\n期间：\n" in out
+    assert "示例：" in out
     for line in ("0  完成", "1  输入有问题", "2  用法或规则错误", "3  意外错误"):
         assert line in out, line
     # every option has a Chinese help text
