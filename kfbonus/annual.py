@@ -1,33 +1,40 @@
 """Year-end annual awards: 年度安全奖 and 年度质量奖 (SCHEME.md §5) [company-set].
 
-The year-end run computes them for a calendar year from every month of that year
-in the ledger (:meth:`kfbonus.ledger.Ledger.year`), as a draft plan
-(年度激励评议方案) for the manager.  Its result is a :class:`MonthResult` with
-period ``"2026"`` and assessment date 31 December, so the month renderer serves.
+The year-end run computes them for a calendar year from the months of that year
+in the ledger (:meth:`kfbonus.ledger.Ledger.year`): the approved months only, or the
+drafts too when the run is told to include them (``--include-drafts``; they are then
+marked as drafts); draft months left out and months missing are listed as warnings
+and on the plan.  It is a draft plan (年度激励评议方案) for the manager.  Its result
+is a :class:`MonthResult` with period ``"2026"`` and assessment date 31 December, so
+the month renderer serves.
 
-Eligibility, exactly as SCHEME.md §5:
+Eligibility, exactly as SCHEME.md §5 (every sentence has a scenario in
+``tests/test_annual.py``):
 
-- not excluded on 31 December (the caller gives the roster as of that day, with
-  exclusions found) — unless ``exclusions.applies_to`` leaves out ``annual``;
-- worked (settlement lines, or attendance with 实出勤天数 > 0) in at least
-  ``annual.min_months`` months of the year;
-- safety: no 安全事故 in the year naming the worker, or naming a project the worker
-  worked on at any time in the year;
-- quality: no 质量投诉 likewise, and the mean 质量得分 of the worker's scored projects
-  at least ``annual.min_quality_score``.
+- a month counts as worked when the worker had a settlement line or an attendance
+  row with 实出勤 > 0 in it, whether or not excluded that month; at least
+  ``annual.min_months`` counted months;
+- the worker's projects are those of their settlement lines in the counted months;
+- a project's 质量得分 is the mean of all its score rows in the counted months
+  (the ledger keeps each month's sum and number of rows); the worker's mean is over
+  their scored projects, each once, compared unrounded (exact fractions) with
+  ``annual.min_quality_score``; no scored project → no quality award (无评分工程);
+- safety / quality: no 安全事故 / 质量投诉 dated in the year naming the worker or one
+  of their projects;
+- not excluded on 31 December — by the year-end folder's roster (type, probation,
+  departure before 31 December: the caller's ``roster_info``) or by
+  ``exclusions.min_absence_days``+ consecutive days of absence in the December
+  month's recorded attendance (``YearData.december_absence``) — unless
+  ``exclusions.applies_to`` leaves out ``annual``; a worker who worked in the year
+  but is absent from that roster gets nothing, with the reason.
 
 Decisions where SCHEME.md is silent:
 
-- The quality mean is over the worker's scored *projects*, each project counted once
-  with its own score (the mean of its 质量得分 over the months it was scored in), so
-  that a project scored in two months does not weigh double.  A worker none of whose
-  projects was scored has no mean and gets no quality award (the reason says so).
-- Incidents come from the ledger's months and from the annual input folder; one that
+- Incidents come from the counted months and from the annual input folder; one that
   appears in several folders (same date, type, project, 工号 and note) counts once.
-  Only incidents dated in the year count (undated ones count in the month they were
-  recorded in).  A type other than 安全事故/质量投诉 (containing 安全 / 质量) is a warning.
+  A type other than 安全事故/质量投诉 (containing 安全 / 质量) is a warning.
+- When December is not counted, the absence exclusion cannot be checked: a warning.
 - A refused line shows what it would have paid as ``unpaid``, with every reason.
-- Months of the year missing from the ledger, and months still in draft, are warnings.
 - An incident's reason says why it counts against the worker: it names them
   (点名本人) or a project they worked on (本人参与的工程 …).  A refused line's sources
   are the incident rows (file › sheet!row, as the ledger recorded them) first, then
@@ -43,7 +50,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
+from dataclasses import replace
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
@@ -52,6 +61,7 @@ from kfbonus.ledger import IncidentRecord, YearData, clean_text
 from kfbonus.model import AnnualBasis, AnnualPlan, Award, AwardLine, MonthResult, WorkerInfo
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
+from kfbonus.rules import fmt_number
 
 __all__ = ["CLAUSE", "QUALITY", "SAFETY", "compute_annual", "incidents_from_table"]
 
@@ -59,6 +69,7 @@ CLAUSE = "FS-MS-KF-13 §3（年度安全、质量奖）[company-set]"
 SAFETY = "安全事故"
 QUALITY = "质量投诉"
 NOT_IN_ROSTER = "年末人员名册中无此工号"
+NO_SCORED_PROJECT = "无评分工程：全年参与的工程均无质量得分，不能评质量奖"
 
 
 def incidents_from_table(df: pd.DataFrame | None, period: str | None = None) -> list[IncidentRecord]:
@@ -139,6 +150,14 @@ def _fmt_score(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _fmt_below(value: Decimal, threshold: Decimal) -> str:
+    """A mean below the threshold, shown so that it reads below it: 89.9966… not "90"."""
+    text = _fmt_score(value)
+    if Decimal(text) >= threshold:
+        text = f"{value.quantize(Decimal('0.0001'), rounding=ROUND_DOWN)}…"
+    return text
+
+
 def _param(params: Mapping[str, Any], key: str) -> Any:
     return params[key]
 
@@ -170,16 +189,27 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
     period = f"{year:04d}"
     problems: list[Problem] = []
 
-    months_present = list(data.months)
+    year_months = data.counted_months
+    drafts_included = bool(data.drafts) and all(p in year_months for p in data.drafts)
     for missing in data.missing:
         problems.append(warning(
             "annual-month-missing",
-            f"账本中没有 {missing} 的运行记录：年度奖只按已运行的 {len(months_present)} 个月计算，"
+            f"账本中没有 {missing} 的运行记录：年度奖只按计入的 {len(year_months)} 个月计算，"
             f"该月的工作月数、工程和事故投诉均未计入；请先运行该月"))
-    for p, status in data.months.items():
-        if status != "approved":
+    for p in data.drafts:
+        if p in year_months:
+            problems.append(warning(
+                "annual-month-draft", f"{p} 尚未批准（草稿）：按 --include-drafts 计入，含该月草稿数据"))
+        else:
             problems.append(warning("annual-month-draft",
-                                    f"{p} 尚未批准（草稿）：年度奖按该月的草稿数据计算"))
+                                    f"{p} 尚未批准（草稿）：未计入年度奖；批准该月后重新运行，"
+                                    f"或加 --include-drafts 按草稿计入"))
+    december = f"{year:04d}-12"
+    if december not in year_months:
+        problems.append(warning(
+            "annual-december-not-counted",
+            f"{december} 未计入（{'草稿' if december in data.months else '账本中没有该月'}）："
+            f"无法按 12 月考勤核对 12 月 31 日的连续缺勤"))
 
     # Incidents of the year, each once; indexed by 工号 and 工程编号.
     seen: set[tuple] = set()
@@ -206,13 +236,24 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
         if inc.project_id:
             by_project.setdefault(inc.project_id, []).append(i)
 
-    # Each project's quality score: the mean over the months it was scored in.
-    scored: dict[str, list[Decimal]] = {}
+    # Each project's 质量得分: the mean of all its score rows in the counted months (exact).
+    scored: dict[str, list] = {}
     for s in data.quality_scores:
-        scored.setdefault(s.project_id, []).append(s.quality)
-    project_quality = {pid: sum(qs, Decimal(0)) / len(qs) for pid, qs in scored.items()}
+        acc = scored.setdefault(s.project_id, [Fraction(0), 0])
+        acc[0] += Fraction(s.quality_sum)
+        acc[1] += s.rows
+    project_quality = {pid: total / n for pid, (total, n) in scored.items() if n}
 
-    workers: dict[str, WorkerInfo] = dict(roster_info)
+    # Excluded on 31 December: the year-end roster's exclusions (given), or 30+ days of
+    # absence in the December month's recorded attendance (the ledger's).
+    min_absence = D(params.get("exclusions.min_absence_days", 30))
+    workers: dict[str, WorkerInfo] = {}
+    for wid, info in roster_info.items():
+        days = data.december_absence.get(wid)
+        if days is not None and days >= min_absence:
+            reason = f"12 月考勤连续缺勤 {fmt_number(days)} 天（达 {fmt_number(min_absence)} 天及以上）"
+            info = replace(info, excluded="；".join(r for r in (info.excluded, reason) if r))
+        workers[wid] = info
     for wid in data.worked:
         if wid not in workers:
             workers[wid] = WorkerInfo(wid, data.names.get(wid, ""), None, None, None, None, None,
@@ -245,7 +286,8 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
         counted = {SAFETY: [inc for inc in found if _kind(inc.incident_type) == SAFETY],
                    QUALITY: [inc for inc in found if _kind(inc.incident_type) == QUALITY]}
         qs = [project_quality[p] for p in sorted(projects) if p in project_quality]
-        mean = sum(qs, Decimal(0)) / len(qs) if qs else None
+        exact_mean = sum(qs, Fraction(0)) / len(qs) if qs else None   # unrounded
+        mean = None if exact_mean is None else Decimal(exact_mean.numerator) / exact_mean.denominator
 
         for award, amount in ((Award.ANNUAL_SAFETY, safety_amount), (Award.ANNUAL_QUALITY, quality_amount)):
             if prorate:
@@ -259,12 +301,14 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
             reasons += [_incident_reason(inc, kind, wid, projects) for inc in counted[kind]]
             inc_sources = tuple(inc.source for inc in counted[kind] if inc.source is not None)
             if award is Award.ANNUAL_QUALITY:
-                if mean is None:
-                    reasons.append("全年无评分的工程，无法计算质量得分均值")
+                if exact_mean is None:
+                    reasons.append(NO_SCORED_PROJECT)
                 else:
-                    formula += f"；质量得分均值 {_fmt_score(mean)}（{len(qs)} 个工程）"
-                    if sum(qs, Decimal(0)) < min_score * len(qs):   # exact: mean < min ⇔ sum < min × n
-                        reasons.append(f"质量得分均值 {_fmt_score(mean)} 低于 {_fmt_score(min_score)}")
+                    below = exact_mean < Fraction(min_score)   # exact, never the rounded figure shown
+                    shown = _fmt_below(mean, min_score) if below else _fmt_score(mean)
+                    formula += f"；质量得分均值 {shown}（{len(qs)} 个工程）"
+                    if below:
+                        reasons.append(f"质量得分均值 {shown} 低于 {_fmt_score(min_score)}")
             paid = not reasons
             lines.append(AwardLine(
                 worker_id=wid, name=info.name or data.names.get(wid, ""), award=award,
@@ -281,8 +325,8 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
             status=_status(info, exclusion_applies),
             sources=tuple(inc.source for inc in found if inc.source is not None) + month_sources))
 
-    plan = AnnualPlan(year=year, months=tuple(months_present), missing=tuple(data.missing),
-                      drafts=tuple(p for p, status in data.months.items() if status != "approved"),
+    plan = AnnualPlan(year=year, months=tuple(year_months), missing=tuple(data.missing),
+                      drafts=data.drafts, drafts_included=drafts_included,
                       min_months=min_months, min_quality_score=min_score, basis=tuple(basis))
     return MonthResult(
         period=period, assess_date=dt.date(year, 12, 31),

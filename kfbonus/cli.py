@@ -3,11 +3,15 @@
 A thin layer over :mod:`kfbonus.pipeline`.  Exit codes (a stable contract):
 
 * 0 — done (with ``--check``: no errors in the inputs);
-* 1 — input problems (errors): nothing is written, the problem list is printed;
-* 2 — usage or configuration error (bad arguments, broken rules file).
+* 1 — input problems, or a state that does not allow the command (an approved month,
+  a month not in the ledger, another run holding the folder): nothing is written;
+* 2 — usage or configuration error (bad or contradictory arguments, a missing
+  folder, a broken rules file);
+* 3 — an unexpected failure (a bug): one Chinese sentence and the log file's path.
 
-No traceback ever reaches the user: an unexpected failure prints one Chinese
-sentence and the path of the log file that holds the details.
+Everything a person reads is Chinese, ``--help`` and argparse's own messages included:
+:class:`_Parser` translates argparse's errors, :class:`_Formatter` its usage line and
+the options title; no traceback ever reaches the user.
 """
 
 from __future__ import annotations
@@ -18,21 +22,33 @@ import re
 import sys
 import tempfile
 import traceback
+import unicodedata
 from pathlib import Path
 
 from kfbonus import __version__
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+DESCRIPTION = """\
+按 FS-MS-KF-13（客户服务部工程施工安装人员综合激励方案）计算月度综合激励：
+读取本月工作簿，生成审批汇总表、工资条和每人一张激励明细单，并记入账本；
+年终按账本中已批准的月份计算年度安全奖、质量奖评议方案。"""
 
 EPILOG = """\
-示例 / examples:
-  python run_month.py 2026-11 --input input_samples/2026-11 --check
-  python run_month.py 2026-11 --input input/2026-11
-  python run_month.py 2026-11 --approve --by 王经理
-  python run_month.py 2026-11 --correction "补录 GC-2611-03 结算单"
-  python run_month.py 2026 --annual --input input/2026
+示例：
+  python run_month.py 2026-11 --input input/2026-11 --check     只检查，不写入
+  python run_month.py 2026-11 --input input/2026-11             计算本月（草稿）
+  python run_month.py 2026-11 --approve --by 王经理              批准并锁定本月
+  python run_month.py 2026-11 --correction "补录 GC-2611-03 结算单"   已批准月份的更正单
+  python run_month.py 2026-11 --discard                          撤销误算的草稿月份
+  python run_month.py 2026 --annual --input input/2026           年度安全、质量奖评议方案
+  python run_month.py 2026 --annual --approve --by 总经理         批准年度方案
 
-exit codes: 0 done; 1 input problems (nothing written); 2 usage or rules error.
+退出码：
+  0  完成
+  1  输入有问题，或当前状态不允许（如已批准、账本中无此月），未写入任何结果
+  2  用法或规则错误（参数有误或互相矛盾、文件夹不存在、规则文件有误）
+  3  意外错误（程序缺陷），详细信息见屏幕上给出的日志文件
 """
 
 
@@ -40,41 +56,160 @@ class UsageError(Exception):
     """A bad argument: printed as one line, exit 2."""
 
 
+def _translate(message: str) -> str:
+    """argparse's English error message → the Chinese one a user reads (never English)."""
+    m = re.fullmatch(r"unrecognized arguments: (.*)", message)
+    if m:
+        words = m.group(1).split()
+        options = [w for w in words if w.startswith("-")]
+        if options:
+            return f"未知选项 {' '.join(options)}（全部选项见 --help）"
+        return f"多余的参数 {' '.join(words)}：只能给一个期间"
+    m = re.fullmatch(r"the following arguments are required: (.*)", message)
+    if m:
+        return "缺少期间：请写明月份 YYYY-MM（如 2026-11），或与 --annual 一起写年份 YYYY"
+    m = re.fullmatch(r"argument ([^:]+): (.*)", message)
+    if m:
+        option = m.group(1).split("/")[-1]
+        detail = m.group(2)
+        if detail.startswith("expected"):
+            return f"选项 {option} 后面需要一个值"
+        d = re.fullmatch(r"ignored explicit argument '(.*)'", detail)
+        if d:
+            return f"选项 {option} 不带值（收到「{d.group(1)}」）"
+        d = re.fullmatch(r"invalid choice: '(.*)' \(choose from (.*)\)", detail)
+        if d:
+            return f"选项 {option} 的值「{d.group(1)}」无效，可选：{d.group(2)}"
+        d = re.fullmatch(r"invalid \S+ value: '(.*)'", detail)
+        if d:
+            return f"选项 {option} 的值「{d.group(1)}」无效"
+        d = re.fullmatch(r"not allowed with argument (.*)", detail)
+        if d:
+            return f"选项 {option} 不能与 {d.group(1)} 同时使用"
+        return f"选项 {option} 的用法有误"
+    m = re.fullmatch(r"ambiguous option: (\S+) could match (.*)", message)
+    if m:
+        return f"选项 {m.group(1)} 不明确，可能是：{m.group(2)}"
+    return "命令行参数无法识别（全部选项见 --help）"
+
+
+def _columns(text: str) -> int:
+    """Display width on a terminal: a Chinese character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """The help's usage line in Chinese (argparse would say "usage:"), and option help
+    wrapped by display width (argparse counts a Chinese character as one column)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        lines, line = [], ""
+        # an ASCII word stays whole; closing punctuation never starts a line
+        for token in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
+            if _columns(line + token) > width and line.strip() and token not in "，。；：、）)" :
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        return [*lines, line.rstrip()] if line.strip() else lines
+
+
+class _HelpExit(Exception):
+    """--help or --version was printed: exit 0."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, **kwargs):
+        super().__init__(formatter_class=_Formatter, add_help=False, allow_abbrev=False, **kwargs)
+        self._positionals.title = "期间"
+        self._optionals.title = "选项"
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for group in self._action_groups:   # argparse ends a section title with an ASCII colon
+            text = text.replace(f"\n{group.title}:\n", f"\n{group.title}：\n")
+        return text
+
     def error(self, message: str) -> None:  # argparse would print English usage and exit 2
-        raise UsageError(f"参数错误：{message}")
+        raise UsageError(f"参数错误：{_translate(message)}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # after --help / --version
+        if message:
+            print(message, file=sys.stderr)
+        raise _HelpExit(status)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="run_month.py",
-        description="按 FS-MS-KF-13 计算客户服务部工程施工安装人员的月度综合激励 "
-                    "(compute a month of FS-MS-KF-13 incentives).",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("period", help="month YYYY-MM (or year YYYY with --annual), e.g. 2026-11")
+    p = _Parser(prog="run_month.py", description=DESCRIPTION, epilog=EPILOG)
+    p.add_argument("period", metavar="YYYY-MM",
+                   help="期间：月份 YYYY-MM（如 2026-11）；与 --annual 一起时为年份 YYYY（如 2026）")
     p.add_argument("--input", metavar="DIR", type=Path,
-                   help="folder of the month's workbooks (default: input/YYYY-MM)")
+                   help="本月工作簿所在的文件夹（默认 input/YYYY-MM）；"
+                        "年度运行时为年末花名册和事故投诉表所在的文件夹")
     p.add_argument("--output", metavar="DIR", type=Path, default=Path("output"),
-                   help="results go under DIR/YYYY-MM/ (default: output)")
+                   help="结果写在 DIR/YYYY-MM/ 下（默认 output）")
     p.add_argument("--check", action="store_true",
-                   help="read and validate only; print the tables found and the problem list")
+                   help="只读取并检查输入：列出识别到的表和全部问题，不写入任何文件")
     p.add_argument("--rules", metavar="FILE", type=Path,
-                   help="rules file or folder of rules files (default: the package's rules)")
+                   help="规则文件或规则文件夹（默认使用程序自带的 kfbonus/rules/）")
     p.add_argument("--assess-date", metavar="YYYY-MM-DD",
-                   help="assessment date 考核实施日 (default: last day of the month)")
-    p.add_argument("--ledger", metavar="PATH", type=Path,
-                   help="ledger database (default: DIR/ledger.sqlite under --output)")
+                   help="考核实施日（默认为该月最后一天；年度运行为 12 月 31 日）")
+    p.add_argument("--ledger", metavar="FILE", type=Path,
+                   help="账本文件（默认为 --output 文件夹下的 ledger.sqlite）")
     p.add_argument("--approve", action="store_true",
-                   help="record the month as approved 已批准 (needs --by)")
-    p.add_argument("--by", metavar="NAME", help="who approves, with --approve")
+                   help="批准并锁定该期间（已批准），须同时用 --by 写明批准人")
+    p.add_argument("--by", metavar="NAME", help="批准人姓名，与 --approve 一起使用")
     p.add_argument("--correction", metavar="REASON",
-                   help="recompute an approved month and write a correction (补发/扣回)")
+                   help="按当前输入重算已批准的月份，生成更正单（补发/扣回）")
+    p.add_argument("--discard", action="store_true",
+                   help="撤销一个草稿期间：先列出将删除的内容（输出文件夹及账本记录），随即删除；已批准的期间不能撤销")
     p.add_argument("--annual", action="store_true",
-                   help="year-end run: annual safety and quality awards for the year YYYY")
-    p.add_argument("--version", action="version", version=f"kfbonus {__version__}")
+                   help="年度运行：按账本中该年已批准的月份计算年度安全奖、质量奖评议方案")
+    p.add_argument("--include-drafts", action="store_true",
+                   help="与 --annual 一起：草稿月份也计入年度奖（在方案上标为草稿）")
+    p.add_argument("--version", action="version", version=f"kfbonus {__version__}",
+                   help="显示版本号后退出")
+    p.add_argument("-h", "--help", action="help", help="显示本帮助后退出")
     return p
+
+
+def check_combination(args: argparse.Namespace) -> None:
+    """Contradictory options: a :class:`UsageError` saying why (exit 2)."""
+    def fail(text: str) -> None:
+        raise UsageError(f"参数错误：{text}")
+
+    if args.check:
+        for option, given in (("--approve", args.approve), ("--correction", args.correction is not None),
+                              ("--discard", args.discard)):
+            if given:
+                fail(f"--check 只读取检查、不写入任何文件，不能与 {option} 同时使用")
+    if args.discard:
+        for option, given in (("--approve", args.approve), ("--correction", args.correction is not None)):
+            if given:
+                fail(f"--discard 撤销草稿，不能与 {option} 同时使用")
+    if args.approve and args.correction is not None:
+        fail("--approve 批准的是已算好的结果，--correction 用于已批准的月份，二者不能同时使用")
+    if args.annual and args.correction is not None:
+        fail("--annual 与 --correction 不能同时使用：年度评议方案没有更正单；"
+             "草稿方案直接重新运行即可，已批准的方案不再重新计算")
+    if args.include_drafts and not args.annual:
+        fail("--include-drafts 只用于年度运行，须与 --annual 一起使用")
+    if args.include_drafts and (args.approve or args.discard or args.check):
+        option = "--approve" if args.approve else "--discard" if args.discard else "--check"
+        fail(f"--include-drafts 只影响年度方案的计算，不能与 {option} 同时使用")
+    if args.approve and not (args.by or "").strip():
+        fail("--approve 需要用 --by 写明批准人，如 --approve --by 王经理")
+    if args.by is not None and not args.approve:
+        fail("--by 只能与 --approve 一起使用")
+    if args.correction is not None and not args.correction.strip():
+        fail("--correction 需要写明更正原因，如 --correction \"补录 GC-2611-03 结算单\"")
 
 
 def parse_period(text: str, annual: bool) -> str:
@@ -124,15 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_stdout()
     output: Path | None = None
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except _HelpExit as done:
+            return done.status
         output = args.output
         period = parse_period(args.period, args.annual)
-        if args.approve and not args.by:
-            raise UsageError("参数错误：--approve 需要用 --by 写明批准人，如 --approve --by 王经理")
-        if args.by and not args.approve:
-            raise UsageError("参数错误：--by 只能与 --approve 一起使用")
-        if sum(map(bool, (args.approve, args.correction, args.check))) > 1:
-            raise UsageError("参数错误：--check、--approve、--correction 不能同时使用")
+        check_combination(args)
         opts = pipeline.Options(
             period=period,
             input_dir=args.input or Path("input") / period,
@@ -141,9 +274,11 @@ def main(argv: list[str] | None = None) -> int:
             rules=args.rules,
             assess_date=parse_date(args.assess_date) if args.assess_date else None,
             ledger=args.ledger,
-            approve_by=args.by if args.approve else None,
+            approve_by=args.by.strip() if args.approve else None,
             correction=args.correction,
             annual=args.annual,
+            discard=args.discard,
+            include_drafts=args.include_drafts,
         )
         return pipeline.run(opts)
     except UsageError as exc:
@@ -159,4 +294,4 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # the edge: no traceback reaches the user
         log = _log_failure(output)
         print(f"运行出现意外错误，本月结果未写入；详细信息已记录在 {log}", file=sys.stderr)
-        return 3
+        return EXIT_BUG

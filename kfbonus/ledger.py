@@ -3,9 +3,11 @@
 ``<output>/ledger.sqlite`` (stdlib :mod:`sqlite3`, no server).  A run records its
 month in ONE transaction: the month's status (草稿 draft / 已批准 approved), scheme,
 rules file, assessment date and run time; every input file (name, SHA-256, size);
-every award line, paid or not; the per-project figures; per worker whether they
-worked that month, on which projects, and any exclusion; the month's incident rows;
-the SHA-256 of every output file.
+every award line, paid or not; the per-project figures and, per project, the sum and
+number of its 质量得分 rows; per worker whether they worked that month, on which
+projects, any exclusion and the 连续缺勤天数 the attendance recorded; the month's
+incident rows; the SHA-256 of every output file.  A draft can be removed whole
+(:meth:`Ledger.discard`); an approved month never is.
 
 Money and scores are stored as TEXT decimals and read back as exact
 :class:`~decimal.Decimal` (never REAL).
@@ -35,7 +37,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +56,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "STATUS_LABELS",
     "CorrectionRecord",
+    "DiscardRecord",
     "IncidentRecord",
     "Ledger",
     "LedgerError",
@@ -65,6 +68,8 @@ __all__ = [
     "YearData",
     "hash_file",
     "hash_outputs",
+    "longest_absences",
+    "quality_rows",
     "sources_from_json",
     "sources_to_json",
     "worker_months",
@@ -168,15 +173,33 @@ CREATE TABLE correction_line (
 CREATE INDEX award_line_worker ON award_line (worker_id);
 """
 
+_V3 = """
+CREATE TABLE quality_score (
+    period TEXT NOT NULL, revision INTEGER NOT NULL,
+    project_id TEXT NOT NULL,
+    quality_sum TEXT NOT NULL,    -- the sum of the month's 质量得分 rows of the project
+    score_rows INTEGER NOT NULL,  -- how many rows (the year mean is Σ sums ÷ Σ rows, SCHEME.md §5)
+    PRIMARY KEY (period, revision, project_id),
+    FOREIGN KEY (period, revision) REFERENCES revision(period, revision)
+);
+INSERT INTO quality_score (period, revision, project_id, quality_sum, score_rows)
+    SELECT period, revision, project_id, quality, 1 FROM project WHERE quality IS NOT NULL;
+ALTER TABLE worker_month ADD COLUMN longest_absence TEXT;
+"""
+# _V3: ledgers written before it kept only each project's monthly mean; it is carried
+# over as one row (the best that is known).  longest_absence (连续缺勤天数 as the
+# month's attendance recorded it) is NULL for those months.
+
 # Step n takes a ledger from version n-1 to version n.  Append, never edit a step.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("账本初版：月份、输入文件、奖励明细、工程、人员月度、事故投诉、输出文件", _V1),
     ("更正单：更正明细表", _V2),
+    ("年度奖：每个工程每月的质量得分行数与合计；人员月度的连续缺勤天数", _V3),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _TABLES = ("input_file", "award_line", "project", "worker_month", "worker_project", "incident",
-           "output_file", "correction_line")
+           "output_file", "correction_line", "quality_score")
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -268,12 +291,27 @@ class IncidentRecord:
 
 @dataclass(frozen=True)
 class ProjectScore:
-    """A project's 质量得分 in one month it was scored."""
+    """A project's 质量得分 rows in one month it was scored: ``quality_sum`` over
+    ``rows`` rows (``quality`` is that month's mean)."""
 
     period: str
     project_id: str
     project_name: str | None
-    quality: Decimal
+    quality_sum: Decimal
+    rows: int = 1
+
+    @property
+    def quality(self) -> Decimal:
+        return self.quality_sum / self.rows
+
+
+@dataclass(frozen=True)
+class DiscardRecord:
+    """What :meth:`Ledger.discard` removed: the draft's record, its lines and their total."""
+
+    record: MonthRecord
+    lines: int
+    total: Decimal
 
 
 @dataclass(frozen=True)
@@ -281,8 +319,11 @@ class YearData:
     """What the year-end run needs from the ledger (latest revision of each month).
 
     ``months`` maps each month of the year found in the ledger to its status;
-    ``worked`` maps 工号 → the months worked (sorted); ``projects`` 工号 → the
-    projects worked on in the year (sorted); ``names`` 工号 → the latest 姓名.
+    ``counted`` the months whose facts are below (the approved ones, and the drafts
+    too when asked); ``worked`` maps 工号 → the counted months worked (sorted);
+    ``projects`` 工号 → the projects of their settlement lines in the counted months
+    (sorted); ``names`` 工号 → the latest 姓名; ``december_absence`` 工号 → the
+    连续缺勤天数 recorded in December's attendance (when December is counted).
     """
 
     year: int
@@ -293,6 +334,17 @@ class YearData:
     quality_scores: tuple[ProjectScore, ...] = ()
     incidents: tuple[IncidentRecord, ...] = ()
     ledger_name: str = "ledger.sqlite"
+    counted: tuple[str, ...] | None = None      # None: every month in ``months``
+    december_absence: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def counted_months(self) -> tuple[str, ...]:
+        return tuple(self.months) if self.counted is None else self.counted
+
+    @property
+    def drafts(self) -> tuple[str, ...]:
+        """Months of the year in the ledger that are not approved (草稿)."""
+        return tuple(p for p, status in self.months.items() if status != APPROVED)
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -414,6 +466,47 @@ def worker_months(result: MonthResult) -> list[tuple[str, str, bool, tuple[str, 
         info = result.workers.get(wid)
         out.append((wid, names[wid], wid in worked, tuple(sorted(projects.get(wid, ()))),
                     info.excluded if info is not None else None))
+    return out
+
+
+def quality_rows(result: MonthResult) -> list[tuple[str, Decimal, int]]:
+    """Per project of the month's 工程评分 table: (工程编号, sum of its 质量得分 rows, rows),
+    sorted.  Without a scores table (a result built in code), each scored project's
+    monthly 质量得分 counts as one row."""
+    tables = result.inputs.tables if result.inputs is not None else {}
+    df = tables.get("scores")
+    sums: dict[str, list] = {}
+    if df is not None and len(df):
+        for pid, q in zip(_column(df, "project_id"), _column(df, "quality"), strict=True):
+            pid = clean_text(pid)
+            if pid is None or clean_text(q) is None:
+                continue
+            acc = sums.setdefault(pid, [Decimal(0), 0])
+            acc[0] += D(q)
+            acc[1] += 1
+    else:
+        for p in result.projects:
+            q = (p.scores or {}).get("quality")
+            if q is not None:
+                sums[p.project_id] = [D(q), 1]
+    return [(pid, total, n) for pid, (total, n) in sorted(sums.items())]
+
+
+def longest_absences(result: MonthResult) -> dict[str, Decimal]:
+    """工号 → the 连续缺勤天数 the month's attendance recorded (the largest, when a worker
+    has several rows); workers with none recorded are left out."""
+    tables = result.inputs.tables if result.inputs is not None else {}
+    df = tables.get("attendance")
+    out: dict[str, Decimal] = {}
+    if df is None or not len(df):
+        return out
+    for wid, days in zip(_column(df, "worker_id"), _column(df, "longest_absence"), strict=True):
+        wid = clean_text(wid)
+        if wid is None or clean_text(days) is None:
+            continue
+        value = D(days)
+        if wid not in out or value > out[wid]:
+            out[wid] = value
     return out
 
 
@@ -697,8 +790,12 @@ class Ledger:
                              _text(p.collective_pool), _text(p.individual_ratio), _text(p.individual_pool)))
         conn.executemany("INSERT INTO project VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", projects)
         months = worker_months(result)
-        conn.executemany("INSERT INTO worker_month VALUES (?, ?, ?, ?, ?, ?)",
-                         [(period, rev, w, n, int(worked), excl) for w, n, worked, _, excl in months])
+        absence = longest_absences(result)
+        conn.executemany("INSERT INTO worker_month VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [(period, rev, w, n, int(worked), excl, _text(absence.get(w)))
+                          for w, n, worked, _, excl in months])
+        conn.executemany("INSERT INTO quality_score VALUES (?, ?, ?, ?, ?)",
+                         [(period, rev, pid, _text(total), n) for pid, total, n in quality_rows(result)])
         conn.executemany("INSERT INTO worker_project VALUES (?, ?, ?, ?)",
                          [(period, rev, w, pid) for w, _, _, pids, _ in months for pid in pids])
         conn.executemany("INSERT INTO incident VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -710,37 +807,49 @@ class Ledger:
 
     # -- the year --
 
-    def year(self, year: int) -> YearData:
-        """Everything the year-end run needs from the months of ``year`` (latest revisions)."""
+    def year(self, year: int, include_drafts: bool = False) -> YearData:
+        """Everything the year-end run needs from the months of ``year`` (latest revisions).
+
+        Only approved months are counted (SCHEME.md §5) unless ``include_drafts``; every
+        month found is still listed in ``months`` with its status.
+        """
         conn = self._conn
         pattern = f"{int(year):04d}-__"
-        latest = ("WITH latest AS (SELECT period, MAX(revision) AS rev FROM revision "
-                  "WHERE period LIKE ? GROUP BY period) ")
-        join = "JOIN latest l ON t.period = l.period AND t.revision = l.rev "
         months = dict(conn.execute("SELECT period, status FROM month WHERE period LIKE ? ORDER BY period",
                                    (pattern,)))
+        counted = tuple(p for p, status in months.items() if include_drafts or status == APPROVED)
+        marks = ",".join("?" * len(counted))
+        latest = ("WITH latest AS (SELECT period, MAX(revision) AS rev FROM revision "
+                  f"WHERE period IN ({marks}) GROUP BY period) ")
+        join = "JOIN latest l ON t.period = l.period AND t.revision = l.rev "
         worked: dict[str, list[str]] = {}
         names: dict[str, str] = {}
-        for wid, name, period, was_worked in conn.execute(
-                latest + "SELECT t.worker_id, t.name, t.period, t.worked FROM worker_month t " + join +
-                "ORDER BY t.worker_id, t.period", (pattern,)):
+        december: dict[str, Decimal] = {}
+        for wid, name, period, was_worked, absence in conn.execute(
+                latest + "SELECT t.worker_id, t.name, t.period, t.worked, t.longest_absence "
+                "FROM worker_month t " + join + "ORDER BY t.worker_id, t.period", counted):
             if name:
                 names[wid] = name   # ordered by period: the latest name wins
             else:
                 names.setdefault(wid, "")
             if was_worked:
                 worked.setdefault(wid, []).append(period)
+            if period.endswith("-12") and absence is not None:
+                december[wid] = Decimal(absence)
         projects: dict[str, set[str]] = {}
         for wid, pid in conn.execute(
-                latest + "SELECT t.worker_id, t.project_id FROM worker_project t " + join, (pattern,)):
+                latest + "SELECT t.worker_id, t.project_id FROM worker_project t " + join, counted):
             projects.setdefault(wid, set()).add(pid)
-        scores = tuple(ProjectScore(period, pid, pname, Decimal(q)) for period, pid, pname, q in conn.execute(
-            latest + "SELECT t.period, t.project_id, t.project_name, t.quality FROM project t " + join +
-            "WHERE t.quality IS NOT NULL ORDER BY t.project_id, t.period", (pattern,)))
+        scores = tuple(ProjectScore(period, pid, pname, Decimal(total), n)
+                       for period, pid, pname, total, n in conn.execute(
+            latest + "SELECT t.period, t.project_id, p.project_name, t.quality_sum, t.score_rows "
+            "FROM quality_score t " + join + "LEFT JOIN project p ON p.period = t.period "
+            "AND p.revision = t.revision AND p.project_id = t.project_id "
+            "ORDER BY t.project_id, t.period", counted))
         incidents = []
         for period, date, kind, pid, wid, note, sj in conn.execute(
                 latest + "SELECT t.period, t.date, t.incident_type, t.project_id, t.worker_id, t.note, "
-                "t.source_json FROM incident t " + join + "ORDER BY t.period, t.seq", (pattern,)):
+                "t.source_json FROM incident t " + join + "ORDER BY t.period, t.seq", counted):
             sd = json.loads(sj)
             incidents.append(IncidentRecord(period, dt.date.fromisoformat(date) if date else None, kind, pid,
                                             wid, note, Source(**sd) if sd else None))
@@ -748,7 +857,27 @@ class Ledger:
                         worked={w: tuple(ps) for w, ps in sorted(worked.items())},
                         projects={w: tuple(sorted(ps)) for w, ps in sorted(projects.items())},
                         names=dict(sorted(names.items())), quality_scores=scores,
-                        incidents=tuple(incidents), ledger_name=self.path.name)
+                        incidents=tuple(incidents), ledger_name=self.path.name, counted=counted,
+                        december_absence=dict(sorted(december.items())))
+
+    # -- discarding --
+
+    def discard(self, period: str) -> DiscardRecord:
+        """Remove a draft period (a month, or a year-end run) from the ledger: every row of
+        every table keyed by it, in one transaction.  :class:`MonthApproved` for an approved
+        period, :class:`LedgerError` for one not in the ledger; then nothing is changed."""
+        with self._tx() as conn:
+            record = self.month(period)
+            if record is None:
+                raise LedgerError(f"账本中没有 {period} 的记录")
+            if record.approved:
+                raise MonthApproved(
+                    f"{period} 已于 {record.approved_at:%Y-%m-%d %H:%M} 由 {record.approved_by} 批准，"
+                    f"不能撤销；如需更正，请用 --correction \"原因\" 生成更正单")
+            lines = self.lines(period)
+            for table in (*_TABLES, "revision", "month"):
+                conn.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
+        return DiscardRecord(record, len(lines), sum((x.amount for x in lines), Decimal(0)))
 
 
 def _statements(script: str) -> list[str]:

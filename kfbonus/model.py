@@ -187,9 +187,10 @@ class AnnualPlan:
     on, the thresholds applied, and each worker's basis."""
 
     year: int
-    months: tuple[str, ...]            # months of the year found in the ledger
+    months: tuple[str, ...]            # months of the year counted (approved; drafts when included)
     missing: tuple[str, ...] = ()      # months with no run in the ledger
     drafts: tuple[str, ...] = ()       # months still in draft (not approved)
+    drafts_included: bool = False      # the drafts are counted (--include-drafts), marked as drafts
     min_months: int = 6
     min_quality_score: Decimal = Decimal(90)
     basis: tuple[AnnualBasis, ...] = ()

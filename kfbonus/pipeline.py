@@ -9,7 +9,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
+import re
+import shlex
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult
 from kfbonus.money import ZERO, fmt_money
-from kfbonus.problems import Problem, format_problems, has_errors, sorted_problems
+from kfbonus.problems import Problem, format_problems, has_errors, sorted_problems, warning
 from kfbonus.schema import TABLE_BY_KIND
 
 EXIT_OK, EXIT_INPUT = 0, 1
@@ -40,10 +43,49 @@ class Options:
     approve_by: str | None = None
     correction: str | None = None
     annual: bool = False
+    discard: bool = False
+    include_drafts: bool = False
 
 
 def say(text: str = "") -> None:
     print(text, flush=True)
+
+
+_BARE = re.compile(r"[\w@%+=:,./-]+")
+
+
+def quote_arg(arg: str) -> str:
+    """One argument as the user types it: bare when safe, else in double quotes (both
+    cmd.exe and a POSIX shell take "D:/激励 结果"), else the shell's own quoting."""
+    if os.name == "nt":
+        return subprocess.list2cmdline([arg])
+    if _BARE.fullmatch(arg):
+        return arg
+    if not any(c in arg for c in '"$`\\!'):
+        return f'"{arg}"'
+    return shlex.quote(arg)
+
+
+def command_text(opts: Options, *extra: str, inputs: bool = False) -> str:
+    """The command a run suggests next, repeating the options the user gave that matter
+    to it (--output, --ledger; with ``inputs`` also --input, --rules, --assess-date), so
+    that typed literally from the same folder it works."""
+    args = [opts.period]
+    if opts.annual:
+        args.append("--annual")
+    args += extra
+    if inputs:
+        if opts.input_dir != Path("input") / opts.period:
+            args += ["--input", str(opts.input_dir)]
+        if opts.rules is not None:
+            args += ["--rules", str(opts.rules)]
+        if opts.assess_date is not None:
+            args += ["--assess-date", opts.assess_date.isoformat()]
+    if opts.output_dir != Path("output"):
+        args += ["--output", str(opts.output_dir)]
+    if opts.ledger is not None:
+        args += ["--ledger", str(opts.ledger)]
+    return "python run_month.py " + " ".join(quote_arg(a) for a in args)
 
 
 def default_assess_date(period: str) -> dt.date:
@@ -108,6 +150,8 @@ def run(opts: Options) -> int:
     from kfbonus.lock import LockBusy
 
     try:
+        if opts.discard:
+            return discard(opts)
         if opts.approve_by:
             return approve(opts)
         if opts.annual:
@@ -178,7 +222,7 @@ def run_month(opts: Options) -> int:
         record = ledger.month(opts.period)
         if record is not None and record.approved and not opts.correction:
             say(f"{_approved_text(opts.period, record)}，已锁定，不再重新计算；本次未改动任何文件。")
-            say(f"如需更正，请运行：python run_month.py {opts.period} --correction \"更正原因\"")
+            say(f"如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}")
             return EXIT_INPUT
         if opts.correction and (record is None or not record.approved):
             say(f"{opts.period} 尚未批准，不需要更正：修改输入后直接重新运行该月即可。")
@@ -193,7 +237,7 @@ def run_month(opts: Options) -> int:
         target = write_outputs(result, opts.output_dir, opts.period,
                                record=lambda hashes: ledger.record_month(result, hashes, at), at=at)
         print_summary(result, target)
-        say(f"状态：草稿。核对无误并签字后，请运行 python run_month.py {opts.period} --approve --by 批准人")
+        say(f"状态：草稿。核对无误并签字后，请运行 {command_text(opts, '--approve', '--by', '批准人')}")
     return EXIT_OK
 
 
@@ -248,7 +292,61 @@ def approve(opts: Options) -> int:
         record = ledger.approve(opts.period, opts.approve_by, run_time(), approval_sha=sha, folder=folder)
     say(f"{_approved_text(opts.period, record)}。")
     say(f"  审批汇总表 SHA-256：{record.approval_sha}")
-    say("此后该期间不会再被重新计算；如需更正，请使用 --correction \"原因\"。")
+    if opts.annual:
+        say("此后年度方案不会再被重新计算。")
+    else:
+        again = command_text(opts, "--correction", "更正原因", inputs=True)
+        say(f"此后该期间不会再被重新计算；如需更正，请运行：{again}")
+    return EXIT_OK
+
+
+def discard(opts: Options) -> int:
+    """--discard: remove a draft month (or year-end draft) — its output folder and its
+    ledger entry — after printing what is removed.  No confirmation is asked: only a
+    draft can go (an approved period refuses, exit 1), a draft is rebuilt by running the
+    period again, and the accountant also runs the command from a .bat file.
+
+    The folder is first moved aside (hidden), then the ledger entry is deleted in one
+    transaction, then the folder is deleted: if the ledger refuses, the folder is put
+    back and nothing has changed."""
+    from kfbonus.ledger import Ledger, MonthApproved
+    from kfbonus.lock import output_lock
+
+    label = f"{opts.period} 年度方案" if opts.annual else opts.period
+    if not ledger_path(opts).is_file():   # nothing to discard: create no ledger, no folder
+        say(f"账本「{ledger_path(opts)}」不存在，其中没有 {label} 的记录，无需撤销；未改动任何文件。")
+        return EXIT_INPUT
+    with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
+        record = ledger.month(opts.period)
+        if record is None:
+            say(f"账本「{ledger_path(opts)}」中没有 {label} 的记录，无需撤销；未改动任何文件。")
+            return EXIT_INPUT
+        if record.approved:
+            raise MonthApproved(
+                f"{_approved_text(opts.period, record)}，已锁定，不能撤销；本次未改动任何文件。"
+                + ("" if opts.annual else
+                   f"\n如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}"))
+        lines = ledger.lines(opts.period)
+        total = sum((x.amount for x in lines), ZERO)
+        folder = opts.output_dir / opts.period
+        say(f"撤销草稿 {label}，将删除：")
+        say(f"  输出文件夹 {folder}" + ("" if folder.is_dir() else "（已不存在）"))
+        say(f"  账本记录：运行于 {record.run_at:%Y-%m-%d %H:%M}，规则 {record.scheme}，"
+            f"考核日 {record.assess_date}")
+        say(f"  输入文件 {len(record.inputs)} 个" + "".join(f"\n    {f.name}" for f in record.inputs))
+        say(f"  明细 {len(lines)} 行，合计 {fmt_money(total)}")
+        aside = opts.output_dir / f".{opts.period}.discard-{os.getpid()}"
+        shutil.rmtree(aside, ignore_errors=True)
+        if folder.exists():
+            folder.rename(aside)
+        try:
+            ledger.discard(opts.period)
+        except BaseException:
+            if aside.exists():
+                aside.rename(folder)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    say(f"已撤销 {label}：输出文件夹和账本记录均已删除。")
     return EXIT_OK
 
 
@@ -271,8 +369,14 @@ def run_annual(opts: Options) -> int:
         month, problems = read_inputs(opts.input_dir, opts.period)
         if has_errors(problems):
             return refuse_errors(problems)
-        roster, roster_problems = roster_on(month, params, assess_date)
-        result = compute_annual(year, ledger.year(year), roster, month.tables["incident"], params)
+        roster, roster_problems = roster_on(_without_attendance(month), params, assess_date)
+        if month.tables.get("attendance") is not None and len(month.tables["attendance"]):
+            roster_problems.append(warning(
+                "annual-attendance-ignored",
+                f"年度运行不读取「{opts.input_dir}」中的考勤表：12 月 31 日的连续缺勤按账本中 "
+                f"{year}-12 月已记录的考勤判断（SCHEME.md §5）"))
+        data = ledger.year(year, include_drafts=opts.include_drafts)
+        result = compute_annual(year, data, roster, month.tables["incident"], params)
         result.inputs = month
         result.problems = problems + roster_problems + result.problems
         if has_errors(result.problems):
@@ -281,9 +385,20 @@ def run_annual(opts: Options) -> int:
         target = write_outputs(result, opts.output_dir, opts.period,
                                record=lambda hashes: ledger.record_month(result, hashes, at), at=at)
         print_summary(result, target)
-        say(f"状态：草稿（年度激励评议方案）。审批后请运行 python run_month.py {opts.period} --annual "
-            f"--approve --by 批准人")
+        approve_cmd = command_text(opts, "--approve", "--by", "批准人")
+        say(f"状态：草稿（年度激励评议方案）。审批后请运行 {approve_cmd}")
     return EXIT_OK
+
+
+def _without_attendance(month: MonthInput) -> MonthInput:
+    """The year-end folder as the 31 December roster check sees it: exclusion by absence
+    comes from December's recorded attendance (the ledger), not from this folder."""
+    from dataclasses import replace
+
+    tables = dict(month.tables)
+    if tables.get("attendance") is not None:
+        tables["attendance"] = tables["attendance"].iloc[0:0]
+    return replace(month, tables=tables)
 
 
 def write_outputs(result: MonthResult, output_dir: Path, name: str,

@@ -78,9 +78,18 @@ def make_month(
     incidents: Iterable[tuple] = (),
     quality: dict[str, str] | None = None,
     files: Sequence[InputFile] = (),
+    score_rows: Iterable[tuple[str, str]] = (),
 ) -> MonthResult:
-    """A month: ``settlement`` (工程编号, 工号) rows, ``attendance`` (工号, 实出勤天数) rows,
-    ``incidents`` (date, type, 工程编号, 工号, 说明) rows, ``quality`` 工程编号 → 质量得分."""
+    """A month: ``settlement`` (工程编号, 工号) rows, ``attendance`` (工号, 实出勤天数[,
+    连续缺勤天数]) rows, ``incidents`` (date, type, 工程编号, 工号, 说明) rows, ``quality``
+    工程编号 → 质量得分; ``score_rows`` (工程编号, 质量得分) rows make a 工程评分 table (each
+    project's monthly 质量得分 is then the mean of its rows)."""
+    score_rows = list(score_rows)
+    if score_rows:
+        by_project: dict[str, list] = {}
+        for pid, q in score_rows:
+            by_project.setdefault(pid, []).append(D(q))
+        quality = {**(quality or {}), **{pid: str(sum(qs) / len(qs)) for pid, qs in by_project.items()}}
     year, month = map(int, period.split("-"))
     settlement = list(settlement)
     stl = _table(
@@ -94,8 +103,8 @@ def make_month(
         "考勤.xlsx",
         "考勤",
         "attendance",
-        ["worker_id", "due_days", "present_days", "name"],
-        [(w, D(22), D(days), None) for w, days in attendance],
+        ["worker_id", "due_days", "present_days", "longest_absence", "name"],
+        [(a[0], D(22), D(a[1]), D(a[2]) if len(a) > 2 else None, None) for a in attendance],
     )
     inc = _table(
         "事故投诉.xlsx",
@@ -105,6 +114,9 @@ def make_month(
         list(incidents),
     )
     tables = {"settlement": stl, "attendance": att, "incident": inc}
+    if score_rows:
+        tables["scores"] = _table("评分.xlsx", "工程评分", "scores", ["project_id", "quality"],
+                                  [(pid, D(q)) for pid, q in score_rows])
     month_input = MonthInput(
         folder=f"input/{period}", tables=tables, files=list(files), found=[], problems=[]
     )

@@ -273,7 +273,7 @@ def make_annual_result() -> MonthResult:
     plan = AnnualPlan(
         year=2026, months=months,
         missing=("2026-01", "2026-02", "2026-09", "2026-10", "2026-11", "2026-12"),
-        drafts=("2026-07", "2026-08"), min_months=6, min_quality_score=D("90"),
+        drafts=("2026-07", "2026-08"), drafts_included=True, min_months=6, min_quality_score=D("90"),
         basis=(
             AnnualBasis("K001", "张伟", "安装一组", months, 4, quality_mean=D("92"), scored_projects=3,
                         sources=months6),
@@ -283,9 +283,9 @@ def make_annual_result() -> MonthResult:
                         quality_mean=D("91.5"), scored_projects=4, sources=(INCIDENT_SOURCE, *months6)),
         ))
     problems = [
-        *(warning("annual-month-missing", f"账本中没有 {p} 的运行记录：年度奖只按已运行的 6 个月计算")
+        *(warning("annual-month-missing", f"账本中没有 {p} 的运行记录：年度奖只按计入的 6 个月计算")
           for p in plan.missing),
-        *(warning("annual-month-draft", f"{p} 尚未批准（草稿）：年度奖按该月的草稿数据计算")
+        *(warning("annual-month-draft", f"{p} 尚未批准（草稿）：按 --include-drafts 计入，含该月草稿数据")
           for p in plan.drafts),
     ]
     return MonthResult(period="2026", assess_date=dt.date(2026, 12, 31), scheme="FS-MS-KF-13 A/2",

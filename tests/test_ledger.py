@@ -63,7 +63,7 @@ def test_record_and_read_back_exact(tmp_path):
         ledger.record_month(result, outputs, AT)
         rec = ledger.month("2026-11")
         lines = ledger.lines("2026-11")
-        year = ledger.year(2026)
+        year = ledger.year(2026, include_drafts=True)
         money_types = {r[0] for r in ledger._conn.execute("SELECT DISTINCT typeof(amount) FROM award_line")}
     assert rec.status == DRAFT and rec.status_label == "草稿"
     assert rec.scheme == "FS-MS-KF-13 A/2" and rec.assess_date == dt.date(2026, 11, 30) and rec.run_at == AT
@@ -91,7 +91,7 @@ def test_worked_needs_present_days(tmp_path):
     result = make_month("2026-03", workers=[ZHANG, LI], attendance=[("K001", "0"), ("K002", "0.5")])
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
         ledger.record_month(result, {}, AT)
-        assert ledger.year(2026).worked == {"K002": ("2026-03",)}
+        assert ledger.year(2026, include_drafts=True).worked == {"K002": ("2026-03",)}
 
 
 def test_draft_recorded_twice_is_replaced(tmp_path):
@@ -215,13 +215,32 @@ def test_older_schema_is_migrated_forward(tmp_path):
         ledger.record_month(november(), {}, AT)
     # make it a version-1 ledger, as the first release wrote it: no correction table
     conn = sqlite3.connect(path)
-    conn.executescript("DROP INDEX award_line_worker; DROP TABLE correction_line; PRAGMA user_version = 1;")
+    conn.executescript("DROP INDEX award_line_worker; DROP TABLE correction_line; DROP TABLE quality_score; "
+                       "ALTER TABLE worker_month DROP COLUMN longest_absence; PRAGMA user_version = 1;")
     conn.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == SCHEMA_VERSION == 2
+        assert ledger.schema_version == SCHEMA_VERSION == 3
         assert ledger.lines("2026-11")[0].amount == Decimal("123.45")
         ledger.approve("2026-11", by="王经理", at=AT)
         assert ledger.record_correction(november("1.00"), "试", [], {}, AT) == 1
+
+
+def test_version_2_ledger_keeps_its_quality_scores(tmp_path):
+    """Migration 3: a version-2 ledger kept only each project's monthly mean; it is
+    carried over as one score row, and December's absence is unknown (NULL)."""
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.record_month(november(), {}, AT)
+        ledger.approve("2026-11", by="王经理", at=AT)
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TABLE quality_score; ALTER TABLE worker_month DROP COLUMN longest_absence; "
+                       "PRAGMA user_version = 2;")
+    conn.close()
+    with Ledger.open(path) as ledger:
+        assert ledger.schema_version == 3
+        (score,) = ledger.year(2026).quality_scores
+    assert (score.project_id, score.quality_sum, score.rows, score.quality) == (
+        "GC-01", Decimal("88.5"), 1, Decimal("88.5"))
 
 
 def test_newer_schema_is_refused_untouched(tmp_path):
@@ -232,7 +251,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     before = path.read_bytes()
-    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 2"):
+    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 3"):
         Ledger.open(path)
     assert path.read_bytes() == before
 
@@ -267,3 +286,71 @@ def test_year_uses_latest_revision_and_lists_missing_months(tmp_path):
     assert year.missing == tuple(f"2026-{m:02d}" for m in range(2, 13))
     assert year.worked == {"K001": ("2026-01",), "K002": ("2026-01",)}
     assert year.projects == {"K001": ("GC-A",), "K002": ("GC-B",)}
+
+
+def test_discard_removes_every_row_of_a_draft_in_one_go(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(november(), {"审批汇总表_2026-11.xlsx": "c" * 64}, AT)
+        ledger.record_month(make_month("2026-10", workers=[ZHANG], settlement=[("GC-A", "K001")]), {}, AT)
+        gone = ledger.discard("2026-11")
+        assert gone.record.period == "2026-11" and gone.record.run_at == AT
+        assert [f.name for f in gone.record.inputs] == ["结算单.xlsx", "考勤.xlsx"]
+        # 123.45 − 0.10 + 80.00 + 0.00
+        assert (gone.lines, gone.total) == (4, Decimal("203.35"))
+        assert ledger.month("2026-11") is None and ledger.periods() == ["2026-10"]
+        # no table keeps a row of the period (any table with a period column, present or future)
+        conn = ledger._conn
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            columns = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
+            if "period" in columns:
+                left = conn.execute(f"SELECT count(*) FROM {table} WHERE period = '2026-11'").fetchone()
+                assert left == (0,), table
+        # the other month is untouched; the period can be run again
+        assert len(ledger.lines("2026-10")) == 0 and ledger.month("2026-10") is not None
+        ledger.record_month(november(), {}, AT)
+        assert ledger.month("2026-11").status == DRAFT
+
+
+def test_discard_refuses_an_approved_month_and_an_unknown_one(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(november(), {}, AT)
+        ledger.approve("2026-11", by="王经理", at=AT)
+        with pytest.raises(MonthApproved, match="不能撤销"):
+            ledger.discard("2026-11")
+        assert ledger.month("2026-11").approved and len(ledger.lines("2026-11")) == 4
+        with pytest.raises(LedgerError, match="账本中没有 2026-09 的记录"):
+            ledger.discard("2026-09")
+
+
+def test_year_counts_approved_months_unless_drafts_are_included(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(make_month("2026-01", workers=[ZHANG], settlement=[("GC-A", "K001")]), {}, AT)
+        ledger.approve("2026-01", by="王经理", at=AT)
+        ledger.record_month(make_month("2026-02", workers=[LI], settlement=[("GC-B", "K002")],
+                                       quality={"GC-B": "91"}), {}, AT)
+        approved = ledger.year(2026)
+        everything = ledger.year(2026, include_drafts=True)
+    assert dict(approved.months) == {"2026-01": APPROVED, "2026-02": DRAFT}
+    assert approved.counted == ("2026-01",) and approved.drafts == ("2026-02",)
+    assert approved.worked == {"K001": ("2026-01",)} and approved.projects == {"K001": ("GC-A",)}
+    assert approved.quality_scores == ()
+    assert everything.counted == ("2026-01", "2026-02")
+    assert everything.worked == {"K001": ("2026-01",), "K002": ("2026-02",)}
+    assert [(s.project_id, s.quality) for s in everything.quality_scores] == [("GC-B", Decimal("91"))]
+
+
+def test_month_keeps_score_row_sums_and_recorded_absence(tmp_path):
+    month = make_month("2026-12", workers=[ZHANG, LI], settlement=[("GC-A", "K001")],
+                       score_rows=[("GC-A", "90.5"), ("GC-A", "87"), ("GC-B", "99")],
+                       attendance=[("K001", "20", "3"), ("K002", "0", "31")])
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(month, {}, AT)
+        year = ledger.year(2026, include_drafts=True)
+        stored = ledger._conn.execute("SELECT typeof(quality_sum), typeof(longest_absence) "
+                                      "FROM quality_score, worker_month LIMIT 1").fetchone()
+    # GC-B was scored without a settlement line this month: its row is kept all the same
+    assert [(s.project_id, s.quality_sum, s.rows) for s in year.quality_scores] == [
+        ("GC-A", Decimal("177.5"), 2), ("GC-B", Decimal("99"), 1)]
+    assert year.december_absence == {"K001": Decimal("3"), "K002": Decimal("31")}
+    assert stored == ("text", "text")

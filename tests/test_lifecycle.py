@@ -321,6 +321,8 @@ def year(tmp_path_factory, make_sample):
     for period in YEAR_MONTHS:
         make_sample.make_month(base / "in" / period, period, incidents=INCIDENTS.get(period, []))
         assert cli.main([period, "--input", str(base / "in" / period), "--output", str(base / "out")]) == 0
+        # the year-end run counts approved months only (SCHEME.md §5)
+        assert cli.main([period, "--approve", "--by", "王经理", "--output", str(base / "out")]) == 0
     make_sample.make_month(base / "in" / "2026", "2026-12", incidents=[])
     return {"base": base, "out": base / "out", "annual_in": base / "in" / "2026",
             "seconds": time.perf_counter() - started}

@@ -236,8 +236,8 @@ def test_annual_first_sheet_warns_of_missing_and_draft_months(annual):
     h = rows.index("工号")
     # title, subtitle, then one line for the missing months and one for the drafts, then the table
     assert rows[2:h] == [
-        "注意：账本中缺 2026-01、2026-02、2026-09…12 的运行记录，年度奖只按已运行的 6 个月计算",
-        "注意：2026-07、2026-08 尚未批准（草稿），年度奖按草稿数据计算",
+        "注意：账本中缺 2026-01、2026-02、2026-09…12 的运行记录，年度奖只按计入的 6 个月计算",
+        "注意：2026-07、2026-08 尚未批准（草稿），按要求已计入，年度奖含草稿数据",
         None,
     ]
     assert ws.freeze_panes == f"A{h + 2}"

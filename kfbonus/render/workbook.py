@@ -76,9 +76,11 @@ def annual_warnings(result: MonthResult) -> list[str]:
     out = []
     if plan.missing:
         out.append(f"注意：账本中缺 {periods_text(plan.missing)} 的运行记录，"
-                   f"年度奖只按已运行的 {len(plan.months)} 个月计算")
-    if plan.drafts:
-        out.append(f"注意：{periods_text(plan.drafts)} 尚未批准（草稿），年度奖按草稿数据计算")
+                   f"年度奖只按计入的 {len(plan.months)} 个月计算")
+    if plan.drafts and plan.drafts_included:
+        out.append(f"注意：{periods_text(plan.drafts)} 尚未批准（草稿），按要求已计入，年度奖含草稿数据")
+    elif plan.drafts:
+        out.append(f"注意：{periods_text(plan.drafts)} 尚未批准（草稿），未计入年度奖")
     return out
 
 
