@@ -131,7 +131,7 @@ def install(tmp: Path, target: Path, ledger: Ledger, record: Callable[[], object
                 (old / NOTHING_BEFORE).touch()
             die_at("moved-old")
             try:
-                _rename(tmp, target)
+                _rename(tmp, target, shown=target)
             except BaseException:
                 _put_back(old, target)
                 raise
@@ -158,7 +158,7 @@ def install_new(tmp: Path, target: Path, ledger: Ledger, record: Callable[[], ob
             record()
             die_at("recorded")
             check_inputs(inputs)
-            _rename(tmp, target)
+            _rename(tmp, target, shown=target)
             moved = True
             die_at("moved")
     except BaseException:
@@ -168,14 +168,19 @@ def install_new(tmp: Path, target: Path, ledger: Ledger, record: Callable[[], ob
     die_at("committed")
 
 
-def _rename(src: Path, dst: Path) -> None:
+def _rename(src: Path, dst: Path, shown: Path | None = None) -> None:
+    """Rename, or raise :class:`OutputInUse` naming the file (as it would be under
+    ``shown``, the folder the user knows, when ``src`` is a hidden temporary one)."""
     for attempt in range(RENAME_TRIES):
         try:
             src.rename(dst)
             return
         except PermissionError as exc:
             if attempt + 1 == RENAME_TRIES:
-                raise OutputInUse(_open_file_in(src, exc)) from None
+                named = _open_file_in(src, exc)
+                if shown is not None and named.is_relative_to(src):
+                    named = shown / named.relative_to(src)
+                raise OutputInUse(named) from None
             time.sleep(0.2)
 
 

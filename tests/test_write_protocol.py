@@ -166,6 +166,8 @@ def test_a_failure_at_any_step_keeps_the_draft_and_the_ledger(capsys, monkeypatc
     code, stdout, err = run(capsys, *args(changed, out))
     assert code == exit_code, stdout + err
     assert words in stdout + err and "Traceback" not in stdout + err
+    if exit_code == 1:   # the message names the workbook where the user sees it
+        assert f"「{out / PERIOD / BOOK}」" in stdout
     monkeypatch.undo()
     assert (out / "ledger.sqlite").read_bytes() == ledger_before
     assert_agrees(out, draft)
