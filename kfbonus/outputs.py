@@ -29,6 +29,7 @@ Tests kill the process at each step with the environment variable
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import time
@@ -75,9 +76,29 @@ def die_at(step: str) -> None:
         os._exit(9)
 
 
-def tmp_folder(output_dir: Path, name: str) -> Path:
-    """Where a run renders ``name`` before it is moved into place (hidden, per process)."""
-    return output_dir / f".{name}.tmp-{os.getpid()}"
+def tmp_folder(parent: Path, name: str) -> Path:
+    """A new, empty, hidden folder ``parent/.<name>.tmp-<pid>`` where a run renders ``name``
+    before it is moved into place."""
+    tmp = parent / f".{name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    _set_hidden(tmp, True)
+    return tmp
+
+
+def _set_hidden(folder: Path, hidden: bool) -> None:
+    """Windows does not hide dot-names: set or clear the folder's hidden attribute there, so a
+    temporary or backup folder never shows in Explorer as a result.  Nothing elsewhere."""
+    kernel32 = getattr(getattr(ctypes, "windll", None), "kernel32", None)
+    if kernel32 is None:
+        return
+    attrs = kernel32.GetFileAttributesW(str(folder))
+    if attrs == -1 or attrs == 0xFFFFFFFF:
+        return
+    kernel32.SetFileAttributesW(str(folder), (attrs | _HIDDEN) if hidden else (attrs & ~_HIDDEN))
+
+
+_HIDDEN = 0x2   # FILE_ATTRIBUTE_HIDDEN
 
 
 # --- before any work --------------------------------------------------------------------------
@@ -129,8 +150,10 @@ def install(tmp: Path, target: Path, ledger: Ledger, record: Callable[[], object
             else:
                 old.mkdir()
                 (old / NOTHING_BEFORE).touch()
+            _set_hidden(old, True)
             die_at("moved-old")
             try:
+                _set_hidden(tmp, False)
                 _rename(tmp, target, shown=target)
             except BaseException:
                 _put_back(old, target)
@@ -200,6 +223,7 @@ def _put_back(old: Path, target: Path) -> None:
     if (old / NOTHING_BEFORE).exists():
         _remove(old)
     elif old.exists() and not target.exists():
+        _set_hidden(old, False)
         old.rename(target)
 
 
@@ -230,12 +254,14 @@ def recover(output_dir: Path, name: str, ledger: Ledger) -> list[str]:
                 notes.append(f"上次运行已完成并记入账本，但在清理时中断；已删除它留下的备份文件夹「{old.name}」。")
             continue
         if target.exists():
+            _set_hidden(target, True)
             _rename(target, output_dir / f".{name}.tmp-recover-{os.getpid()}")
         if (old / NOTHING_BEFORE).exists():
             _remove(old)
             notes.append(f"上次运行在写入结果时中断，未记入账本；其未完成的结果已清除"
                          f"（{name} 此前没有结果）。")
         else:
+            _set_hidden(old, False)
             old.rename(target)
             notes.append(f"上次运行在写入结果时中断，未记入账本；已恢复到上一次的结果「{target}」，"
                          f"与账本一致。")

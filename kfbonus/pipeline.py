@@ -204,7 +204,7 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     """Correction n of an approved month: 补发/扣回 against the month as approved (and corrected)."""
     from kfbonus.correction import diff_lines
     from kfbonus.ledger import hash_outputs
-    from kfbonus.outputs import die_at, install_new
+    from kfbonus.outputs import die_at, install_new, tmp_folder
     from kfbonus.render.correction import correction_folder, render_correction
 
     diff = diff_lines(ledger.approved_lines(opts.period), result.lines)
@@ -213,9 +213,8 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
         return EXIT_OK
     number = record.revision + 1
     month_dir = opts.output_dir / opts.period
-    tmp = month_dir / f".correction.tmp-{os.getpid()}"
+    tmp = tmp_folder(month_dir, "correction")
     final = month_dir / correction_folder(number)
-    shutil.rmtree(tmp, ignore_errors=True)
     try:
         render_correction(opts.period, number, opts.correction, record, diff, tmp, at)
         hashes = hash_outputs(tmp)
@@ -320,8 +319,6 @@ def write_outputs(result: MonthResult, output_dir: Path, name: str,
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / name
     tmp = tmp_folder(output_dir, name)
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
     try:
         with _progress("写入明细单") as progress:
             render_month(result, tmp, generated_at=at or run_time(), progress=progress)

@@ -292,3 +292,25 @@ def test_a_stale_temporary_folder_is_removed_and_said(capsys, month):
     stdout = assert_approves(capsys, folder, out)
     assert "已清除上次中断的运行留下的临时文件夹" in stdout and stale.name in stdout
     assert_agrees(out, draft)
+
+
+def test_temporary_and_backup_folders_are_hidden_on_windows_and_results_never(capsys, monkeypatch, month):
+    """Windows does not hide dot-names: the hidden attribute is set on the temporary and backup
+    folders and cleared from the new folder before it becomes the month (recorded here)."""
+    _, changed, out, _ = month
+    calls: list[tuple[str, bool | None]] = []
+    real_rename = Path.rename
+
+    def set_hidden(folder, hidden):
+        calls.append((folder.name, hidden))
+
+    def rename(self, dst):
+        calls.append((f"→{Path(dst).name}", None))
+        return real_rename(self, dst)
+
+    monkeypatch.setattr(kfbonus.outputs, "_set_hidden", set_hidden)
+    monkeypatch.setattr(Path, "rename", rename)
+    assert run(capsys, *args(changed, out))[0] == 0
+    pid = os.getpid()
+    assert calls == [(f".{PERIOD}.tmp-{pid}", True), (f"→.{PERIOD}.old-{pid}", None),
+                     (f".{PERIOD}.old-{pid}", True), (f".{PERIOD}.tmp-{pid}", False), (f"→{PERIOD}", None)]
