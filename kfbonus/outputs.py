@@ -53,11 +53,14 @@ antivirus scanner or the search indexer may hold a just-written file for a momen
 class OutputInUse(Exception):
     """A result file is open in Excel/WPS (or held by another program): nothing was changed."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, lock: Path | None = None):
         self.path = Path(path)
-        super().__init__(
-            f"文件「{self.path}」正在被 Excel 或 WPS 打开（或被其他程序占用），无法替换。"
-            f"请在 Excel/WPS 中关闭它后重新运行；上一次的结果和账本都保持不变。")
+        self.lock = lock
+        stale = (f"如果它其实没有打开，请删除同一文件夹中的「{lock.name}」（Excel/WPS 异常退出时留下的"
+                 f"锁定文件）后重新运行。") if lock is not None else ""
+        held = "正在被 Excel 或 WPS 打开" + ("" if lock is not None else "（或被其他程序占用），无法替换")
+        super().__init__(f"文件「{self.path}」{held}。请在 Excel/WPS 中关闭它后重新运行；"
+                         f"本次未改动任何文件，上一次的结果和账本都保持不变。{stale}")
 
 
 class InputsChanged(Exception):
@@ -113,7 +116,7 @@ def refuse_open_files(folder: Path) -> None:
         names = [p.name for p in lock.parent.iterdir() if not p.name.startswith("~$")]
         owner = next((n for n in names if n == rest), None) or next(
             (n for n in names if n.endswith(rest) and len(n) == len(rest) + 2), rest)
-        raise OutputInUse(lock.parent / owner)
+        raise OutputInUse(lock.parent / owner, lock)
 
 
 def check_inputs(inputs: MonthInput | None) -> None:
