@@ -21,6 +21,8 @@ uncommitted transaction, which SQLite rolls back when the ledger is next opened;
 ``.old-`` folder is kept (moved back) unless the ledger, as committed, describes the
 folder in place; ``.tmp-`` folders are removed.  A correction goes the same way into a
 new ``更正_NN/`` folder: one not recorded in the ledger is removed by :func:`recover`.
+So is the folder ``--discard`` sets aside as ``.<name>.discard-<pid>``: deleted when the
+ledger no longer has the period, else moved back.
 
 Tests kill the process at each step with the environment variable
 ``KFBONUS_TEST_DIE_AT=<step>`` (:func:`die_at`; steps ``rendered``, ``recorded``,
@@ -268,6 +270,15 @@ def recover(output_dir: Path, name: str, ledger: Ledger) -> list[str]:
             old.rename(target)
             notes.append(f"上次运行在写入结果时中断，未记入账本；已恢复到上一次的结果「{target}」，"
                          f"与账本一致。")
+    for aside in sorted(output_dir.glob(f".{name}.discard-*")):
+        # --discard moves the folder here, deletes the ledger entry, then the folder
+        if ledger.month(name) is None:
+            if _remove(aside):
+                notes.append(f"上次撤销 {name} 已记入账本，但在删除文件夹时中断；已删除「{aside.name}」。")
+        elif not target.exists():
+            _set_hidden(aside, False)
+            _rename(aside, target)
+            notes.append(f"上次撤销 {name} 在记入账本前中断；已恢复文件夹「{target}」，与账本一致。")
     stale = sorted(output_dir.glob(f".{name}.tmp-*"))
     if target.is_dir():
         stale += sorted(target.glob(".correction.tmp-*"))

@@ -314,3 +314,24 @@ def test_temporary_and_backup_folders_are_hidden_on_windows_and_results_never(ca
     pid = os.getpid()
     assert calls == [(f".{PERIOD}.tmp-{pid}", True), (f"→.{PERIOD}.old-{pid}", None),
                      (f".{PERIOD}.old-{pid}", True), (f".{PERIOD}.tmp-{pid}", False), (f"→{PERIOD}", None)]
+
+
+@pytest.mark.parametrize("committed", [False, True], ids=["before-ledger", "after-ledger"])
+def test_a_discard_that_died_is_settled_by_the_ledger(capsys, month, committed):
+    """--discard moves the folder to .<period>.discard-<pid>, deletes the ledger entry, then the
+    folder: killed before the ledger, the folder comes back; after, the aside folder goes."""
+    folder, _, out, draft = month
+    aside = out / f".{PERIOD}.discard-99999"
+    (out / PERIOD).rename(aside)
+    if committed:
+        with Ledger.open(out / "ledger.sqlite") as ledger, ledger.transaction() as conn:
+            for table in ("input_file", "award_line", "project", "worker_month", "worker_project",
+                          "incident", "output_file", "correction_line", "revision", "month"):
+                conn.execute(f"DELETE FROM {table} WHERE period = ?", (PERIOD,))
+        code, stdout, _ = run(capsys, *args(folder, out, "--approve", "--by", "王经理"))
+        assert code == 1 and "已删除" in stdout and "没有 2026-11 的记录" in stdout
+        assert not aside.exists() and not (out / PERIOD).exists()
+    else:
+        stdout = assert_approves(capsys, folder, out)
+        assert "已恢复文件夹" in stdout
+        assert_agrees(out, draft)
