@@ -17,6 +17,7 @@ the options title; no traceback ever reaches the user.
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import re
 import sys
@@ -230,11 +231,50 @@ def parse_date(text: str) -> dt.date:
         raise UsageError(f"参数错误：考核日期应写作 YYYY-MM-DD，如 2026-11-30，而不是「{text}」") from None
 
 
-def _utf8_stdout() -> None:
+CONSOLE_SUBSTITUTES = {"›": ">", "✓": "√", "✗": "×", "¥": "￥", "•": "·", "–": "-", "‐": "-",
+                       "“": "\"", "”": "\"", "‘": "'", "’": "'", "\u00a0": " "}
+"""Characters printed by kfbonus or found in inputs that a console's encoding may lack
+(GBK, code page 936, lacks › ✓ ¥), and what is printed instead; anything else it
+lacks becomes ``?``."""
+
+
+def _console_substitute(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    out = []
+    for ch in text:
+        sub = CONSOLE_SUBSTITUTES.get(ch, "?")
+        try:
+            sub.encode(exc.encoding)
+        except (UnicodeError, LookupError):
+            sub = "?"
+        out.append(sub)
+    return "".join(out), exc.end
+
+
+codecs.register_error("kfbonus-console", _console_substitute)
+
+
+def _console_streams() -> None:
+    """Print in the encoding the console or file expects, and never fail on a character.
+
+    A Chinese Windows console (or a file or pipe it is redirected to) expects GBK, code
+    page 936: that is kept, so ``type`` and Notepad read the text right, and a character
+    GBK lacks is printed as its nearest equivalent (``›`` → ``>``).  Python's own
+    console writer (an interactive Windows console) and UTF-8 streams print everything.
+    Only a stream whose encoding cannot hold Chinese at all (ASCII, Latin-1) is switched
+    to UTF-8.
+    """
     for stream in (sys.stdout, sys.stderr):
-        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if enc != "utf8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8", errors="replace")
+        if not hasattr(stream, "reconfigure"):
+            continue
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "金额合计".encode(encoding)
+        except (UnicodeError, LookupError):
+            encoding = "utf-8"
+        stream.reconfigure(encoding=encoding, errors="kfbonus-console")
 
 
 def _log_failure(output: Path | None) -> Path:
@@ -256,7 +296,7 @@ def _log_failure(output: Path | None) -> Path:
 def main(argv: list[str] | None = None) -> int:
     from kfbonus import pipeline
 
-    _utf8_stdout()
+    _console_streams()
     output: Path | None = None
     try:
         try:

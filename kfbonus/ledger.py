@@ -604,8 +604,19 @@ class Ledger:
             self._conn.execute(f"PRAGMA user_version = {int(target)}")
 
     @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside commits together or not at all.  The
+        writing methods called inside join it, so a run records its month, moves its
+        files into place and only then commits (:mod:`kfbonus.outputs`)."""
+        with self._tx() as conn:
+            yield conn
+
+    @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: everything inside commits together or not at all."""
+        """One transaction, or the one already open (whose owner commits or rolls back)."""
+        if self._conn.in_transaction:
+            yield self._conn
+            return
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self._conn

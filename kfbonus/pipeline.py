@@ -148,6 +148,7 @@ def run(opts: Options) -> int:
         return check(opts)
     from kfbonus.ledger import LedgerError, MonthApproved, OutputsChanged
     from kfbonus.lock import LockBusy
+    from kfbonus.outputs import InputsChanged, OutputInUse
 
     try:
         if opts.discard:
@@ -157,7 +158,7 @@ def run(opts: Options) -> int:
         if opts.annual:
             return run_annual(opts)
         return run_month(opts)
-    except (LockBusy, MonthApproved, OutputsChanged) as exc:
+    except (LockBusy, MonthApproved, OutputsChanged, OutputInUse, InputsChanged) as exc:
         say(str(exc))
         return EXIT_INPUT
     except LedgerError as exc:
@@ -219,6 +220,7 @@ def run_month(opts: Options) -> int:
 
     _require_input(opts)
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
+        settle(opts, ledger)
         record = ledger.month(opts.period)
         if record is not None and record.approved and not opts.correction:
             say(f"{_approved_text(opts.period, record)}，已锁定，不再重新计算；本次未改动任何文件。")
@@ -235,7 +237,8 @@ def run_month(opts: Options) -> int:
         if opts.correction:
             return _correct(opts, ledger, record, result, at)
         target = write_outputs(result, opts.output_dir, opts.period,
-                               record=lambda hashes: ledger.record_month(result, hashes, at), at=at)
+                               record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
+                               ledger=ledger)
         print_summary(result, target)
         say(f"状态：草稿。核对无误并签字后，请运行 {command_text(opts, '--approve', '--by', '批准人')}")
     return EXIT_OK
@@ -245,6 +248,7 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     """Correction n of an approved month: 补发/扣回 against the month as approved (and corrected)."""
     from kfbonus.correction import diff_lines
     from kfbonus.ledger import hash_outputs
+    from kfbonus.outputs import die_at, install_new, tmp_folder
     from kfbonus.render.correction import correction_folder, render_correction
 
     diff = diff_lines(ledger.approved_lines(opts.period), result.lines)
@@ -253,18 +257,15 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
         return EXIT_OK
     number = record.revision + 1
     month_dir = opts.output_dir / opts.period
-    tmp = month_dir / f".correction.tmp-{os.getpid()}"
+    tmp = tmp_folder(month_dir, "correction")
     final = month_dir / correction_folder(number)
-    shutil.rmtree(tmp, ignore_errors=True)
     try:
         render_correction(opts.period, number, opts.correction, record, diff, tmp, at)
         hashes = hash_outputs(tmp)
-        (tmp / correction_folder(number)).rename(final)
-        try:
-            ledger.record_correction(result, opts.correction, diff, hashes, at)
-        except BaseException:
-            shutil.rmtree(final, ignore_errors=True)  # no correction folder the ledger does not know
-            raise
+        die_at("rendered")
+        # recorded, moved into place, then committed (kfbonus.outputs)
+        install_new(tmp / correction_folder(number), final, ledger, inputs=result.inputs,
+                    record=lambda: ledger.record_correction(result, opts.correction, diff, hashes, at))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     say(f"{opts.period} 更正第 {number:02d} 号（原因：{opts.correction}）")
@@ -282,6 +283,7 @@ def approve(opts: Options) -> int:
     from kfbonus.render import approval_name
 
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
+        settle(opts, ledger)
         record = ledger.month(opts.period)
         if record is None:
             say(f"账本中没有 {opts.period} 的记录：请先运行该期间，核对后再批准。")
@@ -311,12 +313,14 @@ def discard(opts: Options) -> int:
     back and nothing has changed."""
     from kfbonus.ledger import Ledger, MonthApproved
     from kfbonus.lock import output_lock
+    from kfbonus.outputs import rename_or_refuse
 
     label = f"{opts.period} 年度方案" if opts.annual else opts.period
     if not ledger_path(opts).is_file():   # nothing to discard: create no ledger, no folder
         say(f"账本「{ledger_path(opts)}」不存在，其中没有 {label} 的记录，无需撤销；未改动任何文件。")
         return EXIT_INPUT
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
+        settle(opts, ledger)
         record = ledger.month(opts.period)
         if record is None:
             say(f"账本「{ledger_path(opts)}」中没有 {label} 的记录，无需撤销；未改动任何文件。")
@@ -338,12 +342,12 @@ def discard(opts: Options) -> int:
         aside = opts.output_dir / f".{opts.period}.discard-{os.getpid()}"
         shutil.rmtree(aside, ignore_errors=True)
         if folder.exists():
-            folder.rename(aside)
+            rename_or_refuse(folder, aside, shown=folder)   # a workbook open in Excel/WPS: exit 1, nothing done
         try:
             ledger.discard(opts.period)
         except BaseException:
             if aside.exists():
-                aside.rename(folder)
+                rename_or_refuse(aside, folder)
             raise
         shutil.rmtree(aside, ignore_errors=True)
     say(f"已撤销 {label}：输出文件夹和账本记录均已删除。")
@@ -360,6 +364,7 @@ def run_annual(opts: Options) -> int:
     _require_input(opts)
     year = int(opts.period)
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
+        settle(opts, ledger)
         record = ledger.month(opts.period)
         if record is not None and record.approved:
             say(f"{_approved_text(opts.period, record)}，年度方案已锁定；本次未改动任何文件。")
@@ -383,7 +388,8 @@ def run_annual(opts: Options) -> int:
             return refuse_errors(result.problems)
         at = run_time()
         target = write_outputs(result, opts.output_dir, opts.period,
-                               record=lambda hashes: ledger.record_month(result, hashes, at), at=at)
+                               record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
+                               ledger=ledger)
         print_summary(result, target)
         approve_cmd = command_text(opts, "--approve", "--by", "批准人")
         say(f"状态：草稿（年度激励评议方案）。审批后请运行 {approve_cmd}")
@@ -401,41 +407,56 @@ def _without_attendance(month: MonthInput) -> MonthInput:
     return replace(month, tables=tables)
 
 
+def settle(opts: Options, ledger) -> None:
+    """Before a command touches the period's output folder: refuse when Excel/WPS has one
+    of its workbooks open (nothing done yet), then settle what a run that died left
+    behind (:func:`kfbonus.outputs.recover`), saying what was done."""
+    from kfbonus.outputs import recover, refuse_open_files
+
+    refuse_open_files(opts.output_dir / opts.period)
+    for note in recover(opts.output_dir, opts.period, ledger):
+        say(note)
+
+
 def write_outputs(result: MonthResult, output_dir: Path, name: str,
                   record: Callable[[dict[str, str]], None] | None = None,
-                  at: dt.datetime | None = None) -> Path:
-    """Render into a temporary folder beside the target, record it, then move it into place.
+                  at: dt.datetime | None = None, ledger=None) -> Path:
+    """Render into a hidden temporary folder beside the target, then record and move it
+    into place in one ledger transaction (the protocol: :mod:`kfbonus.outputs`).
 
-    ``record(hashes)`` (the ledger) is called with every output's SHA-256 before the
-    move: if rendering or recording fails, the previous results (if any) stay as they
-    were and no half-written month is left.
+    ``record(hashes)`` (the ledger's writes) gets every output's SHA-256; with
+    ``ledger`` it runs inside ``ledger.transaction()``, which commits only once the
+    folder is in place and the input files are re-checked unchanged; any failure
+    leaves the previous results and the ledger as they were.
     """
     from kfbonus.ledger import hash_outputs
+    from kfbonus.outputs import die_at, install, tmp_folder
     from kfbonus.render import render_month
 
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / name
-    tmp = output_dir / f".{name}.tmp-{os.getpid()}"
-    old = output_dir / f".{name}.old-{os.getpid()}"
-    for stale in (tmp, old):
-        if stale.exists():
-            shutil.rmtree(stale)
-    tmp.mkdir()
+    tmp = tmp_folder(output_dir, name)
     try:
         with _progress("写入明细单") as progress:
             render_month(result, tmp, generated_at=at or run_time(), progress=progress)
-        if record is not None:
-            record(hash_outputs(tmp))
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
+        hashes = hash_outputs(tmp)
+        die_at("rendered")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not target.exists():
-            old.rename(target)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    install(tmp, target, ledger if ledger is not None else _NoLedger(),
+            lambda: record(hashes) if record is not None else None, inputs=result.inputs)
     return target
+
+
+class _NoLedger:
+    """A transaction that records nothing (write_outputs without a ledger)."""
+
+    @staticmethod
+    def transaction():
+        from contextlib import nullcontext
+
+        return nullcontext()
 
 
 class _progress:

@@ -25,10 +25,14 @@ HOLDER = textwrap.dedent("""
 """)
 
 
-def start_holder(folder: Path) -> subprocess.Popen:
+SIMULATED_WINDOWS = ROOT / "tests" / "winsim"   # msvcrt.locking instead of fcntl (tests/winsim)
+
+
+def start_holder(folder: Path, windows: bool = False) -> subprocess.Popen:
+    path = [str(SIMULATED_WINDOWS)] * windows + [str(ROOT)]
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(folder)], cwd=ROOT, text=True,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            env={**os.environ, "PYTHONPATH": os.pathsep.join(path)})
     assert proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -48,8 +52,9 @@ def test_second_process_is_refused_until_the_first_ends(tmp_path):
         assert path.read_text().strip() == str(os.getpid())
 
 
-def test_a_killed_run_does_not_leave_the_folder_locked(tmp_path):
-    holder = start_holder(tmp_path / "out")
+@pytest.mark.parametrize("windows", [False, True], ids=["here", "simulated-windows"])
+def test_a_killed_run_does_not_leave_the_folder_locked(tmp_path, windows):
+    holder = start_holder(tmp_path / "out", windows)
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=10)
     holder.stdin.close()

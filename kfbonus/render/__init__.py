@@ -2,15 +2,16 @@
 
 :func:`render_month` reconciles first (:func:`~kfbonus.render.reconcile.reconcile`):
 any failed check raises :class:`ReconciliationError` and nothing is written.
+
+Everything is written in this process, one file after the other: a forked child
+writing the approval workbook beside the slips measured within noise on two cores,
+and Windows cannot fork (a spawned child would first have to pickle the whole month).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing as mp
-import pickle
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,79 +47,12 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
         checks = check_or_raise(reconcile(result, views))
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        approval = out_dir / approval_name(result.period)
-        with _beside(len(result.lines) >= PARALLEL_MIN_LINES, write_approval_workbook,
-                     result, views, checks, approval, generated_at) as finished:
-            strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
-            slips = write_slips(result, views, out_dir / "slips", generated_at, progress)
-            written = [finished(), strips, *slips]
-    return written
-
-
-PARALLEL_MIN_LINES = 2000
-"""From this many award lines on, the approval workbook is written in a forked child
-process while this one writes the strips and slips (two cores, about half the time)."""
-
-
-class RenderChildError(RuntimeError):
-    """The child process writing the approval workbook failed or died."""
-
-
-@contextmanager
-def _beside(parallel: bool, fn: Callable[..., Path], *args: object) -> Iterator[Callable[[], Path]]:
-    """Run ``fn(*args)`` beside the body: in a forked child process when ``parallel``
-    and the platform forks, else right away.  Yields ``finished()``, which waits for
-    the child and returns ``fn``'s value or raises its exception here.
-
-    A fork shares the result and views as they are (nothing is pickled on the way
-    in); only the returned path, or the exception, comes back through a pipe.
-    """
-    if not parallel or "fork" not in mp.get_all_start_methods():
-        value = fn(*args)
-        yield lambda: value
-        return
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
-    child.start()
-    send.close()
-    outcome: list[tuple[bool, object]] = []
-
-    def finished() -> Path:
-        if not outcome:
-            try:
-                outcome.append(receive.recv())
-            except EOFError:
-                child.join()
-                died = RenderChildError(f"写审批汇总表的子进程异常退出（退出码 {child.exitcode}）")
-                outcome.append((False, died))
-            child.join()
-        ok, value = outcome[0]
-        if not ok:
-            raise value  # type: ignore[misc]
-        return value  # type: ignore[return-value]
-
-    try:
-        yield finished
-    finally:
-        if not outcome:   # the body failed: do not leave the child behind
-            child.terminate()
-            child.join()
-        receive.close()
-
-
-def _child(send, fn: Callable[..., Path], args: tuple) -> None:
-    try:
-        value = fn(*args)
-        reply: tuple[bool, object] = (True, value)
-    except BaseException as exc:  # any failure goes back to the parent
-        try:
-            pickle.dumps(exc)
-            reply = (False, exc)
-        except Exception:  # one that does not pickle goes back as text
-            reply = (False, RenderChildError("".join(traceback.format_exception(exc))))
-    send.send(reply)
-    send.close()
+        # the slips first, so the progress bar moves from the start; then the workbooks
+        slips = write_slips(result, views, out_dir / "slips", generated_at, progress)
+        strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
+        approval = write_approval_workbook(result, views, checks, out_dir / approval_name(result.period),
+                                           generated_at)
+    return [approval, strips, *slips]
 
 
 @contextmanager

@@ -27,12 +27,13 @@ import kfbonus
 from kfbonus.model import AnnualBasis, Award, MonthResult
 from kfbonus.money import fmt_money, to_capital
 from kfbonus.render.view import WorkerView, award_columns, is_annual, months_text, period_label
+from kfbonus.resources import template_dir
 
 __all__ = ["ALL_SLIPS", "ANNUAL_SLIP_TITLE", "SLIP_TITLE", "TEMPLATE_DIR", "SlipMeta", "basis_text",
            "environment", "print_scale", "render_body", "render_page", "render_slip",
            "slip_filename", "slip_meta", "write_slips"]
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE_DIR = template_dir()
 ALL_SLIPS = "全部.html"
 SLIP_TITLE = "工程施工安装人员综合激励明细单"
 ANNUAL_SLIP_TITLE = "年度安全、质量奖明细单"
