@@ -342,7 +342,7 @@ def discard(opts: Options) -> int:
         aside = opts.output_dir / f".{opts.period}.discard-{os.getpid()}"
         shutil.rmtree(aside, ignore_errors=True)
         if folder.exists():
-            rename_or_refuse(folder, aside, shown=folder)   # a workbook open in Excel/WPS: exit 1, nothing done
+            rename_or_refuse(folder, aside, shown=folder)   # open in Excel/WPS: exit 1, nothing done
         try:
             ledger.discard(opts.period)
         except BaseException:

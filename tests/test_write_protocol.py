@@ -324,10 +324,8 @@ def test_a_discard_that_died_is_settled_by_the_ledger(capsys, month, committed):
     aside = out / f".{PERIOD}.discard-99999"
     (out / PERIOD).rename(aside)
     if committed:
-        with Ledger.open(out / "ledger.sqlite") as ledger, ledger.transaction() as conn:
-            for table in ("input_file", "award_line", "project", "worker_month", "worker_project",
-                          "incident", "output_file", "correction_line", "revision", "month"):
-                conn.execute(f"DELETE FROM {table} WHERE period = ?", (PERIOD,))
+        with Ledger.open(out / "ledger.sqlite") as ledger:
+            ledger.discard(PERIOD)
         code, stdout, _ = run(capsys, *args(folder, out, "--approve", "--by", "王经理"))
         assert code == 1 and "已删除" in stdout and "没有 2026-11 的记录" in stdout
         assert not aside.exists() and not (out / PERIOD).exists()
