@@ -67,9 +67,10 @@ from python_calamine import CalamineWorkbook
 
 from kfbonus.model import FoundTable, InputFile, MonthInput
 from kfbonus.money import fmt_money
-from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, warning
+from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, has_errors, warning
 from kfbonus.schema import TABLE_BY_KIND, TABLES, Field, Table
 from kfbonus.values import PARSERS, BadValue, display, is_blank
+from kfbonus.xlsxfacts import inspect_workbook
 
 __all__ = ["EXCEL_SUFFIXES", "HEADER_SCAN_ROWS", "col_letter", "normalize_header", "read_month",
            "read_workbook"]
@@ -512,6 +513,10 @@ def _is_empty_sheet(rows: list[list[object]]) -> bool:
 def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[FoundTable],
                   problems: list[Problem]) -> bool:
     """Read one workbook's bytes into ``acc``; False if it could not be opened."""
+    facts, guard = inspect_workbook(name, data)   # before calamine: zip bombs, far cells, DTDs
+    if facts is None and has_errors(guard):
+        problems.extend(guard)
+        return False
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = list(wb.sheets_metadata)
