@@ -192,7 +192,8 @@ def _check_archive(name: str, zf: zipfile.ZipFile) -> None:
                 f"可能是损坏或恶意构造的文件；" + _RESAVE, Source(name)))
 
 
-def _chunks(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _chunks(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+            sheet: str | None = None) -> Iterator[bytes]:
     """The part's bytes in chunks; zipfile checks the CRC at the end.  Stops at the
     declared size (zipfile never returns more), and refuses a part whose
     compressed stream holds more than it declares."""
@@ -203,15 +204,15 @@ def _chunks(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[b
                 got += len(chunk)
                 yield chunk
             if got != info.file_size:
-                raise _corrupt(name, f"「{info.filename}」实际大小与声明不符")
+                raise _corrupt(name, f"{_part_label(info.filename, sheet)}实际大小与声明不符", sheet)
             dec = getattr(f, "_decompressor", None)
             deflated = info.compress_type == zipfile.ZIP_DEFLATED
             if deflated and dec is not None and not getattr(dec, "eof", True):
-                raise _corrupt(name, f"「{info.filename}」实际内容比声明的大小更多")
+                raise _corrupt(name, f"{_part_label(info.filename, sheet)}实际内容比声明的大小更多", sheet)
     except _Refused:
         raise
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as e:
-        raise _corrupt(name, f"「{info.filename}」{_zip_reason(e)}") from None
+        raise _corrupt(name, f"{_part_label(info.filename, sheet)}{_zip_reason(e)}", sheet) from None
 
 
 def _zip_reason(e: Exception) -> str:
@@ -243,7 +244,7 @@ def _parse(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     if setup is not None:
         setup(p)
     try:
-        for chunk in _chunks(name, zf, info):
+        for chunk in _chunks(name, zf, info, sheet):
             p.Parse(chunk, False)
         p.Parse(b"", True)
     except _Doctype:
@@ -390,6 +391,7 @@ class _SheetScan:
         t: str | None = None          # its type
         formula = False               # it has an <f>
         formula_v = False             # ... and a saved result
+        percent = False               # it is numeric with a percent format
         text: list[str] | None = None
         row = -1                      # the current <row> (0-based), for cells without a reference
 
@@ -415,7 +417,7 @@ class _SheetScan:
             formula = formula_v = False
 
         def start(tag: str, attrs: dict[str, str]) -> None:
-            nonlocal ref, t, formula, formula_v, text, row
+            nonlocal ref, t, formula, formula_v, text, row, percent
             if text is not None:
                 stop_text()
             if tag == "c":
@@ -424,18 +426,19 @@ class _SheetScan:
                 r = attrs.get("r")
                 ref = r if r is not None else _next_ref(ref, row)
                 t = attrs.get("t")
-                if pct and (t is None or t == "n") and attrs.get("s") in pct:
-                    self.percent.add(_pos(ref, row))
+                percent = bool(pct) and (t is None or t == "n") and attrs.get("s") in pct
             elif tag == "v":
                 add_ref(ref)
+                if percent:
+                    self.percent.add(_pos(ref, row))
                 if t == "e" or formula:
                     text = []
                     p.CharacterDataHandler = on_text
             elif tag == "f":
-                formula = True
+                formula, formula_v = True, False
             elif tag == "is":
                 add_ref(ref)
-                formula_v = True
+                formula_v = True      # only read when the cell has a formula
             elif tag == "row":
                 if formula:
                     end_formula()
