@@ -60,6 +60,7 @@ import posixpath
 import re
 import string
 import zipfile
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -68,8 +69,8 @@ from xml.parsers import expat
 from kfbonus.problems import Problem, Source, error
 
 __all__ = ["FAR_AREA_FLOOR", "FAR_AREA_PER_CELL", "MAX_PART_BYTES", "MAX_RATIO", "MAX_TOTAL_BYTES",
-           "RATIO_MIN_BYTES", "SHEET_AREA_MAX", "SheetFacts", "WorkbookFacts", "cell_ref", "inspect_workbook",
-           "is_percent_format"]
+           "MAX_SHEET_TEXT", "RATIO_MIN_BYTES", "SHEET_AREA_MAX", "SheetFacts", "WorkbookFacts", "cell_ref",
+           "inspect_workbook", "is_percent_format"]
 
 MAX_PART_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
@@ -78,6 +79,7 @@ RATIO_MIN_BYTES = 4 * 1024 * 1024
 FAR_AREA_FLOOR = 4_000_000
 FAR_AREA_PER_CELL = 10
 SHEET_AREA_MAX = 25_000_000
+MAX_SHEET_TEXT = 32_000_000
 
 _CHUNK = 64 * 1024
 _MAX_ERROR_TEXT = 64
@@ -278,10 +280,11 @@ def _attr(attrs: Mapping[str, str], local: str) -> str | None:
 # -- workbook, relationships, styles -------------------------------------------------------------
 
 def _sheet_parts(name: str, zf: zipfile.ZipFile,
-                 members: Mapping[str, zipfile.ZipInfo]) -> list[tuple[str, str]]:
-    """(sheet name, part path) of every worksheet, in workbook order."""
+                 members: Mapping[str, zipfile.ZipInfo]) -> tuple[list[tuple[str, str]], str]:
+    """(sheet name, part path) of every worksheet, in workbook order; the shared strings' path."""
     sheets: list[tuple[str, str]] = []
     targets: dict[str, str] = {}
+    shared = ["xl/sharedStrings.xml"]
 
     def on_sheet(tag: str, attrs: dict[str, str]) -> None:
         if _local(tag) == "sheet":
@@ -289,17 +292,21 @@ def _sheet_parts(name: str, zf: zipfile.ZipFile,
             sheets.append((attrs.get("name", ""), rid or ""))
 
     def on_rel(tag: str, attrs: dict[str, str]) -> None:
-        if (_local(tag) == "Relationship" and attrs.get("TargetMode") != "External"
-                and attrs.get("Type", "").endswith("/worksheet")):
+        if _local(tag) == "Relationship" and attrs.get("TargetMode") != "External":
             target = attrs.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-            targets[attrs.get("Id", "")] = path
+            kind = attrs.get("Type", "")
+            if kind.endswith("/worksheet"):
+                targets[attrs.get("Id", "")] = path
+            elif kind.endswith("/sharedStrings"):
+                shared[0] = path
 
     _parse(name, zf, members["xl/workbook.xml"], lambda p: setattr(p, "StartElementHandler", on_sheet))
     rels = members.get("xl/_rels/workbook.xml.rels")
     if rels is not None:
         _parse(name, zf, rels, lambda p: setattr(p, "StartElementHandler", on_rel))
-    return [(sheet, targets[rid]) for sheet, rid in sheets if rid in targets and targets[rid] in members]
+    found = [(sheet, targets[rid]) for sheet, rid in sheets if rid in targets and targets[rid] in members]
+    return found, shared[0]
 
 
 _SKIP_FORMAT_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
@@ -381,6 +388,7 @@ class _SheetScan:
         self.percent: set[tuple[int, int]] = set()
         self.errors: dict[tuple[int, int], str] = {}
         self.uncached: set[tuple[int, int]] = set()
+        self.shared_cells = 0
         self.close: Callable[[], None] = lambda: None
 
     def setup(self, p: expat.XMLParserType) -> None:
@@ -392,6 +400,7 @@ class _SheetScan:
         formula = False               # it has an <f>
         formula_v = False             # ... and a saved result
         percent = False               # it is numeric with a percent format
+        shared = 0                    # cells holding a shared string
         text: list[str] | None = None
         row = -1                      # the current <row> (0-based), for cells without a reference
 
@@ -417,7 +426,7 @@ class _SheetScan:
             formula = formula_v = False
 
         def start(tag: str, attrs: dict[str, str]) -> None:
-            nonlocal ref, t, formula, formula_v, text, row, percent
+            nonlocal ref, t, formula, formula_v, text, row, percent, shared
             if text is not None:
                 stop_text()
             if tag == "c":
@@ -426,6 +435,8 @@ class _SheetScan:
                 r = attrs.get("r")
                 ref = r if r is not None else _next_ref(ref, row)
                 t = attrs.get("t")
+                if t == "s":
+                    shared += 1
                 percent = bool(pct) and (t is None or t == "n") and attrs.get("s") in pct
             elif tag == "v":
                 add_ref(ref)
@@ -465,6 +476,7 @@ class _SheetScan:
             if formula:
                 end_formula()
             self._count()
+            self.shared_cells = shared
 
         p.StartElementHandler = first
         self.close = close
@@ -646,15 +658,19 @@ def _inspect(name: str, data: bytes) -> WorkbookFacts:
         members = {i.filename: i for i in zf.infolist()}
         if "xl/workbook.xml" not in members:
             raise _NotXlsx
-        sheets = _sheet_parts(name, zf, members)
+        sheets, shared_part = _sheet_parts(name, zf, members)
         percent = _percent_styles(name, zf, members)
+        shared = _shared_lengths(name, zf, members.get(shared_part))
+        longest = max(shared, default=0)
         facts: dict[str, SheetFacts] = {}
-        read = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"}
+        read = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", shared_part}
         for sheet, part in sheets:
             scan = _SheetScan(percent)
             _parse(name, zf, members[part], scan.setup, sheet)
             scan.close()
             _check_far(name, sheet, scan, zf, members[part])
+            if scan.shared_cells * longest > MAX_SHEET_TEXT:
+                _check_text(name, sheet, scan.shared_cells, shared, zf, members[part])
             facts[sheet] = scan.facts(sheet)
             read.add(part)
         # every other XML part calamine may read (shared strings, relationships, tables):
@@ -663,6 +679,72 @@ def _inspect(name: str, data: bytes) -> WorkbookFacts:
             if info.filename not in read and _is_xml_part(info.filename):
                 _parse(name, zf, info)
     return WorkbookFacts(MappingProxyType(facts))
+
+
+def _shared_lengths(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> array[int]:
+    """The length (characters, phonetic runs included) of every shared string, in order."""
+    lengths: array[int] = array("Q")
+    if info is None:
+        return lengths
+    add = lengths.append
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag == "si" or _local(tag) == "si":
+            add(0)
+
+    def text(data: str) -> None:
+        if lengths:
+            lengths[-1] += len(data)
+
+    def setup(p: expat.XMLParserType) -> None:
+        p.StartElementHandler = start
+        p.CharacterDataHandler = text
+
+    _parse(name, zf, info, setup)
+    return lengths
+
+
+def _check_text(name: str, sheet: str, cells: int, lengths: array[int], zf: zipfile.ZipFile,
+                info: zipfile.ZipInfo) -> None:
+    """calamine copies a shared string into every cell that refers to it (and Python once
+    more): refuse a sheet whose cells add up to more than ``MAX_SHEET_TEXT`` characters."""
+    total = 0
+    t: list[str | None] = [None]
+    index: list[str] | None = None
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal index
+        local = _local(tag)
+        if local == "c":
+            t[0] = attrs.get("t")
+        elif local == "v" and t[0] == "s":
+            index = []
+
+    def data(chunk: str) -> None:
+        if index is not None and len(index) < 4:
+            index.append(chunk[:20])
+
+    def end(tag: str) -> None:
+        nonlocal index, total
+        if index is not None and _local(tag) == "v":
+            i = "".join(index).strip()
+            index = None
+            if i.isdigit() and int(i) < len(lengths):
+                total += lengths[int(i)]
+
+    def setup(p: expat.XMLParserType) -> None:
+        p.StartElementHandler = start
+        p.CharacterDataHandler = data
+        p.EndElementHandler = end
+
+    _parse(name, zf, info, setup, sheet)
+    if total > MAX_SHEET_TEXT:
+        raise _Refused(error(
+            "text-too-large",
+            f"工作表「{sheet}」的{_cn_count(cells)}个文字单元格合计约{_cn_count(total)}个字"
+            f"（同样的长文字被大量单元格重复引用），读取需要的内存过大（上限{_cn_count(MAX_SHEET_TEXT)}个字），"
+            "可能是损坏或恶意构造的文件；" + _RESAVE,
+            Source(name, sheet)))
 
 
 def _is_xml_part(path: str) -> bool:

@@ -555,10 +555,49 @@ def test_styled_blanks_far_away_do_not_count_as_calamine_drops_them():
     assert calamine_rows(data) == [[1.0]]
 
 
+# -- shared strings copied into many cells ------------------------------------------------------
+
+def shared_string_bomb(cells: int, length: int) -> bytes:
+    """``cells`` cells all referring to one shared string of ``length`` characters: calamine
+    copies the string into every cell (and Python once more), so 100 KB can cost gigabytes."""
+    sst = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           f'<si><t>短</t></si><si><t>{"长" * length}</t></si></sst>')
+    rels = WB_RELS.replace("</Relationships>", '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+                           'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                           "</Relationships>")
+    body = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c><c r="B{r}" t="s"><v>1</v></c></row>'
+                   for r in range(1, cells + 1))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in (("[Content_Types].xml", CT), ("_rels/.rels", RELS), ("xl/workbook.xml", WB),
+                           ("xl/_rels/workbook.xml.rels", rels), (SHEET, sheet_xml(body)),
+                           ("xl/sharedStrings.xml", sst)):
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def test_one_long_shared_string_in_many_cells_is_refused():
+    data = shared_string_bomb(20_000, 10_000)     # 200 million characters once read, from ~150 KB
+    assert len(data) < 300_000
+    p = only_problem("文字.xlsx", data)
+    assert p.code == "text-too-large" and p.source == Source("文字.xlsx", "结算单")
+    assert "2.0 亿" in p.message and "另存为" in p.message
+
+
+def test_long_shared_strings_in_few_cells_are_read():
+    facts, problems = inspect_workbook("a.xlsx", shared_string_bomb(100, 10_000))   # 1 million characters
+    assert problems == [] and facts.sheets["结算单"].rows == 100
+
+
+def test_many_cells_with_one_short_string_skip_the_precise_count(monkeypatch):
+    monkeypatch.setattr(xlsxfacts, "_check_text", None)   # 2 × 5,000 cells × 10,000 characters max: no doubt
+    assert inspect_workbook("a.xlsx", shared_string_bomb(1_000, 10))[1] == []
+
+
 # -- memory, in a child process ------------------------------------------------------------------
 
 @needs_rusage
-@pytest.mark.parametrize("kind", ["bomb", "forged", "far", "laughs"])
+@pytest.mark.parametrize("kind", ["bomb", "forged", "far", "laughs", "strings"])
 def test_memory_stays_small_on_hostile_files(tmp_path, kind):
     if kind == "bomb":
         data = bomb_xlsx(2048)
@@ -566,6 +605,8 @@ def test_memory_stays_small_on_hostile_files(tmp_path, kind):
         data = bomb_xlsx(2048, declared=50 * MiB)   # under every limit; really 2 GB
     elif kind == "far":
         data = far_cell_workbook(tmp_path).read_bytes()
+    elif kind == "strings":
+        data = shared_string_bomb(20_000, 10_000)
     else:
         data = xlsx_bytes(sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>',
                                     prolog=LAUGHS))
@@ -588,7 +629,7 @@ month = read_month({str(folder)!r})
 result = [[p.code, p.source.sheet, p.source.row, p.source.col] for p in month.problems]
 """)
     assert ["far-cell", "结算单", 1048576, "XFD"] in out["result"]
-    print(f"read_month on a far cell: peak RSS {out['after'] / MiB:.1f} MB (before {out['before'] / MiB:.1f})")
+    print(f"read_month on a far cell: peak RSS {out['after'] / MiB:.1f} MB, {out['before'] / MiB:.1f} before")
     assert (out["after"] - out["before"]) / MiB < 60
 
 
