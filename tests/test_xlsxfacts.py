@@ -525,6 +525,41 @@ def test_reader_never_calls_calamine_on_a_far_cell(tmp_path, monkeypatch):
     assert [p.code for p in problems] == ["far-cell"] and calls == []
 
 
+FAR = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize("target", ["/xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml",
+                                    "worksheets\\sheet1.xml", "../xl/worksheets/sheet1.xml"])
+def test_far_cell_found_whatever_way_the_target_is_written(target):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(sheet_xml(FAR)))) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            text = src.read(info)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                text = text.replace(b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+            dst.writestr(info.filename, text)
+    p = only_problem("a.xlsx", buf.getvalue())
+    assert p.code == "far-cell" and "XFD1048576" in p.message
+
+
+def test_far_cell_in_a_sheet_part_no_relationship_leads_to():
+    data = xlsx_bytes(sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'),
+                      {"xl/worksheets/sheet9.xml": sheet_xml(FAR)})
+    p = only_problem("a.xlsx", data)
+    assert p.code == "far-cell" and "xl/worksheets/sheet9.xml" in p.message
+
+
+def test_two_parts_with_one_name_are_corrupt():
+    buf = io.BytesIO()
+    with pytest.warns(UserWarning), zipfile.ZipFile(io.BytesIO(xlsx_bytes(sheet_xml(FAR)))) as src, \
+            zipfile.ZipFile(buf, "w") as dst:
+        dst.writestr(SHEET, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'))
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    p = only_problem("a.xlsx", buf.getvalue())
+    assert p.code == "corrupt-file" and "重名" in p.message
+
+
 def test_a_spread_out_sheet_within_the_floor_is_read():
     # 26 columns × 150,000 rows = 3.9 million grid cells: under the 4 million floor
     body = '<row r="1"><c r="A1"><v>1</v></c></row><row r="150000"><c r="Z150000"><v>1</v></c></row>'
