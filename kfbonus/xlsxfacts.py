@@ -81,9 +81,9 @@ from xml.parsers import expat
 
 from kfbonus.problems import Problem, Source, error
 
-__all__ = ["FAR_AREA_FLOOR", "FAR_AREA_PER_CELL", "MAX_PART_BYTES", "MAX_RATIO", "MAX_TOTAL_BYTES",
-           "MAX_SHEET_TEXT", "RATIO_MIN_BYTES", "SHEET_AREA_MAX", "SheetFacts", "WorkbookFacts", "cell_ref",
-           "inspect_workbook", "is_percent_format"]
+__all__ = ["CALAMINE_ERROR_VALUES", "FAR_AREA_FLOOR", "FAR_AREA_PER_CELL", "MAX_PART_BYTES", "MAX_RATIO",
+           "MAX_SHEET_TEXT", "MAX_TOTAL_BYTES", "RATIO_MIN_BYTES", "SHEET_AREA_MAX", "SheetFacts",
+           "WorkbookFacts", "cell_ref", "inspect_workbook", "is_percent_format"]
 
 MAX_PART_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
@@ -93,6 +93,10 @@ FAR_AREA_FLOOR = 4_000_000
 FAR_AREA_PER_CELL = 10
 SHEET_AREA_MAX = 25_000_000
 MAX_SHEET_TEXT = 32_000_000
+# the error values python-calamine 0.9 shows (as ''); any other (#SPILL!, #CALC!, #FIELD!,
+# #BUSY!, #CONNECT!, #BLOCKED!, #UNKNOWN!, #PYTHON!, #GETTING_DATA) makes it refuse the whole
+# sheet with CalamineError "Unsupported cell error value": ``SheetFacts.errors`` still names them
+CALAMINE_ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
 _CHUNK = 64 * 1024
 _MAX_ERROR_TEXT = 64
@@ -109,7 +113,8 @@ class SheetFacts:
     ``merged`` holds ``(first_row, first_col, last_row, last_col)``, clipped to
     the sheet's grid (the furthest cell holding a value): a merge reaching past
     it covers only cells calamine does not return.  ``hidden_rows`` are rows
-    hidden in Excel (``hidden="1"``, or a custom height of 0).
+    of the grid hidden in Excel (``hidden="1"``, or a custom height of 0),
+    whether or not they hold anything.
     ``percent_cells`` are numeric cells whose number format shows a percent
     (builtin 9 ``0%``, 10 ``0.00%``, or a custom format with ``%`` outside
     quotes, brackets and escapes).  ``errors`` maps an error cell to Excel's
@@ -535,7 +540,8 @@ class _SheetScan:
         rows, cols = self.max_row + 1, self.max_col + 1
         merged = tuple((r0, c0, min(r1, rows - 1), min(c1, cols - 1))
                        for r0, c0, r1, c1 in self.merged if r0 < rows and c0 < cols)
-        return SheetFacts(name, merged, frozenset(self.hidden), frozenset(self.percent),
+        hidden = frozenset(r for r in self.hidden if r < rows)   # rows past the grid hold nothing
+        return SheetFacts(name, merged, hidden, frozenset(self.percent),
                           MappingProxyType(dict(self.errors)), frozenset(self.uncached), rows, cols)
 
 

@@ -291,6 +291,19 @@ def test_error_values(tmp_path):
     assert [row[1] for row in calamine_rows(data)[1:]] == [""] * 5
 
 
+@pytest.mark.parametrize("value", ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
+                                   "#SPILL!", "#CALC!", "#FIELD!", "#BUSY!", "#GETTING_DATA"])
+def test_every_error_value_is_a_fact_and_calamine_shows_only_some(value):
+    data = xlsx_bytes(sheet_xml(f'<row r="1"><c r="A1" t="e"><v>{value}</v></c><c r="B1"><v>1</v></c></row>'))
+    facts, problems = inspect_workbook("a.xlsx", data)
+    assert problems == [] and dict(facts.sheets["结算单"].errors) == {(0, 0): value}
+    if value in xlsxfacts.CALAMINE_ERROR_VALUES:
+        assert calamine_rows(data) == [["", 1.0]]
+    else:   # newer Excel errors: calamine refuses the whole sheet; the facts still name the cell
+        with pytest.raises(Exception, match="Unsupported cell error value"):
+            calamine_rows(data)
+
+
 def test_formula_with_a_cached_error_is_an_error_not_uncached():
     body = ('<row r="1"><c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
             '<c r="B1" t="e"><f>NA()</f><v>#N/A</v></c></row>')
