@@ -176,6 +176,9 @@ def inspect_workbook(name: str, data: bytes) -> tuple[WorkbookFacts | None, list
         return None, []
     except _Refused as r:
         return None, [r.problem]
+    except (RecursionError, ValueError, KeyError, IndexError, OverflowError, zipfile.BadZipFile) as e:
+        # whatever a crafted file trips on in here, the reader gets a problem, not a crash
+        return None, [_corrupt(name, f"无法检查其内容：{type(e).__name__}").problem]
 
 
 class _NotXlsx(Exception):
@@ -568,6 +571,7 @@ class _ExtentScan:
         self.far_row: tuple[int, int] = (-1, -1)
         self.far_col: tuple[int, int] = (-1, -1)
         self.ref = ""
+        self.absurd = ""
 
     def setup(self, p: expat.XMLParserType) -> None:
         p.StartElementHandler = self.start
@@ -578,7 +582,8 @@ class _ExtentScan:
             self.ref = attrs.get("r", "")
         elif local in ("v", "is"):
             pos = _parse_ref(self.ref)
-            if pos is None:
+            if pos is None:   # beyond any real sheet (a 50-letter column, a 20-digit row)
+                self.absurd = self.absurd or self.ref
                 return
             r, c = pos
             self.row_counts[r] = self.row_counts.get(r, 0) + 1
@@ -589,7 +594,7 @@ class _ExtentScan:
                 self.far_col = pos
 
 
-_DIGITS_RE = re.compile(r"[0-9]+")
+_DIGITS_RE = re.compile(r"[0-9]{1,15}")   # a 5,000-digit "row" still reads as huge, never as an error
 _DIGITS_TO_SPACE = str.maketrans("0123456789", " " * 10)
 _ASCII_LETTERS = frozenset(string.ascii_letters)
 _LETTERS_TO_SPACE = str.maketrans(string.ascii_letters, " " * 52)
@@ -642,6 +647,13 @@ def _check_far(name: str, sheet: str, scan: _SheetScan, zf: zipfile.ZipFile, inf
     far = [ext.far_row] if ext.far_row[0] > data_row else []
     if ext.far_col[1] > data_col and ext.far_col not in far:
         far.append(ext.far_col)
+    if ext.absurd:
+        cell = ext.absurd if len(ext.absurd) <= 24 else ext.absurd[:20] + "…"
+        raise _Refused(error(
+            "far-cell",
+            f"工作表「{sheet}」的单元格 {cell} 远在数据区之外（数据约到 {cell_ref(data_row, data_col)}），"
+            "超出了 Excel 的最大范围，可能是损坏或恶意构造的文件；" + _RESAVE,
+            Source(name, sheet)))
     need = (f"读取它需要约{_cn_count(scan.area)}个单元格的内存"
             f"（本表只有{_cn_count(scan.cells)}个有内容的单元格）")
     if not far:   # no outlier: the data itself is this big

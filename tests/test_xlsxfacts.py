@@ -573,6 +573,14 @@ def test_two_parts_with_one_name_are_corrupt():
     assert p.code == "corrupt-file" and "重名" in p.message
 
 
+@pytest.mark.parametrize("ref", ["A" + "9" * 5000, "Z" * 50 + "1", "A99999999999999999999"],
+                         ids=["5000-digit-row", "50-letter-column", "20-digit-row"])
+def test_absurd_references_are_far_cells_not_crashes(ref):
+    body = f'<row r="1"><c r="A1"><v>1</v></c><c r="{ref}"><v>1</v></c></row>'
+    p = only_problem("a.xlsx", xlsx_bytes(sheet_xml(body)))
+    assert p.code == "far-cell" and p.source.sheet == "结算单" and "数据约到 A1" in p.message
+
+
 def test_a_spread_out_sheet_within_the_floor_is_read():
     # 26 columns × 150,000 rows = 3.9 million grid cells: under the 4 million floor
     body = '<row r="1"><c r="A1"><v>1</v></c></row><row r="150000"><c r="Z150000"><v>1</v></c></row>'
@@ -691,3 +699,12 @@ wb = CalamineWorkbook.from_path({str(path)!r})
 result = wb.get_sheet_by_name("结算单").to_python(skip_empty_area=False)
 """)
     assert out["result"] == [[1.0]] and (out["after"] - out["before"]) / MiB < 20
+
+
+def test_an_unexpected_failure_inside_is_a_problem_not_a_crash(monkeypatch):
+    def boom(*args):
+        raise ValueError("crafted")
+
+    monkeypatch.setattr(xlsxfacts, "_percent_styles", boom)
+    p = only_problem("a.xlsx", xlsx_bytes(sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')))
+    assert p.code == "corrupt-file" and "ValueError" in p.message
