@@ -95,9 +95,10 @@ from python_calamine import CalamineWorkbook
 
 from kfbonus.model import FoundTable, InputFile, MonthInput
 from kfbonus.money import fmt_money
-from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, warning
+from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, has_errors, warning
 from kfbonus.schema import TABLE_BY_KIND, TABLES, Field, Kind, Table
 from kfbonus.values import PARSERS, BadValue, display, excel_error, is_blank, parse_number
+from kfbonus.xlsxfacts import cell_ref, inspect_workbook
 
 __all__ = ["EXCEL_SUFFIXES", "HEADER_SCAN_ROWS", "col_letter", "normalize_header", "read_month",
            "read_workbook"]
@@ -939,7 +940,7 @@ class _SheetReader:
         table = head.table
         for name, c in head.columns.items():
             f = table.field(name)
-            if f.kind not in _CHECKED_KINDS or name in bad_columns:
+            if f.kind not in _CHECKED_KINDS:
                 continue
             values = [v if v is not None else Decimal(0) for v in parsed[name]]
             whole = sum(values, Decimal(0))
@@ -948,7 +949,8 @@ class _SheetReader:
             for r, start, end in totals:
                 raw = self.cell(r, c)
                 where = Source(self.file, self.sheet, r + 1, letter, header)
-                if self._unreadable(r, c, raw, f"合计行的{header}") or (r, c) in self.percent:
+                if self._unreadable(r, c, raw, f"合计行的{header}") or (r, c) in self.percent \
+                        or name in bad_columns:
                     continue
                 try:
                     stated = parse_number(raw)
@@ -982,25 +984,12 @@ def _empty_acc() -> dict[str, _Acc]:
     return {t.kind: _Acc({f.name: [] for f in t.fields}) for t in TABLES}
 
 
-def _inspect(name: str, data: bytes, problems: list[Problem]):
-    """The workbook's facts (kfbonus.xlsxfacts), or False when it must not be read."""
-    try:
-        from kfbonus.xlsxfacts import inspect_workbook
-    except ImportError:  # TODO(integration): kfbonus.xlsxfacts lands from the guard branch
-        return None
-
-    facts, found = inspect_workbook(name, data)
-    problems.extend(found)
-    if any(p.is_error for p in found):
-        return False
-    return facts
-
-
 def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[FoundTable],
                   problems: list[Problem], period: str | None = None) -> bool:
     """Read one workbook's bytes into ``acc``; False if it could not be opened."""
-    facts = _inspect(name, data, problems)
-    if facts is False:
+    facts, guard = inspect_workbook(name, data)   # before calamine: zip bombs, far cells, DTDs
+    problems.extend(guard)
+    if has_errors(guard):
         return False
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -1025,8 +1014,16 @@ def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[Foun
             rows = ws.to_python(skip_empty_area=False)
             merges = ws.merged_cell_ranges or ()
         except Exception as e:
-            problems.append(error("unreadable-sheet", f"无法读取此工作表：{type(e).__name__}",
-                                  Source(name, sheet)))
+            errors = getattr(sheets_facts.get(sheet), "errors", None)
+            if errors:   # calamine refuses newer error values (#SPILL!, #CALC! …): name the cells
+                for (r, c), value in sorted(errors.items()):
+                    problems.append(error(
+                        "cell-error", f"单元格 {cell_ref(r, c)} 为 Excel 错误值 {value}（公式出错），"
+                        "此工作表无法读取；请在 Excel/WPS 中改正后保存",
+                        Source(name, sheet, r + 1, col_letter(c))))
+            else:
+                problems.append(error("unreadable-sheet", f"无法读取此工作表：{type(e).__name__}",
+                                      Source(name, sheet)))
             continue
         _SheetReader(name, sheet, rows, merges, sheets_facts.get(sheet), when, acc, found,
                      problems).read(hidden)

@@ -21,13 +21,17 @@ def write_xlsx(
     merges: Mapping[str, Iterable[str]] | None = None,
     number_formats: Mapping[str, Mapping[str, str]] | None = None,
     hidden: Iterable[str] = (),
+    hidden_rows: Mapping[str, Iterable[int]] | None = None,
 ) -> Path:
     """Write ``sheets`` (sheet name → rows, each a list of cell values) to ``path``.
 
     ``None`` leaves a cell empty.  ``merges`` maps a sheet to ranges to merge
     (``{"结算单": ["A1:F1"]}``); ``number_formats`` maps a sheet to
     ``{cell: format}`` (``{"申报": {"C2": "0%"}}``); ``hidden`` names sheets
-    to hide.  Parent folders are created.  Returns the path.
+    to hide; ``hidden_rows`` maps a sheet to Excel row numbers to hide.
+    A value such as ``"=A1*2"`` is written as a formula with no saved
+    result (as openpyxl does), and Excel's error texts (``"#DIV/0!"``,
+    ``"#N/A"`` …) as error cells.  Parent folders are created.  Returns the path.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,6 +47,8 @@ def write_xlsx(
             ws.merge_cells(rng)
         for cell, fmt in (number_formats or {}).get(name, {}).items():
             ws[cell].number_format = fmt
+        for r in (hidden_rows or {}).get(name, ()):
+            ws.row_dimensions[r].hidden = True
         if name in set(hidden):
             ws.sheet_state = "hidden"
     if not wb.sheetnames:

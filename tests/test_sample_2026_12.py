@@ -23,8 +23,6 @@ from kfbonus import cli
 from tests import expected_2026_12 as expected
 from tests.helpers import folder_digest
 
-ISSUE_8 = pytest.mark.xfail(reason="reader support for these shapes lands with issue 8", strict=False)
-
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "input_samples" / "2026-12"
 PERIOD = "2026-12"
@@ -78,20 +76,17 @@ def problems(run):
     return [dict(zip(header, r, strict=True)) for r in rows if r and r[0] is not None]
 
 
-@ISSUE_8
 def test_the_december_sample_runs_clean_and_leaves_its_inputs_alone(run):
     assert run["code"] == 0
     assert run["unchanged"]
 
 
-@ISSUE_8
 def test_summary_columns(summary):
     header, _, _ = summary
     assert header[:3] == ["工号", "姓名", "班组"]
     assert [c for c in header if c in expected.COLUMNS.values()] == list(expected.COLUMNS.values())
 
 
-@ISSUE_8
 def test_every_worker_amount_matches_the_worked_figures(summary):
     _, workers, _ = summary
     assert set(workers) == set(expected.WORKERS)
@@ -100,14 +95,12 @@ def test_every_worker_amount_matches_the_worked_figures(summary):
         assert got == want, wid
 
 
-@ISSUE_8
 def test_grand_totals_per_award(summary):
     _, _, total = summary
     assert total is not None
     assert {key: total[col] for key, col in expected.COLUMNS.items()} == expected.TOTALS
 
 
-@ISSUE_8
 def test_problem_list_has_the_expected_warnings_and_no_error(problems):
     assert all(p["级别"] != "错误" for p in problems)
     codes = {p["代码"] for p in problems}
