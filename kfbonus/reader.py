@@ -1002,7 +1002,7 @@ def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[Foun
             Source(name)))
         return False
     when = _Period(period)
-    before = len(found)
+    before, first_problem = len(found), len(problems)
     sheets_facts = getattr(facts, "sheets", None) or {}
     for meta in metas:
         sheet = meta.name
@@ -1035,7 +1035,21 @@ def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[Foun
                     f"此工作簿的文件名标明的是 {y}年{m}月，而本次运行的是 {when.label()}："
                     f"请放入 {when.label()} 的工作簿，或检查运行的月份", Source(name)))
                 break
+    _one_wrong_month(problems, first_problem)
     return True
+
+
+def _one_wrong_month(problems: list[Problem], start: int) -> None:
+    """A workbook of another month is said once (where it first says so), with how many other
+    places in it say the same, rather than once per sheet."""
+    wrong = [i for i in range(start, len(problems)) if problems[i].code == "wrong-month"]
+    if len(wrong) < 2:
+        return
+    first = problems[wrong[0]]
+    more = f"（本工作簿另有 {len(wrong) - 1} 处标明同样的月份）"
+    problems[wrong[0]] = error(first.code, first.message + more, first.source)
+    for i in reversed(wrong[1:]):
+        del problems[i]
 
 
 def _lock_owner(lock: str, names: list[str]) -> str:
