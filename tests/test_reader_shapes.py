@@ -395,3 +395,10 @@ def test_the_year_end_run_compares_the_year_only(tmp_path):
         ["日期", "类型", "工程编号"], ["2026-03-02", "安全事故", "GC-2603-01"]]})
     assert read_month(tmp_path, "2026").problems == []
     assert _one(read_month(tmp_path, "2027").problems, "wrong-month")
+
+
+def test_a_workbook_of_another_month_is_one_problem_not_one_per_sheet(tmp_path):
+    rows = [["结算月份：2026年10月"], ["工程编号", "工号", "个人工期天数", "计件工资"], ["GC-1", "1001", 10, 1000]]
+    write_xlsx(tmp_path / "结算.xlsx", {"GC-1": rows, "GC-2": rows, "GC-3": rows})
+    p = _one(read_month(tmp_path, "2026-11").problems, "wrong-month")
+    assert str(p.source) == "结算.xlsx › GC-1!A1" and "另有 2 处" in p.message
