@@ -398,7 +398,8 @@ def test_the_year_end_run_compares_the_year_only(tmp_path):
 
 
 def test_a_workbook_of_another_month_is_one_problem_not_one_per_sheet(tmp_path):
-    rows = [["结算月份：2026年10月"], ["工程编号", "工号", "个人工期天数", "计件工资"], ["GC-1", "1001", 10, 1000]]
+    rows = [["结算月份：2026年10月"], ["工程编号", "工号", "个人工期天数", "计件工资"],
+            ["GC-1", "1001", 10, 1000]]
     write_xlsx(tmp_path / "结算.xlsx", {"GC-1": rows, "GC-2": rows, "GC-3": rows})
     p = _one(read_month(tmp_path, "2026-11").problems, "wrong-month")
     assert str(p.source) == "结算.xlsx › GC-1!A1" and "另有 2 处" in p.message
