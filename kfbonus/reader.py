@@ -97,7 +97,7 @@ from kfbonus.model import FoundTable, InputFile, MonthInput
 from kfbonus.money import fmt_money
 from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, has_errors, warning
 from kfbonus.schema import TABLE_BY_KIND, TABLES, Field, Kind, Table
-from kfbonus.values import PARSERS, BadValue, display, excel_error, is_blank, parse_number
+from kfbonus.values import PARSERS, BadValue, Percentage, display, excel_error, is_blank, parse_number
 from kfbonus.xlsxfacts import cell_ref, inspect_workbook
 
 __all__ = ["EXCEL_SUFFIXES", "HEADER_SCAN_ROWS", "col_letter", "normalize_header", "read_month",
@@ -120,7 +120,7 @@ _SIGN_LINE_RE = re.compile(r"[^\d：:]{1,10}[：:]")
 _PRESENT = frozenset({"√", "✓", "✔", "1", "出"})
 _REST = "休"
 _ABSENT = "旷"
-_CHECKED_KINDS = (Kind.MONEY, Kind.NUMBER)   # the cells of a total row that are checked
+_CHECKED_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.MONEY_OR_PERCENT)   # the cells of a total row checked
 _SHARE_KINDS = (Kind.RATIO, Kind.PERCENT)
 # a year-month that is not part of a longer date or code (GC-2611-01, 2026-11-30 are not months)
 _YM_RES = (re.compile(r"(?<![\w\-./])(20\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)"),
@@ -820,8 +820,9 @@ class _SheetReader:
         bad_columns: set[str] = set()
         for f in table.fields:
             if f.name in head.columns:
+                alt = head.columns.get(f.unless) if f.unless else None
                 parsed[f.name] = self._parse_column(f, head.columns[f.name], data_rows, columns[f.name][1],
-                                                    bad_columns)
+                                                    bad_columns, alt)
             elif f.name in head.labels:
                 parsed[f.name] = [self._parse_label(f, head.labels[f.name])] * n
             else:
@@ -870,7 +871,9 @@ class _SheetReader:
         return False
 
     def _parse_column(self, f: Field, c: int, data_rows: list[int], header: str,
-                      bad_columns: set[str]) -> list[object]:
+                      bad_columns: set[str], alt: int | None = None) -> list[object]:
+        """One column's values; a required cell may be blank where column ``alt`` (the
+        field's ``unless``, 班组 for 工号) is filled."""
         parser = PARSERS[f.kind]
         out: list[object] = []
         append = out.append
@@ -896,10 +899,11 @@ class _SheetReader:
                     Source(self.file, self.sheet, i + 1, letter, header)))
                 append(None)
                 continue
-            if value is None and f.required:
+            if value is None and f.required and (alt is None or is_blank(self.cell(i, alt))):
                 bad_columns.add(f.name)
+                also = f"（或{self.table.field(f.unless).header}）" if f.unless else ""
                 self.problems.append(error(
-                    "missing-value", f"{header}为空，{self.table.title}的每一行都必须填写{header}",
+                    "missing-value", f"{header}为空，{self.table.title}的每一行都必须填写{header}{also}",
                     Source(self.file, self.sheet, i + 1, letter, header)))
             append(value)
         return out
@@ -909,6 +913,8 @@ class _SheetReader:
         """A number in a percent-formatted cell means what Excel shows: 0.15 is 15%."""
         if share:
             return parse_number(raw)
+        if f.kind is Kind.MONEY_OR_PERCENT:
+            return Percentage(parse_number(raw))
         if f.kind in _CHECKED_KINDS:
             shown = f"{parse_number(raw) * 100:f}".rstrip("0").rstrip(".")
             raise BadValue("percent-format",
@@ -940,8 +946,8 @@ class _SheetReader:
         table = head.table
         for name, c in head.columns.items():
             f = table.field(name)
-            if f.kind not in _CHECKED_KINDS:
-                continue
+            if f.kind not in _CHECKED_KINDS or any(isinstance(v, Percentage) for v in parsed[name]):
+                continue   # a column holding percentages is not checked (INPUTS.md)
             values = [v if v is not None else Decimal(0) for v in parsed[name]]
             whole = sum(values, Decimal(0))
             letter, header = columns[name]

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     DATE = "date"
     BOOL = "bool"        # 是/否, √/×, Y/N, 1/0
     SKILLS = "skills"    # several, split on 、,，/;
+    MONEY_OR_PERCENT = "money_or_percent"   # 扣款 金额: money, or a share of the month's 计件工资 (5%)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Field:
     kind: Kind
     required: bool = False
     aliases: tuple[str, ...] = ()
+    unless: str | None = None   # a required cell may be blank when this other field is given (工号 / 班组)
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -130,11 +132,12 @@ TRAINING = Table("training", "带薪培训", (
 ))
 
 ADJUSTMENT = Table("adjustment", "其他奖惩", (
-    F("worker_id", "工号", K.ID, True),
+    F("worker_id", "工号", K.ID, True, unless="team"),
     F("category", "类别", K.TEXT, True),
-    F("amount", "金额", K.MONEY),
+    F("amount", "金额", K.MONEY_OR_PERCENT),
     F("note", "说明", K.TEXT),
     F("name", "姓名", K.TEXT),
+    F("team", "班组", K.TEXT, False, ("施工组",)),   # a team award (优秀团队奖) names the 班组 instead
 ))
 
 INCIDENT = Table("incident", "事故投诉", (

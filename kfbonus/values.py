@@ -44,6 +44,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from kfbonus.schema import Kind
@@ -52,6 +53,7 @@ __all__ = [
     "BLANK_TEXTS",
     "PARSERS",
     "BadValue",
+    "Percentage",
     "decimal_from_float",
     "display",
     "is_blank",
@@ -61,6 +63,7 @@ __all__ = [
     "excel_error",
     "parse_id",
     "parse_money",
+    "parse_money_or_percent",
     "parse_number",
     "parse_percent",
     "parse_ratio",
@@ -171,6 +174,29 @@ def parse_money(raw: object) -> Decimal | None:
                        "有两位以上小数：金额最多到分（两位小数）；如应为 12,345 之类的整数请改正，"
                        "否则请改为两位小数")
     return value
+
+
+@dataclass(frozen=True)
+class Percentage:
+    """A percentage typed where money may stand (a 扣款 of ``5%`` of the month's 计件工资)."""
+
+    fraction: Decimal
+
+    def __str__(self) -> str:
+        return f"{(self.fraction * 100).normalize():f}%"
+
+
+def parse_money_or_percent(raw: object) -> Decimal | Percentage | None:
+    """MONEY_OR_PERCENT: money as :func:`parse_money`, or text ending in ``%`` as a
+    :class:`Percentage` (a number in a percent-formatted cell is one too: the reader
+    knows the format)."""
+    if raw.__class__ is str and _norm(raw).endswith("%"):  # type: ignore[arg-type]
+        try:
+            value, _ = _fraction_text(raw)  # type: ignore[arg-type]
+        except BadValue:
+            raise BadValue("invalid-number", "不是有效的金额或百分比，应为如 200.00 或 5% 的数") from None
+        return Percentage(value / _HUNDRED)
+    return parse_money(raw)
 
 
 _EXCEL_ERRORS = frozenset({"#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
@@ -335,6 +361,7 @@ PARSERS: dict[Kind, Callable[[object], object]] = {
     Kind.DATE: parse_date,
     Kind.BOOL: parse_bool,
     Kind.SKILLS: parse_skills,
+    Kind.MONEY_OR_PERCENT: parse_money_or_percent,
 }
 
 

@@ -24,6 +24,7 @@ from kfbonus.model import MonthInput
 from kfbonus.money import D
 from kfbonus.problems import RowRef, SheetTable
 from kfbonus.schema import TABLES, Field, Kind
+from kfbonus.values import Percentage
 
 __all__ = ["FILES", "build_month"]
 
@@ -43,7 +44,9 @@ FILES = {
 def _typed(f: Field, v: object) -> object:
     if v is None or v == "":
         return None
-    if f.kind in (Kind.NUMBER, Kind.MONEY, Kind.RATIO, Kind.PERCENT):
+    if f.kind is Kind.MONEY_OR_PERCENT and isinstance(v, str) and v.strip().endswith("%"):
+        return Percentage(D(v.strip()[:-1]) / 100)
+    if f.kind in (Kind.NUMBER, Kind.MONEY, Kind.RATIO, Kind.PERCENT, Kind.MONEY_OR_PERCENT):
         if isinstance(v, str) and v.strip().endswith("%"):
             return D(v.strip()[:-1]) / 100
         if isinstance(v, float):

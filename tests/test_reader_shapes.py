@@ -403,3 +403,20 @@ def test_a_workbook_of_another_month_is_one_problem_not_one_per_sheet(tmp_path):
     write_xlsx(tmp_path / "结算.xlsx", {"GC-1": rows, "GC-2": rows, "GC-3": rows})
     p = _one(read_month(tmp_path, "2026-11").problems, "wrong-month")
     assert str(p.source) == "结算.xlsx › GC-1!A1" and "另有 2 处" in p.message
+
+
+def test_adjustments_naming_a_team_or_a_percentage(tmp_path):
+    from kfbonus.values import Percentage
+
+    _xlsx(tmp_path / "t.xlsx", [["工号", "班组", "类别", "金额"],
+                                [None, "安装一组", "优秀团队奖", None],
+                                ["1001", None, "扣款", "5%"],
+                                ["1002", None, "扣款", 0.03],
+                                [None, None, "扣款", 100]], formats={"D4": "0%"})
+    month = read_month(tmp_path)
+    df = month.tables["adjustment"]
+    assert df["team"].tolist()[:1] == ["安装一组"]
+    assert df["amount"].tolist() == [None, Percentage(Decimal("0.05")), Percentage(Decimal("0.03")),
+                                     Decimal(100)]
+    p = _one(month.problems, "missing-value")   # neither 工号 nor 班组
+    assert str(p.source) == "t.xlsx › 表!A5" and "班组" in p.message

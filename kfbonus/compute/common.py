@@ -78,17 +78,25 @@ class MonthData:
     attendance: dict[str, Row] = field(default_factory=dict)           # worker → first row
     training: list[Row] = field(default_factory=list)
     adjustment: list[Row] = field(default_factory=list)
+    wages: dict[str, list[Row]] = field(default_factory=dict)          # worker → settlement lines
+    teams: dict[str, list[str]] = field(default_factory=dict)          # 班组 → roster 工号
 
     @classmethod
     def build(cls, month: MonthInput, problems: list[Problem]) -> MonthData:
         t = month.tables
         data = cls()
         for r in rows_of(t.get("roster")):
-            data.roster.setdefault(r.worker_id, r)
+            if r.worker_id not in data.roster:
+                data.roster[r.worker_id] = r
+                if r.team:
+                    data.teams.setdefault(str(r.team).strip(), []).append(r.worker_id)
         settlement: dict[str, list[Row]] = defaultdict(list)
+        wages: dict[str, list[Row]] = defaultdict(list)
         for r in rows_of(t.get("settlement")):
             settlement[r.project_id].append(r)
+            wages[r.worker_id].append(r)
         data.settlement = dict(settlement)
+        data.wages = dict(wages)
         for r in rows_of(t.get("application")):
             first = data.application.get(r.project_id)
             if first is None:
