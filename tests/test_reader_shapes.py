@@ -324,9 +324,10 @@ def test_a_percent_formatted_share_above_five_is_not_divided_again(tmp_path):
 
 
 def test_a_money_cell_in_percent_format_is_refused(tmp_path):
-    _xlsx(tmp_path / "t.xlsx", [["工号", "类别", "金额"], ["1001", "扣款", 0.05]], formats={"C2": "0%"})
+    _xlsx(tmp_path / "t.xlsx", [["工程编号", "工号", "个人工期天数", "计件工资"], ["GC-1", "1001", 10, 0.05]],
+          formats={"D2": "0%"})
     p = _one(read_month(tmp_path).problems, "percent-format")
-    assert str(p.source).endswith("表!C2") and "5%" in p.message
+    assert str(p.source).endswith("表!D2") and "5%" in p.message
 
 
 # --- 4. money has two decimals -------------------------------------------------------------
