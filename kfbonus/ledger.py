@@ -171,11 +171,12 @@ CREATE INDEX award_line_worker ON award_line (worker_id);
 # Every run of a period, kept when a draft is replaced: the run number printed on the
 # outputs (第 n 次运行).  A ledger from before counts each recorded month as its run 1.
 _V3 = """
-CREATE TABLE run_log (
+CREATE TABLE IF NOT EXISTS run_log (
     period TEXT NOT NULL, number INTEGER NOT NULL, run_at TEXT NOT NULL,
     PRIMARY KEY (period, number)
 );
-INSERT INTO run_log (period, number, run_at) SELECT period, 1, run_at FROM revision WHERE revision = 0;
+INSERT OR IGNORE INTO run_log (period, number, run_at)
+    SELECT period, 1, run_at FROM revision WHERE revision = 0;
 """
 
 # Step n takes a ledger from version n-1 to version n.  Append, never edit a step.

@@ -218,7 +218,7 @@ def test_older_schema_is_migrated_forward(tmp_path):
     conn.executescript("DROP INDEX award_line_worker; DROP TABLE correction_line; PRAGMA user_version = 1;")
     conn.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == SCHEMA_VERSION == 2
+        assert ledger.schema_version == SCHEMA_VERSION == 3
         assert ledger.lines("2026-11")[0].amount == Decimal("123.45")
         ledger.approve("2026-11", by="王经理", at=AT)
         assert ledger.record_correction(november("1.00"), "试", [], {}, AT) == 1
@@ -232,7 +232,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     before = path.read_bytes()
-    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 2"):
+    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 3"):
         Ledger.open(path)
     assert path.read_bytes() == before
 
@@ -267,3 +267,25 @@ def test_year_uses_latest_revision_and_lists_missing_months(tmp_path):
     assert year.missing == tuple(f"2026-{m:02d}" for m in range(2, 13))
     assert year.worked == {"K001": ("2026-01",), "K002": ("2026-01",)}
     assert year.projects == {"K001": ("GC-A",), "K002": ("GC-B",)}
+
+
+def test_runs_of_a_period_are_numbered_and_survive_the_draft_being_replaced(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        assert ledger.next_run_number("2026-11") == 1
+        ledger.record_month(november("100.00"), {}, AT)
+        assert ledger.next_run_number("2026-11") == 2
+        ledger.record_month(november("200.00"), {}, AT + dt.timedelta(hours=1))
+        assert ledger.next_run_number("2026-11") == 3
+        assert ledger.next_run_number("2026-10") == 1
+
+
+def test_a_version_2_ledger_counts_each_recorded_month_as_run_1(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.record_month(november(), {}, AT)
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TABLE run_log; PRAGMA user_version = 2;")
+    conn.close()
+    with Ledger.open(path) as ledger:
+        assert ledger.schema_version == 3
+        assert ledger.next_run_number("2026-11") == 2

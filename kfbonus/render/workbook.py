@@ -537,6 +537,25 @@ def _split_formula(lines: Sequence[AwardLine]) -> tuple[str, list[str]]:
     return f"{head}；每人 = {shared} × …", ["× " + " × ".join(fs[common:]) for fs in factors]
 
 
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _pool_text(project, award: Award) -> str:
+    """A project's pool as its formula with the numbers (for the heading of its lines)."""
+    if award is Award.COLLECTIVE and project.collective_pool is not None:
+        return (f"集体奖池 = 总分 {_num(project.total_score)} ÷ 100 × 计件工资总额 "
+                f"{fmt_money(project.piece_total)} × {_num(project.collective_ratio * 100)}% → "
+                f"{fmt_money(project.collective_pool)}"
+                if project.total_score is not None and project.collective_ratio is not None
+                else f"集体奖池 {fmt_money(project.collective_pool)}")
+    if award is Award.INDIVIDUAL and project.individual_pool is not None:
+        return (f"个人奖池 = {_num(project.individual_ratio * 100)}% × 计件工资总额 "
+                f"{fmt_money(project.piece_total)} → {fmt_money(project.individual_pool)}"
+                if project.individual_ratio is not None else f"个人奖池 {fmt_money(project.individual_pool)}")
+    return ""
+
+
 def _detail(wb, f: Formats, name: str, awards: tuple[Award, ...], lines: Sequence[AwardLine],
             result: MonthResult, page: Page) -> None:
     """One award type's every line, paid or not.  Awards paid per project are grouped by
@@ -592,6 +611,8 @@ def _detail(wb, f: Formats, name: str, awards: tuple[Award, ...], lines: Sequenc
         for pid, group in groups.items():
             head, formulas = _split_formula(group)
             project = projects.get(pid)
+            if not head and project is not None:
+                head = _pool_text(project, group[0].award)
             pname = (project.project_name if project else None) or group[0].project_name or ""
             title = f"{pid or '（无工程编号）'}　{pname}".strip()
             rows.append(Band(f"{title}　{head}" if head else title))
