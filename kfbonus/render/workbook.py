@@ -348,6 +348,15 @@ def _team_block(ws, f: Formats, r: int, cols: Sequence[Col], awards: Sequence[Aw
     return r
 
 
+def _rate(now: Decimal, before: Decimal) -> str:
+    """变动率 as text: ``+4.7%``, ``-`` for no change, 新增 from nothing."""
+    if now == before:
+        return "-"
+    if before == 0:
+        return "新增"
+    return f"{(now - before) / abs(before) * 100:+.1f}%"
+
+
 def _compare(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], page: Page) -> None:
     """对比: this month against last month, by award type."""
     ws = wb.add_worksheet("对比")
@@ -366,7 +375,7 @@ def _compare(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], p
             rows.append([award.label, count, now, None, None, None, "—"])
         else:
             before = prev.by_award.get(award, ZERO)
-            rate = f"{(now - before) / abs(before) * 100:+.1f}%" if before else ("新增" if now else "-")
+            rate = _rate(now, before)
             rows.append([award.label, count, now, prev.paid_count.get(award, 0), before, now - before, rate])
     last = len(cols) - 1
     period = prev.period if prev else (result.stamp.previous_period if result.stamp else None)
@@ -384,7 +393,7 @@ def _compare(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], p
     else:
         total_now = sum((row[2] for row in rows), ZERO)
         total_before = sum((row[4] for row in rows), ZERO)
-        rate = f"{(total_now - total_before) / abs(total_before) * 100:+.1f}%" if total_before else "—"
+        rate = _rate(total_now, total_before)
         ws.write_string(end - 1, 6, rate, f.total_label)
     _print(ws, page, 3, landscape=False)
 
@@ -638,11 +647,11 @@ def _detail(wb, f: Formats, name: str, awards: tuple[Award, ...], lines: Sequenc
 def _unpaid(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], page: Page) -> None:
     ws = wb.add_worksheet("未发放")
     cols = [Col("工号", min_width=7), Col("姓名", min_width=8, max_width=20), Col("奖项", min_width=9),
-            Col("工程编号", min_width=11), Col("工程名称", "wrap", min_width=10, max_width=20),
+            Col("工程编号", min_width=11), Col("工程名称", "wrap", min_width=10, max_width=16),
             Col("已发金额", "money", min_width=11, total=True),
             Col("未发金额", "money", min_width=11, total=True),
-            Col("原因", "wrap", min_width=16, max_width=34),
-            Col("计算过程", "wrap", min_width=24, max_width=50),
+            Col("原因", "wrap", min_width=16, max_width=30),
+            Col("计算过程", "wrap", min_width=24, max_width=66),
             Col("条款", min_width=12, max_width=30)]
     rows = [[line.worker_id, line.name, line.award.label, line.project_id or "", line.project_name or "",
              line.amount, line.unpaid, line.reason, line.formula, line.clause]
