@@ -1,9 +1,13 @@
 """The approval workbook (审批汇总表_<period>.xlsx) that the three signatories sign.
 
-Sheets, in order: 汇总, 工程 (年度评议依据 in the year-end run), one detail sheet per
-award type (集体奖明细, 个人奖明细, 工龄奖明细, 培训补贴, 其他奖惩 — or 年度奖明细 in the
-year-end run), 未发放, 问题清单, 核对, 规则与来源.  The 汇总 header (工号, 姓名, 班组,
-one column per award, 合计) is a contract other tools read.
+Sheets, in order: 汇总, 对比 and 工程 (年度评议依据 in the year-end run), one detail sheet
+per award type (集体奖明细, 个人奖明细, 工龄奖明细, 培训补贴, 其他奖惩 — or 年度奖明细 in
+the year-end run), 未发放, 问题清单, 核对, 规则与来源.  The 汇总 header (工号, 姓名, 班组,
+one column per award, 合计) is a contract other tools read; the monthly run appends
+上月合计, 变动, 备注 after it.
+
+Every sheet prints with the run's stamp (status, run number, time, rules, input
+fingerprint) in its footer and, on a draft, 「草稿 — 未批准」 in its header.
 
 The year-end run's workbook is the draft 年度激励评议方案 (FS-MS-KF-13 §4.2): titled so,
 signed 编制 / 拟定 / 批准, with the months it does not rest on (missing from the ledger,
