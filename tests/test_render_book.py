@@ -21,7 +21,7 @@ from kfbonus import cli
 from kfbonus.model import Award, AwardLine, PreviousMonth, RunStamp
 from kfbonus.render import approval_name, payroll_name, render_month, strips_name
 from kfbonus.render.settings import Settings, load_settings
-from kfbonus.render.xlsx import wrapped_lines
+from kfbonus.render.xlsx import text_width, wrapped_lines
 from tests.render_tools import pdf_pages, require, soffice_convert
 from tests.result_factory import EXPECTED_TOTALS, make_result
 
@@ -257,6 +257,13 @@ def test_libreoffice_prints_fewer_pages_with_the_banner_on_each(out, tmp_path):
                           check=True).stdout
     assert text.count("草稿 — 未批准") == pages
     assert text.count(f"输入指纹 {_fingerprint()}") >= pages
+    # 规则与来源: a clause that fits its column prints on one line, intact (it was once
+    # laid out for the narrower column of the file table below and broke over the rows)
+    rules = text[text.index("规则与来源 2026年11月"):]
+    for row in make_result().parameters:
+        clause = row[2]
+        if text_width(clause) <= 20:
+            assert clause in rules, clause
 
 
 # --- two months through the command ----------------------------------------------------------
