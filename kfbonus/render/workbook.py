@@ -176,15 +176,16 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], p
     rows_data = summary_views(views)
     settings = f.settings
 
+    page_width = 72 if ncols <= 6 else 100   # display width of the table, about
     ws.merge_range(0, 0, 0, ncols - 1, approval_title(result), f.title)
     ws.set_row(0, 30)
     ws.merge_range(1, 0, 1, ncols - 1,
                    f"方案：{result.scheme}　　考核实施日：{cn_date(result.assess_date)}　　"
                    f"共 {len(rows_data)} 人　　单位：元", f.subtitle)
-    ws.merge_range(2, 0, 2, ncols - 1, stamp_line(result, generated_at),
-                   f.stamp if run_status(result) == "草稿" else f.stamp_ok)
+    stamp = stamp_line(result, generated_at)
+    ws.merge_range(2, 0, 2, ncols - 1, stamp, f.stamp if run_status(result) == "草稿" else f.stamp_ok)
+    ws.set_row(2, 15 * max(1, math.ceil(text_width(stamp) / (page_width + 20))) + 2)
     header_row = 4
-    page_width = 72 if ncols <= 6 else 100   # display width of the table, about
     for text in annual_warnings(result):
         ws.merge_range(header_row - 1, 0, header_row - 1, ncols - 1, text, f.warn)
         ws.set_row(header_row - 1, 15 * max(1, math.ceil(text_width(text) / page_width)) + 4)
@@ -228,29 +229,33 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], p
         ws.write_string(end - 1, total_col + 2, "—", f.total_label)
     first_data, last_data = header_row + 1, header_row + len(rows_data)
 
+    width = _table_width(ws, ncols, page_width)
+
+    def note(row: int, text: str, fmt=f.note_wrap) -> None:
+        ws.merge_range(row, 0, row, ncols - 1, text, fmt)
+        # 10 % slack: a CJK character prints a little wider than two units in WPS and LibreOffice
+        lines = max(1, math.ceil(text_width(text) * 1.1 / max(1.0, width - 2)))
+        if lines > 1:
+            ws.set_row(row, 14 * lines + 2)
+
     grand = sum((v.total for v in rows_data), ZERO)
     unpaid = sum((v.unpaid for v in views), ZERO)
     r = end
-    ws.merge_range(r, 0, r, ncols - 1,
-                   f"合计金额（大写）：{to_capital(grand)}（¥{fmt_money(grand)}）", f.label)
+    note(r, f"合计金额（大写）：{to_capital(grand)}（¥{fmt_money(grand)}）", f.label_wrap)
     r += 1
-    ws.merge_range(r, 0, r, ncols - 1,
-                   f"注：未发放金额合计 {fmt_money(unpaid)} 元，逐项原因见「未发放」工作表；"
-                   f"各项合计的核对见「核对」工作表。", f.note)
+    note(r, f"注：未发放金额合计 {fmt_money(unpaid)} 元，逐项原因见「未发放」工作表；"
+            f"各项合计的核对见「核对」工作表。")
     warnings = warning_count(result)
     if warnings:
         r += 1
-        ws.merge_range(r, 0, r, ncols - 1,
-                       f"注：本期有警告 {warnings} 条（不影响计算，但请核实），逐条见「问题清单」工作表。",
-                       f.note)
+        note(r, f"注：本期有警告 {warnings} 条（不影响计算，但请核实），逐条见「问题清单」工作表。")
     absent: list[tuple[str, str, str, Decimal]] = []
     if compare:
         r += 1
         if prev is None:
             period = result.stamp.previous_period if result.stamp else None
-            ws.merge_range(r, 0, r, ncols - 1,
-                           f"注：账本中没有上月{f'（{period}）' if period else ''}的运行记录，"
-                           f"「上月合计」「变动」显示为「—」。", f.note)
+            note(r, f"注：账本中没有上月{f'（{period}）' if period else ''}的运行记录，"
+                    f"「上月合计」「变动」显示为「—」。")
         else:
             shown = {v.worker_id for v in rows_data}
             for wid, before in sorted(prev.by_worker.items(), key=lambda kv: worker_sort_key(kv[0])):
@@ -258,12 +263,10 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], p
                     info = result.workers.get(wid)
                     absent.append((wid, info.name if info else prev.names.get(wid, ""),
                                    (info.team or "") if info else "", before))
-            ws.set_row(r, 28)
-            ws.merge_range(r, 0, r, ncols - 1,
-                           f"注：上月（{prev.period}，{prev.status}）合计 {fmt_money(prev.total)} 元，"
-                           f"本月 {fmt_money(grand)} 元，变动 {fmt_money(grand - prev.total)} 元；"
-                           f"「变动大」= 变动不少于 {fmt_money(settings.change_yuan)} 元且不少于上月的 "
-                           f"{settings.change_pct.normalize():f}%。", f.note_wrap)
+            note(r, f"注：上月（{prev.period}，{prev.status}）合计 {fmt_money(prev.total)} 元，"
+                    f"本月 {fmt_money(grand)} 元，变动 {fmt_money(grand - prev.total)} 元；"
+                    f"「变动大」= 变动不少于 {fmt_money(settings.change_yuan)} 元且不少于上月的 "
+                    f"{settings.change_pct.normalize():f}%。")
     if absent:
         r += 2
         ws.merge_range(r, 0, r, ncols - 1, "上月有发放、本月无发放的人员", f.label)
@@ -285,16 +288,26 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], p
     r += 1
     ws.merge_range(r, 0, r, ncols - 1, f"审批（{SIGN_CLAUSE}）", f.sign_label)
     r += 1
-    mid = max(3, ncols // 2)
+    mid = max(3, ncols // 2) if ncols > 7 else 3
     for action, role in sign_off(result):
         ws.set_row(r, 30)
         ws.write_string(r, 0, action, f.sign_label)
         _merge(ws, r, 1, 2, role, f.sign)
-        _merge(ws, r, 3, mid, "签字：________________", f.sign)
+        _merge(ws, r, 3, mid, "签字：________________" if ncols > 7 else "签字：________", f.sign)
         _merge(ws, r, mid + 1, ncols - 1, "日期：________年____月____日", f.sign)
         r += 1
     _print(ws, page, header_row, landscape=ncols > 12)
     ws.print_area(0, 0, r - 1, ncols - 1)
+
+
+def _table_width(ws, ncols: int, default: float) -> float:
+    """The widths of the first ``ncols`` columns as set, in character units (xlsxwriter
+    keeps them in pixels: 7 a character plus 5); ``default`` when unknown."""
+    info = getattr(ws, "col_info", None)
+    try:
+        return float(sum((info[j].width - 5) / 7 for j in range(ncols)))
+    except (TypeError, KeyError, AttributeError):
+        return default
 
 
 def _team_block(ws, f: Formats, r: int, cols: Sequence[Col], awards: Sequence[Award],
