@@ -190,11 +190,23 @@ ALTER TABLE worker_month ADD COLUMN longest_absence TEXT;
 # over as one row (the best that is known).  longest_absence (连续缺勤天数 as the
 # month's attendance recorded it) is NULL for those months.
 
+# Every run of a period, kept when a draft is replaced: the run number printed on the
+# outputs (第 n 次运行).  A ledger from before counts each recorded month as its run 1.
+_V4 = """
+CREATE TABLE IF NOT EXISTS run_log (
+    period TEXT NOT NULL, number INTEGER NOT NULL, run_at TEXT NOT NULL,
+    PRIMARY KEY (period, number)
+);
+INSERT OR IGNORE INTO run_log (period, number, run_at)
+    SELECT period, 1, run_at FROM revision WHERE revision = 0;
+"""
+
 # Step n takes a ledger from version n-1 to version n.  Append, never edit a step.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("账本初版：月份、输入文件、奖励明细、工程、人员月度、事故投诉、输出文件", _V1),
     ("更正单：更正明细表", _V2),
     ("年度奖：每个工程每月的质量得分行数与合计；人员月度的连续缺勤天数", _V3),
+    ("运行次数：每次运行编号", _V4),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -662,6 +674,11 @@ class Ledger:
                            dt.datetime.fromisoformat(approved_at) if approved_at else None, approval_sha,
                            rev, inputs, outputs, corrections)
 
+    def next_run_number(self, period: str) -> int:
+        """The number the next run of ``period`` gets: runs recorded so far + 1."""
+        row = self._conn.execute("SELECT MAX(number) FROM run_log WHERE period = ?", (period,)).fetchone()
+        return (row[0] or 0) + 1
+
     def lines(self, period: str, revision: int | None = None) -> list[AwardLine]:
         """The award lines of a month (latest revision unless given), in recorded order."""
         rev = self._latest(period) if revision is None else revision
@@ -718,6 +735,8 @@ class Ledger:
                 conn.execute("INSERT INTO month (period, status) VALUES (?, ?)", (period, DRAFT))
             self._insert_revision(result, 0, "run", "", at)
             self._insert_outputs(period, 0, outputs)
+            conn.execute("INSERT INTO run_log SELECT ?, COALESCE(MAX(number), 0) + 1, ? FROM run_log "
+                         "WHERE period = ?", (period, _iso(at), period))
 
     def approve(self, period: str, by: str, at: dt.datetime, approval_sha: str | None = None,
                 folder: Path | str | None = None) -> MonthRecord:
@@ -886,7 +905,7 @@ class Ledger:
                     f"{period} 已于 {record.approved_at:%Y-%m-%d %H:%M} 由 {record.approved_by} 批准，"
                     f"不能撤销；如需更正，请用 --correction \"原因\" 生成更正单")
             lines = self.lines(period)
-            for table in (*_TABLES, "revision", "month"):
+            for table in (*_TABLES, "revision", "run_log", "month"):   # the run numbers go too
                 conn.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
         return DiscardRecord(record, len(lines), sum((x.amount for x in lines), Decimal(0)))
 

@@ -17,7 +17,7 @@ from kfbonus.money import ZERO
 from kfbonus.problems import Problem, Source
 
 __all__ = ["FoundTable", "InputFile", "MonthInput", "Award", "AwardLine", "ProjectResult",
-           "WorkerInfo", "AnnualBasis", "AnnualPlan", "MonthResult"]
+           "WorkerInfo", "AnnualBasis", "AnnualPlan", "PreviousMonth", "RunStamp", "MonthResult"]
 
 
 @dataclass(frozen=True)
@@ -196,6 +196,27 @@ class AnnualPlan:
     basis: tuple[AnnualBasis, ...] = ()
 
 
+@dataclass(frozen=True)
+class PreviousMonth:
+    """The month before, as the ledger holds it (latest revision), for 上月 comparisons."""
+
+    period: str
+    status: str                      # 草稿 / 已批准
+    lines: tuple[AwardLine, ...]
+
+
+@dataclass(frozen=True)
+class RunStamp:
+    """What ties a printed page to its run: the run number of the period in the ledger
+    (1, 2, … — every run of a draft counts), the status the outputs are written in, and
+    the month looked up for 上月 comparisons (``previous`` None when the ledger has none)."""
+
+    run_number: int
+    status: str = "草稿"
+    previous_period: str | None = None
+    previous: PreviousMonth | None = None
+
+
 @dataclass
 class MonthResult:
     """Everything compute gives the renderers."""
@@ -211,6 +232,7 @@ class MonthResult:
     problems: list[Problem] = field(default_factory=list)
     inputs: MonthInput | None = None
     annual: AnnualPlan | None = None   # the year-end run's plan (None in a monthly run)
+    stamp: RunStamp | None = None      # set by the pipeline from the ledger before rendering
 
     def totals(self) -> dict[str, dict[Award, Decimal]]:
         """Per worker (工号), per award type, the sum of paid amounts."""

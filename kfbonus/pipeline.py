@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult
+from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult, PreviousMonth, RunStamp
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.problems import Problem, format_problems, has_errors, sorted_problems, warning
 from kfbonus.schema import TABLE_BY_KIND
@@ -236,12 +236,33 @@ def run_month(opts: Options) -> int:
         at = run_time()
         if opts.correction:
             return _correct(opts, ledger, record, result, at)
+        result.stamp = run_stamp(ledger, result)
         target = write_outputs(result, opts.output_dir, opts.period,
                                record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
                                ledger=ledger)
         print_summary(result, target)
         say(f"状态：草稿。核对无误并签字后，请运行 {command_text(opts, '--approve', '--by', '批准人')}")
     return EXIT_OK
+
+
+def previous_period(period: str) -> str | None:
+    """The month before ``2026-11`` (``2026-10``; ``2025-12`` before January); None for a year."""
+    if len(period) != 7:
+        return None
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def run_stamp(ledger, result: MonthResult) -> RunStamp:
+    """The run number of this run of the period and the month before from the ledger
+    (same scheme only: the part of ``scheme`` before its version), for the outputs' stamp
+    and 上月 comparisons."""
+    prev = previous_period(result.period)
+    previous = None
+    record = ledger.month(prev) if prev else None
+    if record is not None and record.scheme.split()[0] == result.scheme.split()[0]:
+        previous = PreviousMonth(prev, record.status_label, tuple(ledger.lines(prev)))
+    return RunStamp(ledger.next_run_number(result.period), previous_period=prev, previous=previous)
 
 
 def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime) -> int:
@@ -387,6 +408,7 @@ def run_annual(opts: Options) -> int:
         if has_errors(result.problems):
             return refuse_errors(result.problems)
         at = run_time()
+        result.stamp = run_stamp(ledger, result)
         target = write_outputs(result, opts.output_dir, opts.period,
                                record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
                                ledger=ledger)

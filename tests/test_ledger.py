@@ -219,7 +219,7 @@ def test_older_schema_is_migrated_forward(tmp_path):
                        "ALTER TABLE worker_month DROP COLUMN longest_absence; PRAGMA user_version = 1;")
     conn.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == SCHEMA_VERSION == 3
+        assert ledger.schema_version == SCHEMA_VERSION == 4
         assert ledger.lines("2026-11")[0].amount == Decimal("123.45")
         ledger.approve("2026-11", by="王经理", at=AT)
         assert ledger.record_correction(november("1.00"), "试", [], {}, AT) == 1
@@ -234,10 +234,10 @@ def test_version_2_ledger_keeps_its_quality_scores(tmp_path):
         ledger.approve("2026-11", by="王经理", at=AT)
     conn = sqlite3.connect(path)
     conn.executescript("DROP TABLE quality_score; ALTER TABLE worker_month DROP COLUMN longest_absence; "
-                       "PRAGMA user_version = 2;")
+                       "DROP TABLE run_log; PRAGMA user_version = 2;")
     conn.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == 3
+        assert ledger.schema_version == 4
         (score,) = ledger.year(2026).quality_scores
     assert (score.project_id, score.quality_sum, score.rows, score.quality) == (
         "GC-01", Decimal("88.5"), 1, Decimal("88.5"))
@@ -251,7 +251,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     before = path.read_bytes()
-    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 3"):
+    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 4"):
         Ledger.open(path)
     assert path.read_bytes() == before
 
@@ -354,3 +354,26 @@ def test_month_keeps_score_row_sums_and_recorded_absence(tmp_path):
         ("GC-A", Decimal("177.5"), 2), ("GC-B", Decimal("99"), 1)]
     assert year.december_absence == {"K001": Decimal("3"), "K002": Decimal("31")}
     assert stored == ("text", "text")
+
+
+def test_runs_of_a_period_are_numbered_and_survive_the_draft_being_replaced(tmp_path):
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        assert ledger.next_run_number("2026-11") == 1
+        ledger.record_month(november("100.00"), {}, AT)
+        assert ledger.next_run_number("2026-11") == 2
+        ledger.record_month(november("200.00"), {}, AT + dt.timedelta(hours=1))
+        assert ledger.next_run_number("2026-11") == 3
+        assert ledger.next_run_number("2026-10") == 1
+
+
+def test_a_version_2_ledger_counts_each_recorded_month_as_run_1(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path) as ledger:
+        ledger.record_month(november(), {}, AT)
+    conn = sqlite3.connect(path)
+    conn.executescript("DROP TABLE run_log; DROP TABLE quality_score; "
+                       "ALTER TABLE worker_month DROP COLUMN longest_absence; PRAGMA user_version = 2;")
+    conn.close()
+    with Ledger.open(path) as ledger:
+        assert ledger.schema_version == 4
+        assert ledger.next_run_number("2026-11") == 2

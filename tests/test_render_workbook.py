@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -20,9 +21,12 @@ from tests.result_factory import (
 )
 
 GENERATED = dt.datetime(2026, 12, 1, 9, 30)
-SHEETS = ["汇总", "工程", "集体奖明细", "个人奖明细", "工龄奖明细", "培训补贴", "其他奖惩", "未发放",
+SHEETS = ["汇总", "对比", "工程", "集体奖明细", "个人奖明细", "工龄奖明细", "培训补贴", "其他奖惩", "未发放",
           "问题清单", "核对", "规则与来源"]
-SUMMARY_HEADER = ["工号", "姓名", "班组", "个人奖", "集体奖", "培训补贴", "工龄奖", "其他奖惩", "合计"]
+SUMMARY_HEADER = ["工号", "姓名", "班组", "个人奖", "集体奖", "培训补贴", "工龄奖", "其他奖惩", "合计",
+                  "上月合计", "变动", "备注"]
+MONEY = '#,##0.00;[Red]-#,##0.00;"-"'
+
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +73,7 @@ def test_sheet_order(values):
 def test_summary_header_rows_and_totals(values):
     ws = values["汇总"]
     assert "综合激励审批汇总表" in ws["A1"].value and "2026年11月" in ws["A1"].value
-    assert "FS-MS-KF-13 A/2" in ws["A2"].value and "2026-11-30" in ws["A2"].value
+    assert "FS-MS-KF-13 A/2" in ws["A2"].value and "2026年11月30日" in ws["A2"].value
     header, data, total = _table(ws)
     assert header == SUMMARY_HEADER
     ids = [r[0] for r in data]
@@ -88,11 +92,11 @@ def test_summary_header_rows_and_totals(values):
 def test_summary_cells_are_numbers_with_money_format_and_formulas_carry_values(formulas, values):
     ws = formulas["汇总"]
     row = next(r for r in ws.iter_rows() if r[0].value == "K002")
-    assert row[4].data_type == "n" and row[4].number_format == "#,##0.00"
+    assert row[4].data_type == "n" and row[4].number_format == MONEY
     assert row[8].data_type == "f" and str(row[8].value).startswith("=SUM(")
     vrow = next(r for r in values["汇总"].iter_rows() if r[0].value == "K002")
     assert _dec(vrow[8].value) == Decimal("1214.59")
-    assert ws.freeze_panes == "A5"
+    assert ws.freeze_panes == "A6"
 
 
 def test_sign_off_block_has_the_three_roles(values):
@@ -114,29 +118,72 @@ def test_hostile_names_are_text(formulas):
     assert names and all(c.data_type == "s" and c.value == FORMULA_NAME for c in names)
 
 
-def test_checks_all_pass(values):
+def test_checks_one_row_per_kind_with_counts(values):
     header, data, _ = _table(values["核对"], "核对项")
-    assert header[-1] == "结果"
-    assert len(data) > 10 and all(r[6] == "通过" for r in data)
+    assert header == ["核对项", "项数", "左方合计", "关系", "右方合计", "结果"]
+    kinds = {r[0]: r for r in data}
+    pools = kinds["集体奖 各工程：已分配 + 未发 + 未分配 = 奖池"]
+    assert pools[1] == 2 and pools[5] == "全部通过"
+    assert _dec(pools[2]) == _dec(pools[4]) == Decimal("3757.50")
+    assert kinds["明细单合计 = 汇总表总计"][5] == "通过"
+    assert all(r[5] in ("通过", "全部通过") for r in data)
+    assert len(data) == len(kinds) < 12
 
 
-def test_detail_sheets_hold_every_line_including_unpaid(values):
+def _detail(ws):
+    """(header, data rows, group headings, subtotal rows, total row) of a detail sheet."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    h = next(i for i, r in enumerate(rows) if r[0] == "工号")
+    header = [c for c in rows[h] if c is not None]
+    data, groups, subtotals, total = [], [], [], None
+    for r in rows[h + 1:]:
+        if r[0] == "合计":
+            total = r
+            break
+        if r[0] is None:
+            break
+        if str(r[0]).startswith("小计"):
+            subtotals.append(r)
+        elif r[1] is None:
+            groups.append(r[0])
+        else:
+            data.append(r)
+    return header, data, groups, subtotals, total
+
+
+def test_detail_sheets_hold_every_line_including_unpaid(values, formulas):
     result = make_result()
     for sheet, award in [("集体奖明细", "collective"), ("个人奖明细", "individual"),
                          ("工龄奖明细", "seniority"), ("培训补贴", "training"), ("其他奖惩", "adjustment")]:
-        header, data, total = _table(values[sheet])
-        assert header[:4] == ["工号", "姓名", "工程编号", "工程名称"]
-        assert {"金额", "未发金额", "原因", "计算过程", "条款", "来源"} <= set(header)
+        header, data, groups, subtotals, total = _detail(values[sheet])
+        assert header[:2] == ["工号", "姓名"]
+        assert {"金额", "计算过程", "条款", "来源"} <= set(header)
         lines = [x for x in result.lines if x.award == award]
         assert len(data) == len(lines)
         amount = header.index("金额")
         assert _dec(total[amount]) == sum(x.amount for x in lines)
-    header, data, _ = _table(values["集体奖明细"])
+        # 来源 and 条款 are in the sheet, to the right of the print area
+        ws = formulas[sheet]
+        last_col = re.search(r":\$([A-Z]+)\$\d+$", str(ws.print_area)).group(1)
+        last_printed = openpyxl.utils.column_index_from_string(last_col)
+        assert header.index("计算过程") == last_printed - 1
+        assert header.index("来源") >= last_printed and header.index("条款") >= last_printed
+        if award in ("collective", "individual"):
+            projects = sorted({x.project_id for x in lines})
+            assert [g.split("　")[0] for g in groups] == projects
+            assert [r[0] for r in subtotals] == [f"小计 {p}" for p in projects]
+            assert sum(_dec(r[amount]) for r in subtotals) == _dec(total[amount])
+    header, data, groups, _, _ = _detail(values["集体奖明细"])
+    # the pool's formula once, on the project's heading row
+    assert "集体奖池" in groups[0]
     k003 = next(r for r in data if r[0] == "K003")
     assert _dec(k003[header.index("未发金额")]) == Decimal("547.50")
     assert "外包" in k003[header.index("原因")]
     assert "结算单!D4" in k003[header.index("来源")]
-    assert values["集体奖明细"].auto_filter.ref
+    # no always-empty columns: nothing of these awards has a 类别
+    assert "类别" not in header and "工程名称" not in header
+    total_cell = next(r for r in formulas["集体奖明细"].iter_rows() if r[0].value == "合计")
+    assert str(total_cell[header.index("金额")].value).startswith("=SUBTOTAL(9,")
 
 
 def test_unpaid_sheet_lists_every_refused_line(values):
@@ -148,18 +195,37 @@ def test_unpaid_sheet_lists_every_refused_line(values):
     assert reasons["K005"].startswith("旷工")
 
 
-def test_projects_sheet(values):
+def test_projects_sheet(values, formulas):
     header, data, total = _table(values["工程"], "工程编号")
     for name in ("计件工资总额", "安全得分", "质量得分", "沟通和配合得分", "规章制度得分", "总分",
-                 "集体激励比例", "集体奖池", "已分配", "未分配", "个人激励比例", "个人奖池", "个人奖已发"):
+                 "集体激励比例", "集体奖池", "个人激励比例", "个人奖池", "个人奖已发"):
         assert name in header
     p1 = data[0]
     assert p1[0] == "GC-2611-01"
     assert _dec(p1[header.index("集体奖池")]) == Decimal("2737.50")
-    assert _dec(p1[header.index("未分配")]) == Decimal("109.50")
     assert p1[header.index("个人激励比例")] == pytest.approx(0.04)
+    # 总分 to every digit (91.25, General format): the pool can be recomputed by hand
+    assert p1[header.index("总分")] == pytest.approx(91.25)
+    cell = next(r for r in formulas["工程"].iter_rows() if r[0].value == "GC-2611-01")[header.index("总分")]
+    assert cell.number_format == "General"
     assert data[2][header.index("集体奖池")] is None
     assert _dec(total[header.index("个人奖已发")]) == Decimal("800.00")
+    # where each pool went
+    rows = [list(r) for r in values["工程"].iter_rows(values_only=True)]
+    h = [i for i, r in enumerate(rows) if r[0] == "工程编号"][1]
+    flow_header = rows[h]
+    assert flow_header[:11] == ["工程编号", "工程名称", "集体奖池", "集体奖已发", "不参加未发", "集体未分配",
+                                "个人奖池", "个人奖已发", "超出封顶", "不合格未发", "个人未分配"]
+    flows = {r[0]: dict(zip(flow_header, r, strict=False)) for r in rows[h + 1:] if r[0] and r[0] != "合计"}
+    f1 = flows["GC-2611-01"]
+    assert [_dec(f1[k]) for k in ("集体奖池", "集体奖已发", "不参加未发", "集体未分配")] == [
+        Decimal("2737.50"), Decimal("2080.50"), Decimal("547.50"), Decimal("109.50")]
+    f3 = flows["GC-2611-03"]   # K006 over the 500.00 cap: 450.00 = 100.00 paid + 200.00 over + 150.00 left
+    assert _dec(f3["个人奖池"]) == Decimal("450.00") and _dec(f3["超出封顶"]) == Decimal("200.00")
+    for f in flows.values():
+        if f["个人奖池"] is not None:
+            assert _dec(f["个人奖池"]) == sum(_dec(f[k]) for k in ("个人奖已发", "超出封顶", "不合格未发",
+                                                                   "个人未分配"))
 
 
 def test_problems_and_sources(values):
@@ -180,7 +246,7 @@ def test_properties_and_print_setup(formulas):
     ws = formulas["集体奖明细"]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.print_title_rows == "$4:$4"
-    assert "第 &P 页 / 共 &N 页" in ws.oddFooter.center.text
+    assert "第 &P 页 / 共 &N 页" in ws.oddFooter.right.text
 
 
 def test_same_result_same_time_gives_the_same_bytes(out, tmp_path):
@@ -234,8 +300,9 @@ def test_annual_first_sheet_warns_of_missing_and_draft_months(annual):
     ws = annual["汇总"]
     rows = [r[0] for r in ws.iter_rows(values_only=True)]
     h = rows.index("工号")
-    # title, subtitle, then one line for the missing months and one for the drafts, then the table
-    assert rows[2:h] == [
+    # title, subtitle, run stamp, then one line for the missing months and one for the drafts, then the table
+    assert rows[2].startswith("草稿（未批准）")
+    assert rows[3:h] == [
         "注意：账本中缺 2026-01、2026-02、2026-09…12 的运行记录，年度奖只按计入的 6 个月计算",
         "注意：2026-07、2026-08 尚未批准（草稿），按要求已计入，年度奖含草稿数据",
         None,

@@ -110,8 +110,9 @@ def test_clean_month_writes_the_outputs_and_a_draft(capsys, tmp_path, clean_mont
     #   total 982.80 + 360.00 + 120.00 + 256.80 − 100.00 = 1,619.60
     assert "1,619.60" in stdout
     ws = load_workbook(month_dir / "审批汇总表_2026-11.xlsx", data_only=True)["汇总"]
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "工号")
     total_row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "合计")
-    assert f"{total_row[-1]:.2f}" == "1619.60"
+    assert f"{total_row[header.index('合计')]:.2f}" == "1619.60"
 
 
 def test_real_entry_point_in_a_subprocess(tmp_path, clean_month):

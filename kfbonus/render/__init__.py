@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kfbonus.model import MonthResult
+from kfbonus.render.payroll import payroll_name, write_payroll
 from kfbonus.render.reconcile import Check, ReconciliationError, check_or_raise, reconcile
 from kfbonus.render.slips import write_slips
 from kfbonus.render.strips import write_strips
 from kfbonus.render.view import worker_views
 from kfbonus.render.workbook import write_approval_workbook
 
-__all__ = ["Check", "ReconciliationError", "approval_name", "reconcile", "render_month", "strips_name"]
+__all__ = ["Check", "ReconciliationError", "approval_name", "payroll_name", "reconcile", "render_month",
+           "strips_name"]
 
 
 def approval_name(period: str) -> str:
@@ -36,8 +38,9 @@ def strips_name(period: str) -> str:
 
 def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
                  progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Write 审批汇总表_<period>.xlsx, 工资条_<period>.xlsx, slips/<工号>_<姓名>.html and
-    slips/全部.html into ``out_dir``; return the paths written (workbooks first).
+    """Write 审批汇总表_<period>.xlsx, 工资条_<period>.xlsx, 工资导入_<period>.xlsx,
+    slips/<工号>_<姓名>.html and slips/全部.html into ``out_dir``; return the paths written
+    (workbooks first).
 
     ``progress(done, total)`` is called as slips are written (total = number of
     slip files, the combined 全部.html included).
@@ -52,7 +55,9 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
         strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
         approval = write_approval_workbook(result, views, checks, out_dir / approval_name(result.period),
                                            generated_at)
-    return [approval, strips, *slips]
+        # the payroll export (工资导入) beside the approval workbook
+        payroll = write_payroll(result, views, out_dir / payroll_name(result.period), generated_at)
+    return [approval, strips, payroll, *slips]
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from kfbonus.model import Award, AwardLine, MonthResult
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.render.view import WorkerView, award_columns, summary_views, worker_views
 
-__all__ = ["Check", "ReconciliationError", "check_or_raise", "reconcile"]
+__all__ = ["Check", "ReconciliationError", "check_or_raise", "check_kinds", "reconcile"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,12 @@ class Check:
     right_label: str
     right: Decimal
     relation: str = "="
+    group: str = ""   # the kind of check, shared by its instances (各工程 …); the name when empty
+
+    @property
+    def kind(self) -> str:
+        """What the 核对 sheet counts by: one row per kind."""
+        return self.group or self.name
 
     @property
     def passed(self) -> bool:
@@ -78,7 +84,8 @@ def reconcile(result: MonthResult, views: Sequence[WorkerView] | None = None) ->
     for award in columns:
         column_totals[award] = _sum(v.by_award.get(award, ZERO) for v in summary)
         checks.append(Check(f"{award.label}：汇总列 = 明细合计", "汇总表列合计", column_totals[award],
-                            "明细表金额合计", _sum(line.amount for line in by_award[award])))
+                            "明细表金额合计", _sum(line.amount for line in by_award[award]),
+                            group="各奖项：汇总表列合计 = 明细表金额合计"))
     # an award outside the columns would be missing from 汇总 (cannot happen: columns are data-driven)
     for award, lines in by_award.items():
         if award not in columns:
@@ -99,29 +106,41 @@ def reconcile(result: MonthResult, views: Sequence[WorkerView] | None = None) ->
             unpaid = _sum(line.unpaid for line in lines)
             checks.append(Check(f"集体奖 {pid}：已分配 + 未发 + 未分配 = 奖池", "已分配 + 未发 + 未分配",
                                 paid + unpaid + project.collective_unallocated,
-                                "集体奖池", project.collective_pool))
+                                "集体奖池", project.collective_pool,
+                                group="集体奖 各工程：已分配 + 未发 + 未分配 = 奖池"))
             checks.append(Check(f"集体奖 {pid}：工程表已分配 = 明细已发", "工程表已分配",
-                                project.collective_allocated, "明细已发合计", paid))
+                                project.collective_allocated, "明细已发合计", paid,
+                                group="集体奖 各工程：工程表已分配 = 明细已发"))
             checks.append(Check(f"集体奖 {pid}：工程表未发 = 明细未发", "工程表未发",
-                                project.collective_unpaid, "明细未发合计", unpaid))
+                                project.collective_unpaid, "明细未发合计", unpaid,
+                                group="集体奖 各工程：工程表未发 = 明细未发"))
         if project.individual_pool is not None:
             seen.add((Award.INDIVIDUAL, pid))
             lines = by_project.get((Award.INDIVIDUAL, pid), [])
             paid = _sum(line.amount for line in lines)
             checks.append(Check(f"个人奖 {pid}：已发 ≤ 奖池", "明细已发合计", paid,
-                                "个人奖池", project.individual_pool, "≤"))
+                                "个人奖池", project.individual_pool, "≤", group="个人奖 各工程：已发 ≤ 奖池"))
             checks.append(Check(f"个人奖 {pid}：工程表已发 = 明细已发", "工程表个人奖已发",
-                                project.individual_paid, "明细已发合计", paid))
+                                project.individual_paid, "明细已发合计", paid,
+                                group="个人奖 各工程：工程表已发 = 明细已发"))
     for (award, pid), lines in sorted(by_project.items()):
         paid = _sum(line.amount for line in lines)
         if (award, pid) not in seen and paid != 0:
             checks.append(Check(f"{award.label} {pid}：工程无奖池却有发放", "明细已发合计", paid,
-                                "奖池", ZERO))
+                                "奖池", ZERO, group="各工程：无奖池不得有发放"))
 
     # 3. slips against 汇总
     checks.append(Check("明细单合计 = 汇总表总计", "全部明细单合计", _sum(v.total for v in views),
                         "汇总表总计", grand_total))
     return checks
+
+
+def check_kinds(checks: Sequence[Check]) -> list[tuple[str, list[Check]]]:
+    """The checks by kind, in the order each kind first appears."""
+    kinds: dict[str, list[Check]] = {}
+    for c in checks:
+        kinds.setdefault(c.kind, []).append(c)
+    return list(kinds.items())
 
 
 def check_or_raise(checks: Sequence[Check]) -> list[Check]:

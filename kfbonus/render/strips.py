@@ -13,7 +13,7 @@ from pathlib import Path
 import kfbonus
 from kfbonus.model import MonthResult
 from kfbonus.money import ZERO
-from kfbonus.render.view import WorkerView, award_columns, period_label, summary_views
+from kfbonus.render.view import WorkerView, award_columns, period_label, stamp_line, summary_views
 from kfbonus.render.xlsx import Formats, new_workbook, print_setup, text_width
 
 __all__ = ["strip_headers", "write_strips"]
@@ -53,6 +53,8 @@ def write_strips(result: MonthResult, views: Sequence[WorkerView], path: Path,
         r += 3   # header, worker, blank line to cut along
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)
-    print_setup(ws, f"广东五星太阳能 客户服务部　{title}", None, landscape=False)
+    # the run's stamp in the footer (not the 草稿 banner: strips are cut and handed out)
+    print_setup(ws, f"广东五星太阳能 客户服务部　{title}", None, landscape=False,
+                stamp=stamp_line(result, generated_at))
     wb.close()
     return path

@@ -8,6 +8,8 @@ amounts stay :class:`~decimal.Decimal` and are summed exactly.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,16 @@ from kfbonus.money import ZERO
 from kfbonus.problems import Source
 
 __all__ = [
+    "Previous",
     "WorkerView",
+    "banner",
+    "cn_date",
+    "cn_datetime",
+    "input_fingerprint",
+    "previous_month",
+    "run_status",
+    "run_text",
+    "stamp_line",
     "award_columns",
     "is_annual",
     "line_sort_key",
@@ -220,3 +231,88 @@ def worker_views(result: MonthResult) -> list[WorkerView]:
 def summary_views(views: Iterable[WorkerView]) -> list[WorkerView]:
     """The workers of 汇总 and the strips: those with a non-zero line."""
     return [v for v in views if v.has_paid_line]
+
+
+# --- the run stamp ---------------------------------------------------------------------------
+
+def input_fingerprint(result: MonthResult) -> str:
+    """A short fingerprint of the inputs: the first 8 hex digits of the SHA-256 of the input
+    files' SHA-256 digests, sorted, one a line.  Same files (whatever their names) → same
+    fingerprint; any changed byte → another.  ``—`` when the result carries no inputs."""
+    files = result.inputs.files if result.inputs else []
+    if not files:
+        return "—"
+    digest = hashlib.sha256("\n".join(sorted(f.sha256 for f in files)).encode("ascii"))
+    return digest.hexdigest()[:8]
+
+
+def cn_date(day: dt.date) -> str:
+    """``2026年11月30日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def cn_datetime(at: dt.datetime) -> str:
+    """``2026年11月30日 14:05``."""
+    return f"{cn_date(at)} {at:%H:%M}"
+
+
+def run_status(result: MonthResult) -> str:
+    """草稿 / 已批准: what the outputs are written as (a run always writes a draft)."""
+    return result.stamp.status if result.stamp else "草稿"
+
+
+def run_text(result: MonthResult) -> str:
+    """``第 3 次运行``, or empty when the run was not recorded in a ledger."""
+    return f"第 {result.stamp.run_number} 次运行" if result.stamp else ""
+
+
+def stamp_line(result: MonthResult, generated_at: dt.datetime) -> str:
+    """The one line that ties a printed page to its run: status, run number, time, rules
+    version and input fingerprint."""
+    status = run_status(result) + ("（未批准）" if run_status(result) == "草稿" else "")
+    parts = [status, run_text(result), f"生成于 {cn_datetime(generated_at)}", f"规则 {result.scheme}",
+             f"输入指纹 {input_fingerprint(result)}"]
+    return "　".join(p for p in parts if p)
+
+
+def banner(result: MonthResult) -> str:
+    """The big header text of every printed page of a draft: 草稿 — 未批准."""
+    return "草稿 — 未批准" if run_status(result) == "草稿" else ""
+
+
+# --- month over month ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Previous:
+    """The month before as 汇总 and 对比 compare with: paid totals per worker and per award,
+    the number of workers paid per award, and each worker's name as then recorded."""
+
+    period: str
+    status: str
+    by_worker: dict[str, Decimal]
+    by_award: dict[Award, Decimal]
+    paid_count: dict[Award, int]
+    names: dict[str, str]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.by_worker.values(), ZERO)
+
+
+def previous_month(result: MonthResult) -> Previous | None:
+    """The ledger's previous month of the same scheme, when the pipeline found one."""
+    prev = result.stamp.previous if result.stamp else None
+    if prev is None:
+        return None
+    by_worker: dict[str, Decimal] = {}
+    by_award: dict[Award, Decimal] = {}
+    paid: dict[Award, set[str]] = {}
+    names: dict[str, str] = {}
+    for line in prev.lines:
+        by_worker[line.worker_id] = by_worker.get(line.worker_id, ZERO) + line.amount
+        by_award[line.award] = by_award.get(line.award, ZERO) + line.amount
+        if line.amount != 0:
+            paid.setdefault(line.award, set()).add(line.worker_id)
+        names.setdefault(line.worker_id, line.name)
+    return Previous(prev.period, prev.status, by_worker, by_award,
+                    {a: len(ws) for a, ws in paid.items()}, names)

@@ -20,18 +20,26 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from kfbonus.render.settings import Settings, load_settings
+
 __all__ = [
+    "DATE_FORMAT",
+    "DATETIME_FORMAT",
     "MONEY_FORMAT",
+    "Band",
     "Col",
     "Formats",
     "cell_ref",
     "new_workbook",
+    "no_number_text_flags",
     "print_setup",
     "text_width",
     "write_table",
 ]
 
-MONEY_FORMAT = "#,##0.00"
+MONEY_FORMAT = load_settings().money_format   # as the environment sets it; see settings.py
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
                 "in_memory": True}
 FONT = "Microsoft YaHei"
@@ -72,7 +80,9 @@ def cell_ref(row: int, col: int) -> str:
 class Formats:
     """The workbook's cell formats, made once."""
 
-    def __init__(self, wb: Workbook):
+    def __init__(self, wb: Workbook, settings: Settings | None = None):
+        self.settings = settings or load_settings()
+        money = self.settings.money_format
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
         border = {"border": 1, "border_color": "#9E9E9E"}
 
@@ -82,18 +92,35 @@ class Formats:
         self.title = fmt(bold=True, font_size=15, align="center")
         self.subtitle = fmt(font_color="#424242", align="center")
         self.note = fmt(font_color="#616161")
+        self.note_wrap = fmt(font_color="#616161", text_wrap=True)
         self.label = fmt(bold=True)
         self.plain = fmt()
         self.header = fmt(bold=True, bg_color="#DCE6F1", align="center", text_wrap=True, **border)
         self.text = fmt(**border)
         self.wrap = fmt(text_wrap=True, **border)
         self.center = fmt(align="center", **border)
-        self.money = fmt(num_format=MONEY_FORMAT, **border)
+        self.money = fmt(num_format=money, **border)
         self.percent = fmt(num_format="0.00%", **border)
-        self.score = fmt(num_format="0.00", **border)
+        # General: 92.375 shows as 92.375 and 92 as 92 — every digit needed to recompute a pool
+        self.score = fmt(**border)
         self.integer = fmt(num_format="0", **border)
         self.total_label = fmt(bold=True, bg_color="#F2F2F2", **border)
-        self.total_money = fmt(bold=True, bg_color="#F2F2F2", num_format=MONEY_FORMAT, **border)
+        self.total_money = fmt(bold=True, bg_color="#F2F2F2", num_format=money, **border)
+        self.total_score = fmt(bold=True, bg_color="#F2F2F2", **border)
+        self.total_integer = fmt(bold=True, bg_color="#F2F2F2", num_format="0", **border)
+        self.group = fmt(bold=True, bg_color="#EAF1DD", text_wrap=True, valign="vcenter", **border)
+        self.subtotal_label = fmt(bold=True, bg_color="#F7F7F7", align="right", **border)
+        self.subtotal_money = fmt(bold=True, bg_color="#F7F7F7", num_format=money, **border)
+        self.subtotal_blank = fmt(bg_color="#F7F7F7", **border)
+        self.flag = fmt(bold=True, font_color="#8A4B00", bg_color="#FFF4CE", align="center", **border)
+        self.flag_money = fmt(bold=True, font_color="#8A4B00", bg_color="#FFF4CE", num_format=money, **border)
+        self.dash = fmt(align="center", font_color="#757575", **border)
+        self.date = fmt(num_format=DATE_FORMAT, align="left")
+        self.datetime = fmt(num_format=DATETIME_FORMAT, align="left")
+        self.stamp = fmt(bold=True, font_color="#B71C1C", align="center", text_wrap=True)
+        self.stamp_ok = fmt(bold=True, font_color="#1B5E20", align="center", text_wrap=True)
+        self.label_wrap = fmt(bold=True, text_wrap=True)
+        self.small = fmt(font_size=9, font_color="#616161", text_wrap=True, valign="top", **border)
         self.total_blank = fmt(bg_color="#F2F2F2", **border)
         self.passed = fmt(bold=True, font_color="#1B5E20", bg_color="#E8F5E9", align="center", **border)
         self.failed = fmt(bold=True, font_color="#B71C1C", bg_color="#FFEBEE", align="center", **border)
@@ -105,7 +132,8 @@ class Formats:
 
 @dataclass(frozen=True)
 class Col:
-    """One table column: header, kind (text, wrap, center, money, percent, score, integer), widths."""
+    """One table column: header, kind (text, wrap, small, center, money, percent, score,
+    integer), widths."""
 
     header: str
     kind: str = "text"
@@ -115,6 +143,7 @@ class Col:
 
 
 _NUMERIC = ("money", "percent", "score", "integer")
+_WRAPPING = ("wrap", "small")
 LINE_HEIGHT = 13.5
 
 
@@ -129,8 +158,16 @@ def _shown(value: object, kind: str) -> str:
             return f"{value:,.2f}"
         if kind == "percent":
             return f"{value * 100:.2f}%"
-        return f"{value:.2f}" if kind == "score" else str(value)
+        return _general(value) if kind == "score" else str(value)
     return str(value)
+
+
+def _general(value: Decimal | int) -> str:
+    """What Excel's General format shows of a decimal: no trailing zeros."""
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value.normalize():f}"
+    return text
 
 
 def _write_value(ws: Worksheet, row: int, col: int, value: object, kind: str, f: Formats) -> None:
@@ -192,21 +229,40 @@ def _negative(value: Decimal | int) -> bool:
     return value.is_signed() if isinstance(value, Decimal) else value < 0
 
 
+@dataclass(frozen=True)
+class Band:
+    """A row of a table that is not data: a group's heading (``group``: the text across
+    the first ``span`` columns) or the group's subtotal (``subtotal``: the text, then the
+    sum of every total column since the heading)."""
+
+    text: str
+    kind: str = "group"
+
+
 def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
-                rows: Sequence[Sequence[object]], total_label: str | None = "合计", autofilter: bool = True,
-                freeze: bool = True, empty_note: str = "（无）") -> int:
+                rows: Sequence[Sequence[object] | Band], total_label: str | None = "合计",
+                autofilter: bool = True, freeze: bool = True, empty_note: str = "（无）",
+                fixed_widths: Sequence[float] | None = None, span: int | None = None) -> int:
     """Header at ``first_row``, then ``rows``, then (if any column has ``total``) a 合计 row
     with ``SUM`` formulas carrying their computed value.  Sets widths, row heights of
     wrapped rows, freeze panes and the filter.  Returns the first row after the table.
 
     Column by column: widths come from the widest shown text (only the texts that
-    can be widest are measured), row heights from the wrapping columns.
+    can be widest are measured), row heights from the wrapping columns.  ``fixed_widths``,
+    when given, fixes the column widths (two tables on one sheet share its columns).
+
+    ``rows`` may hold :class:`Band` rows (group headings and subtotals, across the first
+    ``span`` columns, default all); then every sum is ``SUBTOTAL(9, …)``, so the 合计 row
+    does not count the subtotals twice.
     """
     ncols = len(cols)
+    span = ncols if span is None else span
     for values in rows:
-        if len(values) != ncols:
+        if not isinstance(values, Band) and len(values) != ncols:
             raise ValueError(f"row has {len(values)} values for {ncols} columns: {values!r}")
-    columns = [[values[j] for values in rows] for j in range(ncols)]
+    has_bands = any(isinstance(values, Band) for values in rows)
+    data = [values for values in rows if not isinstance(values, Band)]
+    columns = [[values[j] for values in data] for j in range(ncols)]
     widths = [max(c.min_width, _header_width(c.header)) for c in cols]
     wrap_texts: dict[int, list[str]] = {}
     for j, c in enumerate(cols):
@@ -215,8 +271,9 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
             texts = _numeric_texts(present, c.kind)
         else:
             texts = [str(v) for v in present]
-            if c.kind == "wrap":
-                wrap_texts[j] = [("" if v is None or v == "" else str(v)) for v in columns[j]]
+            if c.kind in _WRAPPING:
+                wrap_texts[j] = [("" if isinstance(values, Band) or values[j] is None or values[j] == ""
+                                  else str(values[j])) for values in rows]
         cap = c.max_width - 2
         if widths[j] < c.max_width and texts:
             widths[j] = max(widths[j], min(c.max_width, _widest(texts, cap) + 2))
@@ -226,6 +283,8 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
             if c.total and j > 0:
                 totals[j] = sum((v or Decimal(0) for v in columns[j]), Decimal("0.00"))
                 widths[j] = max(widths[j], min(c.max_width, text_width(f"{totals[j]:,.2f}") + 2))
+    if fixed_widths is not None:
+        widths = list(fixed_widths)
 
     # row heights: the most lines any wrapping cell of the row takes
     heights: dict[int, int] = {}
@@ -237,6 +296,10 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
             lines = wrapped_lines(text, widths[j])
             if lines > heights.get(i, 1):
                 heights[i] = lines
+    band_width = sum(widths[:span])
+    for i, values in enumerate(rows):
+        if isinstance(values, Band) and values.kind == "group":
+            heights[i] = wrapped_lines(values.text, band_width)
 
     header_lines = max(wrapped_lines(c.header, widths[j]) for j, c in enumerate(cols))
     ws.set_row(first_row, LINE_HEIGHT * header_lines + 4)
@@ -248,21 +311,47 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
     write_number = getattr(ws, "_write_number", ws.write_number)
     write_string = getattr(ws, "_write_string", ws.write_string)
     set_row = ws.set_row
+    total_cols = sorted(totals)
+    first_total = total_cols[0] if total_cols else span
     r = first_row + 1
+    group_start = r
+    group_sums = dict.fromkeys(total_cols, Decimal("0.00"))
     for i, values in enumerate(rows):
-        for j, numeric, fmt in kinds:
-            v = values[j]
-            if v is None or v == "":
-                write_blank(r, j, None, fmt)
-            elif numeric:
-                write_number(r, j, v, fmt)
+        if isinstance(values, Band) and values.kind == "group":
+            if span > 1:
+                ws.merge_range(r, 0, r, span - 1, values.text, f.group)
             else:
-                write_string(r, j, str(v), fmt)
+                ws.write_string(r, 0, values.text, f.group)
+            group_start = r + 1
+            group_sums = dict.fromkeys(total_cols, Decimal("0.00"))
+        elif isinstance(values, Band):
+            last_label = max(0, min(first_total, span) - 1)
+            if last_label > 0:
+                ws.merge_range(r, 0, r, last_label, values.text, f.subtotal_label)
+            else:
+                ws.write_string(r, 0, values.text, f.subtotal_label)
+            for j in range(last_label + 1, ncols):
+                if j in group_sums and r > group_start:
+                    formula = f"=SUBTOTAL(9,{cell_ref(group_start, j)}:{cell_ref(r - 1, j)})"
+                    ws.write_formula(r, j, formula, f.subtotal_money, group_sums[j])
+                else:
+                    ws.write_blank(r, j, None, f.subtotal_blank)
+        else:
+            for j, numeric, fmt in kinds:
+                v = values[j]
+                if v is None or v == "":
+                    write_blank(r, j, None, fmt)
+                elif numeric:
+                    write_number(r, j, v, fmt)
+                else:
+                    write_string(r, j, str(v), fmt)
+            for j in total_cols:
+                group_sums[j] += values[j] or Decimal(0)
         lines = heights.get(i, 1)
         if lines > 1:
             set_row(r, LINE_HEIGHT * lines + 3)
         r += 1
-    if not rows:
+    if not data:
         ws.write_string(r, 0, empty_note, f.text)
         for j in range(1, len(cols)):
             ws.write_blank(r, j, None, f.text)
@@ -270,9 +359,10 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
     last_data = r - 1
     if totals:
         ws.write_string(r, 0, total_label, f.total_label)
+        sum_of = "SUBTOTAL(9," if has_bands else "SUM("
         for j in range(1, len(cols)):
-            if j in totals and rows:
-                formula = f"=SUM({cell_ref(first_row + 1, j)}:{cell_ref(last_data, j)})"
+            if j in totals and data:
+                formula = f"={sum_of}{cell_ref(first_row + 1, j)}:{cell_ref(last_data, j)})"
                 ws.write_formula(r, j, formula, f.total_money, totals[j])
             elif j in totals:
                 ws.write_number(r, j, totals[j], f.total_money)
@@ -283,22 +373,41 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
         ws.set_column(j, j, w)
     if freeze:
         ws.freeze_panes(first_row + 1, 0)
-    if autofilter and rows:
+    if autofilter and data and not has_bands:
         ws.autofilter(first_row, 0, last_data, len(cols) - 1)
     return r
 
 
-def print_setup(ws: Worksheet, header_text: str, repeat_row: int | None, landscape: bool) -> None:
-    """A4, one page wide, header rows repeated, footer 第 &P 页 / 共 &N 页."""
+def no_number_text_flags(ws: Worksheet) -> None:
+    """No "number stored as text" triangles: 工号 and other digit strings are text on purpose
+    (Excel and WPS both honour the sheet's ``ignoredErrors``)."""
+    ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
+
+
+def _hf(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def print_setup(ws: Worksheet, header_text: str, repeat_row: int | None, landscape: bool, *,
+                stamp: str = "", banner: str = "") -> None:
+    """A4, one page wide, header rows repeated; header: ``header_text`` left, ``banner``
+    (e.g. 草稿 — 未批准) centred in red, the sheet name right; footer: ``stamp`` (run,
+    time, rules, input fingerprint) left and 第 &P 页 / 共 &N 页 right (centred without a
+    stamp).  Also switches off
+    the "number stored as text" flags of the sheet."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
-    safe = header_text.replace("&", "&&")
-    ws.set_header(f"&L&8{safe}&R&8&A")
-    ws.set_footer("&C&9第 &P 页 / 共 &N 页")
+    center = f"&C&B&14&KB71C1C{_hf(banner)}" if banner else ""
+    ws.set_header(f"&L&8{_hf(header_text)}{center}&R&8&A")
+    if stamp:
+        ws.set_footer(f"&L&8{_hf(stamp)}&R&9第 &P 页 / 共 &N 页")
+    else:
+        ws.set_footer("&C&9第 &P 页 / 共 &N 页")
+    no_number_text_flags(ws)
