@@ -530,7 +530,8 @@ def _basis(wb, f: Formats, result: MonthResult, page: Page) -> None:
         rule = (f"评议条件：12 月 31 日在册且全年工作不少于 {plan.min_months} 个月；"
                 f"安全奖：全年无点名本人或本人参与工程的安全事故；质量奖：全年无点名本人或本人参与工程的质量投诉，"
                 f"且评分工程的质量得分均值不低于 {plan.min_quality_score.normalize():f}。")
-        basis = (f"依据账本中 {periods_text(plan.months) or '（无）'} 共 {len(plan.months)} 个月的运行记录"
+        kind = "已批准及草稿" if plan.drafts_included and plan.drafts else "已批准"
+        basis = (f"依据账本中{kind}的 {periods_text(plan.months) or '（无）'} 共 {len(plan.months)} 个月"
                  f"及年度事故投诉表。单位：元")
     else:
         rule, basis = "（本结果未带评议依据）", "单位：元"
