@@ -45,6 +45,12 @@ EPILOG = """\
   python run_month.py 2026 --annual --input input/2026           年度安全、质量奖评议方案
   python run_month.py 2026 --annual --approve --by 总经理         批准年度方案
 
+测算对比（只写一份对比表，不改动本月结果和账本）：
+  python run_month.py 2026-11 --compare-set collective.ratio_max=0.25
+  python run_month.py 2026-11 --compare-input 工程激励申报.GC-2611-05.集体激励比例=15%
+  python run_month.py 2026-11 --compare 新规则.toml
+  python run_month.py 2026 --annual --compare-set annual.safety_amount=1500
+
 退出码：
   0  完成
   1  输入有问题，或当前状态不允许（如已批准、账本中无此月），未写入任何结果
@@ -175,6 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="年度运行：按账本中该年已批准的月份计算年度安全奖、质量奖评议方案")
     p.add_argument("--include-drafts", action="store_true",
                    help="与 --annual 一起：草稿月份也计入年度奖（在方案上标为草稿）")
+    p.add_argument("--compare", metavar="RULES", type=Path, action="append", default=[],
+                   help="测算对比：按另一规则文件（或规则文件夹）重算本期，与现行结果并列写入 "
+                        "对比_YYYY-MM_<名称>.xlsx（可给多次，每个一个方案）；不改动本期结果和账本")
+    p.add_argument("--compare-set", metavar="KEY=VALUE", action="append", default=[],
+                   help="测算对比：改一个参数，如 collective.ratio_max=0.25、"
+                        "seniority.tiers=[[1,40],[2,60],[3,100],[5,150],[8,200]]（可给多次，合为一个方案）")
+    p.add_argument("--compare-input", metavar="表.键.列=值", action="append", default=[],
+                   help="测算对比：改一个输入值，如 工程激励申报.GC-2611-05.集体激励比例=15%%、"
+                        "考勤.1002.实出勤天数=20（可给多次，与 --compare-set 合为一个方案）")
     p.add_argument("--version", action="version", version=f"kfbonus {__version__}",
                    help="显示版本号后退出")
     p.add_argument("-h", "--help", action="help", help="显示本帮助后退出")
@@ -209,6 +224,17 @@ def check_combination(args: argparse.Namespace) -> None:
         fail("--approve 需要用 --by 写明批准人，如 --approve --by 王经理")
     if args.by is not None and not args.approve:
         fail("--by 只能与 --approve 一起使用")
+    comparing = args.compare or args.compare_set or args.compare_input
+    if comparing:
+        option = ("--compare" if args.compare else "--compare-set" if args.compare_set
+                  else "--compare-input")
+        for other, given in (("--check", args.check), ("--approve", args.approve),
+                             ("--correction", args.correction is not None), ("--discard", args.discard)):
+            if given:
+                fail(f"{option} 只写一份测算对比表，不能与 {other} 同时使用")
+    if args.compare_input and args.annual:
+        fail("--compare-input 只用于月度对比：年度方案按账本中的月份计算，没有可修改的输入值；"
+             "年度对比请用 --compare 或 --compare-set")
     if args.correction is not None and not args.correction.strip():
         fail("--correction 需要写明更正原因，如 --correction \"补录 GC-2611-03 结算单\"")
 
@@ -320,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
             discard=args.discard,
             include_drafts=args.include_drafts,
         )
+        if args.compare or args.compare_set or args.compare_input:
+            from kfbonus.whatif import CompareOptions, run_compare
+
+            return run_compare(opts, CompareOptions(tuple(args.compare), tuple(args.compare_set),
+                                                    tuple(args.compare_input)))
         return pipeline.run(opts)
     except UsageError as exc:
         print(exc, file=sys.stderr)

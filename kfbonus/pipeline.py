@@ -377,13 +377,10 @@ def discard(opts: Options) -> int:
 
 def run_annual(opts: Options) -> int:
     """The year-end run (SCHEME.md §5): annual safety and quality awards from the ledger."""
-    from kfbonus.annual import compute_annual
-    from kfbonus.compute import roster_on
     from kfbonus.ledger import Ledger
     from kfbonus.lock import output_lock
 
     _require_input(opts)
-    year = int(opts.period)
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
         settle(opts, ledger)
         record = ledger.month(opts.period)
@@ -395,16 +392,7 @@ def run_annual(opts: Options) -> int:
         month, problems = read_inputs(opts.input_dir, opts.period)
         if has_errors(problems):
             return refuse_errors(problems)
-        roster, roster_problems = roster_on(_without_attendance(month), params, assess_date)
-        if month.tables.get("attendance") is not None and len(month.tables["attendance"]):
-            roster_problems.append(warning(
-                "annual-attendance-ignored",
-                f"年度运行不读取「{opts.input_dir}」中的考勤表：12 月 31 日的连续缺勤按账本中 "
-                f"{year}-12 月已记录的考勤判断（SCHEME.md §5）"))
-        data = ledger.year(year, include_drafts=opts.include_drafts)
-        result = compute_annual(year, data, roster, month.tables["incident"], params)
-        result.inputs = month
-        result.problems = problems + roster_problems + result.problems
+        result = compute_annual_plan(opts, ledger, month, problems, params, assess_date)
         if has_errors(result.problems):
             return refuse_errors(result.problems)
         at = run_time()
@@ -416,6 +404,28 @@ def run_annual(opts: Options) -> int:
         approve_cmd = command_text(opts, "--approve", "--by", "批准人")
         say(f"状态：草稿（年度激励评议方案）。审批后请运行 {approve_cmd}")
     return EXIT_OK
+
+
+def compute_annual_plan(opts: Options, ledger, month: MonthInput, problems: list[Problem], params,
+                        assess_date: dt.date) -> MonthResult:
+    """The year-end plan from the ledger's months and the year-end folder (read, no errors),
+    under ``params``; the result's problems include ``problems``.  Writes nothing (the
+    year-end run and its what-if comparison share it)."""
+    from kfbonus.annual import compute_annual
+    from kfbonus.compute import roster_on
+
+    year = int(opts.period)
+    roster, roster_problems = roster_on(_without_attendance(month), params, assess_date)
+    if month.tables.get("attendance") is not None and len(month.tables["attendance"]):
+        roster_problems.append(warning(
+            "annual-attendance-ignored",
+            f"年度运行不读取「{opts.input_dir}」中的考勤表：12 月 31 日的连续缺勤按账本中 "
+            f"{year}-12 月已记录的考勤判断（SCHEME.md §5）"))
+    data = ledger.year(year, include_drafts=opts.include_drafts)
+    result = compute_annual(year, data, roster, month.tables["incident"], params)
+    result.inputs = month
+    result.problems = problems + roster_problems + result.problems
+    return result
 
 
 def _without_attendance(month: MonthInput) -> MonthInput:

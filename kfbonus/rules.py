@@ -20,7 +20,8 @@ from types import MappingProxyType
 
 from kfbonus.money import D, fmt_money
 
-__all__ = ["RULES_DIR", "SPEC", "Params", "RuleSet", "RulesError", "load_rules"]
+__all__ = ["RULES_DIR", "SPEC", "ParamError", "Params", "RuleSet", "RulesError", "check_pairs",
+           "check_value", "load_rules", "override_params"]
 
 RULES_DIR = Path(__file__).with_name("rules")
 
@@ -31,6 +32,17 @@ _AWARD_NAMES = {"individual": "个人奖", "collective": "集体奖", "training"
 
 class RulesError(Exception):
     """A rules file that cannot be used; the message (Chinese) names the file and the key."""
+
+
+class ParamError(ValueError):
+    """One parameter that cannot be used: ``key`` and ``why`` (Chinese).  The rules loader
+    and the what-if overrides (``--compare-set``) both raise it through :func:`check_value`
+    and :func:`check_pairs`, and each prefixes where the value came from."""
+
+    def __init__(self, key: str, why: str):
+        super().__init__(f"{key}：{why}")
+        self.key = key
+        self.why = why
 
 
 # --- value checkers: each returns the typed value or raises ValueError(Chinese reason) ---
@@ -167,6 +179,28 @@ _SCHEME_FIELDS = {"id", "version", "effective", "title"}
 _PAIRS = (("individual.rate_min", "individual.rate_max"), ("collective.ratio_min", "collective.ratio_max"))
 
 
+def check_value(key: str, raw: object) -> object:
+    """``raw`` (as TOML gives it, floats as Decimal) typed by the check of :data:`SPEC`
+    for ``key``; :class:`ParamError` for an unknown key or a value of the wrong type or
+    out of range."""
+    check = SPEC.get(key)
+    if check is None:
+        raise ParamError(key, "未知的参数键")
+    try:
+        return check(raw)
+    except ValueError as exc:
+        raise ParamError(key, str(exc)) from None
+
+
+def check_pairs(values: Mapping[str, object]) -> None:
+    """Lower bounds not above their upper bounds (rate_min ≤ rate_max …): :class:`ParamError`
+    naming the lower key otherwise."""
+    for lo, hi in _PAIRS:
+        if values[lo] > values[hi]:  # type: ignore[operator]
+            raise ParamError(lo, f"下限 {show_value(lo, values[lo])} 大于上限 {hi} = "
+                                 f"{show_value(hi, values[hi])}")
+
+
 def show_value(key: str, value: object) -> str:
     """A parameter value as text for the 规则与来源 sheet (Chinese, no Python syntax)."""
     if isinstance(value, bool):
@@ -296,9 +330,9 @@ def _parse_file(path: Path) -> Params:
             if not isinstance(entry.get("clause"), str) or not entry["clause"].strip():
                 raise fail(f"{key}.clause", "缺少条款出处")
             try:
-                values[key] = SPEC[key](entry["value"])
-            except ValueError as exc:
-                raise fail(key, str(exc)) from None
+                values[key] = check_value(key, entry["value"])
+            except ParamError as exc:
+                raise fail(exc.key, exc.why) from None
             clauses[key] = entry["clause"].strip()
             flag = entry.get("company_set", False)
             if not isinstance(flag, bool):
@@ -311,15 +345,30 @@ def _parse_file(path: Path) -> Params:
     for key in SPEC:
         if key not in values:
             raise fail(key, "缺少此参数")
-    for lo, hi in _PAIRS:
-        if values[lo] > values[hi]:  # type: ignore[operator]
-            raise fail(lo, f"下限 {values[lo]} 大于上限 {hi} = {values[hi]}")
+    try:
+        check_pairs(values)
+    except ParamError as exc:
+        raise fail(exc.key, exc.why) from None
     return Params(
         scheme=scheme["id"].strip(), version=scheme["version"].strip(), effective=scheme["effective"],
         title=scheme["title"].strip(), source=name, values=MappingProxyType(values),
         clauses=MappingProxyType(clauses), company_set=MappingProxyType(company),
         labels=MappingProxyType(labels),
     )
+
+
+def override_params(params: Params, raw: Mapping[str, object], source: str) -> Params:
+    """``params`` with some values replaced (the what-if run's ``--compare-set``): each raw
+    value checked by :func:`check_value`, then the pairs of the whole set by
+    :func:`check_pairs`, exactly as a rules file is; ``source`` names the variant.
+    Raises :class:`ParamError`."""
+    values = dict(params.values)
+    for key, value in raw.items():
+        values[key] = check_value(key, value)
+    check_pairs(values)
+    from dataclasses import replace
+
+    return replace(params, values=MappingProxyType(values), source=source)
 
 
 def load_rules(path: Path | str | None = None) -> RuleSet:
