@@ -195,7 +195,7 @@ def apply_input_overrides(month: MonthInput, overrides: tuple[InputOverride, ...
             keys = "/".join(f"{o.table.field(k).header}「{v}」"
                             for k, v in zip(KEYS[kind], o.key, strict=True))
             extra = "（新增申报行的工程须在本月计件工资结算单中）" if kind == "application" else ""
-            raise ConfigError(f"对比输入修改「{o.text}」：「{o.table.title}」中没有 {keys} 的行{extra}")
+            raise ConfigError(f"对比输入修改「{o.text}」：「{o.table.title}」中没有{keys}的行{extra}")
         if len(hits) > 1:
             raise ConfigError(f"对比输入修改「{o.text}」：「{o.table.title}」中 {'/'.join(o.key)} 有 "
                               f"{len(hits)} 行，无法确定修改哪一行")
