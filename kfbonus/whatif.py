@@ -56,8 +56,8 @@ from kfbonus.values import PARSERS, BadValue, display
 __all__ = ["CompareOptions", "InputOverride", "Variant", "compare_name", "parse_input_override",
            "parse_rule_override", "run_compare"]
 
-SET_HINT = ("值按 TOML 写法：数值 0.25、1500，文字 \"电工\"，是否 true/false，"
-            "列表 [[1,40],[2,60]]；比例写小数（0.25 表示 25%）")
+SET_HINT = ("值按 TOML 写法：数值 0.25、1500，文字加单引号 '电工'，是否 true/false，"
+            "列表 [[1,40],[2,60]]、['电工','焊工']；比例写小数（0.25 表示 25%）")
 INPUT_SYNTAX = "<表名>.<工程编号或工号>.<列名>=<值>，如 工程激励申报.GC-2611-05.集体激励比例=15%"
 
 
@@ -317,7 +317,8 @@ def build_variants(opts: Options, compare: CompareOptions, base: Params, assess_
         name = slug("+".join(_short(t) for t in texts))
         params = _set_params(base, compare.sets, name) if compare.sets else base
         inputs = tuple(parse_input_override(t) for t in compare.inputs)
-        variants.append(Variant(name, "；".join(texts), params, inputs))
+        label = "；".join([*(f"改参数 {t}" for t in compare.sets), *(f"改输入 {t}" for t in compare.inputs)])
+        variants.append(Variant(name, label, params, inputs))
     for v in variants:
         v.changed = [(f"{k} {v.params.labels.get(k, '') or base.labels.get(k, '')}".strip(),
                       v.params.clauses.get(k, base.clauses[k]),

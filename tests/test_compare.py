@@ -200,7 +200,7 @@ def test_an_alternative_that_breaks_the_scheme_exits_1_writing_nothing(capsys, s
     code, stdout, err = run(capsys, PERIOD, "--input", str(folder), "--output", str(out),
                             "--compare-input", "工程激励申报.GC-2611-01.集体激励比例=25%")
     assert code == 1, stdout + err
-    assert "对比方案「工程激励申报.GC-2611-01.集体激励比例=25%」下有错误" in stdout
+    assert "对比方案「改输入 工程激励申报.GC-2611-01.集体激励比例=25%」下有错误" in stdout
     assert not out.exists()
 
 
@@ -307,6 +307,18 @@ def _sheet_xml(path: Path, n: int) -> str:
 
     with zipfile.ZipFile(path) as z:
         return z.read(f"xl/worksheets/sheet{n}.xml").decode()
+
+
+def test_text_values_in_single_quotes_as_cmd_exe_leaves_them(capsys, setup):
+    """cmd.exe strips double quotes from an argument; TOML's literal strings take single ones.
+    Only 电工 counts as a special skill now: 1001 (电工) still qualifies, nothing moves."""
+    folder, out, _ = setup
+    code, stdout, err = run(capsys, PERIOD, "--input", str(folder), "--output", str(out),
+                            "--compare-set", "individual.special_skills=['电工']")
+    assert code == 0, stdout + err
+    changed = [r for r in sheet_rows(compare_files(out)[0], "参数差异") if r[0] == "方案1"]
+    assert changed == [("方案1", "individual.special_skills 特殊技能", "FS-MS-KF-13 §壹(一)1(1)",
+                        "电工、焊工、管道工", "电工")]
 
 
 def test_compare_file_name_is_safe_and_short():
