@@ -99,7 +99,9 @@ class Variant:
     params: Params
     inputs: tuple[InputOverride, ...] = ()
     result: MonthResult | None = None
-    changed: list[tuple[str, str, str, str]] = field(default_factory=list)   # (what, clause, before, after)
+    changed: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    """(parameter key, its Chinese label, clause, value now, value here); an input value
+    changed is (输入, table row column, 输入修改, before, after)."""
 
 
 # --- the tables' keys and short names -------------------------------------------------
@@ -320,12 +322,12 @@ def build_variants(opts: Options, compare: CompareOptions, base: Params, assess_
         label = "；".join([*(f"改参数 {t}" for t in compare.sets), *(f"改输入 {t}" for t in compare.inputs)])
         variants.append(Variant(name, label, params, inputs))
     for v in variants:
-        v.changed = [(f"{k} {v.params.labels.get(k, '') or base.labels.get(k, '')}".strip(),
+        v.changed = [(k, v.params.labels.get(k, "") or base.labels.get(k, ""),
                       v.params.clauses.get(k, base.clauses[k]),
                       show_value(k, base.values[k]), show_value(k, v.params.values[k]))
                      for k in base.values if v.params.values.get(k) != base.values[k]]
         if (v.params.scheme, v.params.version) != (base.scheme, base.version):
-            v.changed.insert(0, ("方案版本", "", base.label, v.params.label))
+            v.changed.insert(0, ("scheme", "方案版本", "", base.label, v.params.label))
     return variants
 
 
@@ -344,7 +346,7 @@ def run_compare(opts: Options, compare: CompareOptions) -> int:
     for v in variants:
         assert v.result is not None
         for o in v.inputs:
-            v.changed.append((f"输入：{o.where}", "输入修改", _input_before(current.inputs, o),
+            v.changed.append(("输入", o.where, "（输入修改）", _input_before(current.inputs, o),
                               _shown_input(o, o.value)))
     return _write(opts, current, variants)
 
@@ -352,7 +354,7 @@ def run_compare(opts: Options, compare: CompareOptions) -> int:
 def _refuse(problems: list[Problem], where: str) -> None:
     print_problems([p for p in problems if p.is_error])
     say()
-    say(f"{where}有错误，未生成对比表（本月结果和账本未改动）。")
+    say(f"{where}有错误，未生成对比表；本期结果和账本未改动。")
 
 
 def _monthly(opts: Options, variants: list[Variant], assess_date) -> MonthResult | None:
@@ -442,4 +444,5 @@ def _print_summary(current: MonthResult, variants: list[Variant], target: Path) 
         assert v.result is not None
         alt = total(v.result)
         say(f"  方案{i} 合计 {fmt_money(alt):>14}  差额 {fmt_money(alt - now):>12}  （{v.label}）")
-    say(f"对比表已写入 {target}（仅供测算；本月结果和账本未改动）")
+    unchanged = "本年度方案" if len(current.period) == 4 else "本月结果"
+    say(f"对比表已写入 {target}（仅供测算；{unchanged}和账本未改动）")

@@ -129,10 +129,10 @@ def test_hand_checked_differences(capsys, setup):
     _, projects = table(book, "按工程")
     assert money(projects["GC-2611-01"][6]) == D("-196.56")
     changed = [r for r in sheet_rows(book, "参数差异") if r[0] in ("方案1", "方案2")]
-    assert ("方案1", "seniority.tiers 工龄档（满 N 年，每月金额）", "FS-MS-KF-13 §3",
+    assert ("方案1", "seniority.tiers", "工龄档（满 N 年，每月金额）", "FS-MS-KF-13 §3",
             "满1年 30.00；满2年 50.00；满3年 80.00；满5年 120.00；满8年 150.00",
             "满1年 30.00；满2年 50.00；满3年 100.00；满5年 120.00；满8年 200.00") in changed
-    assert ("方案2", "输入：工程激励申报 GC-2611-01 集体激励比例", "输入修改", "15%", "12%") in changed
+    assert ("方案2", "输入", "工程激励申报 GC-2611-01 集体激励比例", "（输入修改）", "15%", "12%") in changed
 
 
 def test_differences_equal_two_separate_runs_to_the_fen(capsys, setup, tmp_path):
@@ -174,8 +174,9 @@ def test_nothing_written_but_the_comparison_file_and_approved_months_compare(cap
     assert not list((out / PERIOD).glob("对比*"))
     _, rows = table(book)
     assert money(rows["1001"][4]) == D("50.00") and money(rows["1002"][4]) == D("19.20")
-    changed = [r[1] for r in sheet_rows(book, "参数差异") if r[0] == "方案1"]
-    assert changed == ["collective.ratio_max 集体激励比例上限", "seniority.tiers 工龄档（满 N 年，每月金额）"]
+    changed = [r[1:3] for r in sheet_rows(book, "参数差异") if r[0] == "方案1"]
+    assert changed == [("collective.ratio_max", "集体激励比例上限"),
+                       ("seniority.tiers", "工龄档（满 N 年，每月金额）")]
 
 
 def test_a_project_not_yet_applied_for_gets_an_application_row(capsys, tmp_path):
@@ -192,7 +193,7 @@ def test_a_project_not_yet_applied_for_gets_an_application_row(capsys, tmp_path)
     _, rows = table(compare_files(out)[0])
     assert money(rows["1002"][4]) == D("100.00")          # 1 × 1000.00 × 10%, all to the crew of one
     changed = [r for r in sheet_rows(compare_files(out)[0], "参数差异") if r[0] == "方案1"]
-    assert changed[0][3:] == ("（无此行，新增）", "10%")
+    assert changed[0][4:] == ("（无此行，新增）", "10%")
 
 
 def test_an_alternative_that_breaks_the_scheme_exits_1_writing_nothing(capsys, setup):
@@ -270,7 +271,8 @@ def test_the_annual_comparison_on_a_two_month_approved_ledger(capsys, tmp_path):
     _, awards = table(book, "按奖项")
     assert money(awards["年度安全奖"][3]) == D("1500.00") and money(awards["年度质量奖"][3]) == D("0.00")
     changed = [r for r in sheet_rows(book, "参数差异") if r[0] == "方案1"]
-    assert changed == [("方案1", "annual.safety_amount 年度安全奖", "FS-MS-KF-13 §3", "1,000.00", "1,500.00")]
+    assert changed == [("方案1", "annual.safety_amount", "年度安全奖", "FS-MS-KF-13 §3",
+                        "1,000.00", "1,500.00")]
 
     code, _, err = run(capsys, "2026", "--annual", "--input", str(year_in), "--output", str(out),
                        "--compare-input", RATIO)
@@ -317,7 +319,7 @@ def test_text_values_in_single_quotes_as_cmd_exe_leaves_them(capsys, setup):
                             "--compare-set", "individual.special_skills=['电工']")
     assert code == 0, stdout + err
     changed = [r for r in sheet_rows(compare_files(out)[0], "参数差异") if r[0] == "方案1"]
-    assert changed == [("方案1", "individual.special_skills 特殊技能", "FS-MS-KF-13 §壹(一)1(1)",
+    assert changed == [("方案1", "individual.special_skills", "特殊技能", "FS-MS-KF-13 §壹(一)1(1)",
                         "电工、焊工、管道工", "电工")]
 
 

@@ -35,17 +35,17 @@ __all__ = ["MARKED", "CompareVariant", "write_compare_workbook"]
 MARKED = 5
 """Per alternative, the workers with the largest |差额| (non-zero) are marked."""
 
-TITLE = "综合激励对比（测算）"
+TITLE = "激励对比（测算）"
 
 
 @dataclass(frozen=True)
 class CompareVariant:
     """One alternative as the workbook shows it: what it is, its result, what differs
-    (what, clause, value now, value in the alternative)."""
+    (key, label, clause, value now, value in the alternative)."""
 
     label: str
     result: MonthResult
-    changed: tuple[tuple[str, str, str, str], ...] = ()
+    changed: tuple[tuple[str, str, str, str, str], ...] = ()
 
 
 def _table_width(ws, ncols: int) -> float:
@@ -103,7 +103,7 @@ class _Book:
             ws.set_row(r, LINE_HEIGHT * wrapped_lines(text, width) + 3)
 
     def page(self, ws, header_row: int) -> None:
-        print_setup(ws, f"{COMPANY} {TITLE}", header_row, landscape=True, stamp=self.stamp,
+        print_setup(ws, f"{COMPANY} {self.what}对比（测算）", header_row, landscape=True, stamp=self.stamp,
                     banner="测算 — 不作发放依据")
 
     def workers(self) -> None:
@@ -201,18 +201,18 @@ class _Book:
         rows = self._compare_rows([(p, titles.get(p, "")) for p in ids], sums)
         top = self.top()
         empty = "（年度奖不按工程计算）" if len(self.current.period) == 4 else "（本期无工程奖）"
-        write_table(ws, self.f, top, cols, rows, empty_note=empty)
+        write_table(ws, self.f, top, cols, rows, empty_note=empty, total_label="合计" if rows else None)
         self.head(ws, f"{self.what}对比（测算）· 按工程（个人奖＋集体奖）", len(cols))
         self.page(ws, top)
 
     def parameters(self) -> None:
         ws = self.wb.add_worksheet("参数差异")
-        cols = [Col("方案", "center", min_width=7), Col("参数 / 输入", "wrap", min_width=24, max_width=40),
+        cols = [Col("方案", "center", min_width=7), Col("参数", "wrap", min_width=12, max_width=30),
+                Col("名称", "wrap", min_width=14, max_width=34),
                 Col("条款", "wrap", min_width=14, max_width=26),
                 Col("现行取值", "wrap", min_width=14, max_width=34),
                 Col("方案取值", "wrap", min_width=14, max_width=34)]
-        rows = [[f"方案{i}", what, clause, before, after]
-                for i, v in enumerate(self.variants, start=1) for what, clause, before, after in v.changed]
+        rows = [[f"方案{i}", *change] for i, v in enumerate(self.variants, start=1) for change in v.changed]
         top = self.top()
         write_table(ws, self.f, top, cols, rows, total_label=None, autofilter=False,
                     empty_note="（与现行规则和输入相同）")
