@@ -205,6 +205,35 @@ def test_an_alternative_that_breaks_the_scheme_exits_1_writing_nothing(capsys, s
     assert not out.exists()
 
 
+def test_input_errors_exit_1_writing_nothing(capsys, setup):
+    folder, out, _ = setup
+    write_xlsx(folder / "奖惩.xlsx", {"带薪培训": [["工号", "培训天数"], ["9999", 2]]})
+    code, stdout, err = run(capsys, PERIOD, "--input", str(folder), "--output", str(out),
+                            "--compare-set", "training.daily_rate=80")
+    assert code == 1, stdout + err
+    assert "9999" in stdout and "输入有错误，未生成对比表" in stdout
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("override", "moves"), [
+    ("工程评分.GC-2611-01.质量得分=95", "13.50"),                # 总分 92.25: pool 996.30, +13.50
+    ("人员名册.1003.入职日期=2021-03-01", "90.00"),              # 5 years: 120.00 instead of 30.00
+    ("考勤.1002.旷工天数=1", "-76.80"),                          # 旷工 forfeits 76.80
+    ("带薪培训.1002.培训天数=3", "60.00"),                       # one more day at 60.00
+    ("计件工资结算单.GC-2611-01/1002.个人百分比=80%", "-59.82"),  # 299.11 → 239.29 (exact 239.2904)
+    ("结算单．GC-2611-01／1003．分配比例＝50%", "-128.19"),       # full-width, alias; 256.38 → 128.19
+    ("激励申报.GC-2611-01.申请比例=0.1", "-327.60"),             # pool 982.80 → 655.20
+    ("其他奖惩.1003.金额=5%", "10.00"),                          # 扣款 5% × 1,800.00 = 90.00, not 100.00
+])
+def test_the_readme_input_overrides(capsys, setup, override, moves):
+    folder, out, _ = setup
+    code, stdout, err = run(capsys, PERIOD, "--input", str(folder), "--output", str(out),
+                            "--compare-input", override)
+    assert code == 0, stdout + err
+    _, rows = table(compare_files(out)[0])
+    assert money(rows["合计"][4]) == D(moves)
+
+
 @pytest.mark.parametrize(("args", "says"), [
     (["--compare-set", "seniority.tier=[[1,30]]"], "seniority.tier：未知的参数键"),
     (["--compare-set", "collective.ratio_max=\"高\""], "collective.ratio_max：应为数值"),

@@ -212,7 +212,11 @@ class _Book:
                 Col("条款", "wrap", min_width=14, max_width=26),
                 Col("现行取值", "wrap", min_width=14, max_width=34),
                 Col("方案取值", "wrap", min_width=14, max_width=34)]
-        rows = [[f"方案{i}", *change] for i, v in enumerate(self.variants, start=1) for change in v.changed]
+        rows = []
+        for i, v in enumerate(self.variants, start=1):
+            rows += [[f"方案{i}", *change] for change in v.changed]
+            if not v.changed:
+                rows.append([f"方案{i}", "—", "与现行规则和输入相同", "", "", ""])
         top = self.top()
         write_table(ws, self.f, top, cols, rows, total_label=None, autofilter=False,
                     empty_note="（与现行规则和输入相同）")
