@@ -208,7 +208,7 @@ class _Book:
     def parameters(self) -> None:
         ws = self.wb.add_worksheet("参数差异")
         cols = [Col("方案", "center", min_width=7), Col("参数", "wrap", min_width=12, max_width=30),
-                Col("名称", "wrap", min_width=14, max_width=34),
+                Col("名称", "wrap", min_width=14, max_width=40),
                 Col("条款", "wrap", min_width=14, max_width=26),
                 Col("现行取值", "wrap", min_width=14, max_width=34),
                 Col("方案取值", "wrap", min_width=14, max_width=34)]
