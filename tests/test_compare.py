@@ -358,3 +358,29 @@ def test_compare_file_name_is_safe_and_short():
     name = slug('seniority.tiers=[[1,40],[2,60]]+a<b>c:"d"/e\\f|g?h*' * 3, limit=60)
     assert len(name) <= 60 and not set('<>:"/\\|?*[], ') & set(name)
     assert shutil.os.sep not in name
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("collective.ratio_min", "0.3"),                     # above ratio_max 0.20: the pair check
+    ("collective.ratio_max", "1.5"),                     # out of range
+    ("seniority.tiers", "[[3, 80], [1, 30]]"),           # out of order
+    ("annual.min_months", "13"),
+])
+def test_an_override_and_a_rules_file_are_refused_alike(capsys, setup, tmp_path, key, value):
+    """One check (kfbonus.rules.check_value / check_pairs) for both: the same reason."""
+    folder, out, _ = setup
+    section, name = key.split(".")
+    text = (RULES_DIR / "FS-MS-KF-13_A2.toml").read_text(encoding="utf-8")
+    broken = re.sub(rf"(\[{section}\.{name}\]\nvalue = ).*", rf"\g<1>{value}", text)
+    path = tmp_path / "broken" / "坏规则.toml"
+    path.parent.mkdir()
+    path.write_text(broken, encoding="utf-8")
+    code, _, from_file = run(capsys, PERIOD, "--input", str(folder), "--output", str(out),
+                             "--rules", str(path))
+    assert code == 2
+    code, _, from_set = run(capsys, PERIOD, "--input", str(folder), "--output", str(out),
+                            "--compare-set", f"{key}={value}")
+    assert code == 2
+    reason = from_file.strip().split("坏规则.toml：", 1)[1]
+    assert reason.startswith(f"{key}：")
+    assert reason in from_set, (reason, from_set)
