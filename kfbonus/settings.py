@@ -26,6 +26,7 @@ class Settings:
     department: str = "客户服务部"
     contact: str = "客户服务部核算员"   # whom a worker asks about a slip
     query_days: int = 10                # … within this many days after the period's end
+    pdf: bool = True                    # write the PDF slips too
     fonts: tuple[str, ...] = ()         # font files tried in order for the PDF slips
 
 
@@ -35,7 +36,10 @@ def _read(path: Path) -> dict:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError):
         return {}
-    flat = {**data.get("slip", {}), **data.get("pdf", {})}
+    pdf = dict(data.get("pdf", {}))
+    if "enabled" in pdf:
+        pdf["pdf"] = bool(pdf.pop("enabled"))
+    flat = {**data.get("slip", {}), **pdf}
     names = {f.name for f in fields(Settings)}
     out = {k: v for k, v in flat.items() if k in names}
     if "fonts" in out:

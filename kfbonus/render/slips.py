@@ -231,12 +231,15 @@ def _title(meta: SlipMeta, who: str) -> str:
 
 def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
                 progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Write one slip per worker with any line, then 全部.html; returns the paths.
+    """Write one slip per worker with any line, then 全部.html, then the same as PDF
+    (<工号>_<姓名>.pdf and 全部.pdf, :mod:`kfbonus.render.pdf`, when the settings' ``pdf.enabled``
+    and a Chinese font is found); returns the paths.
 
-    ``progress(done, total)`` after each file (total counts 全部.html too).
+    ``progress(done, total)`` after each HTML file (total counts 全部.html too).
     """
     env = environment()
-    meta = slip_meta(result, generated_at)
+    settings = load_settings()
+    meta = slip_meta(result, generated_at, settings)
     bases = {b.worker_id: basis_text(b) for b in (result.annual.basis if result.annual else ())}
     folder.mkdir(parents=True, exist_ok=True)
     total = len(views) + 1
@@ -263,4 +266,9 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     written.append(path)
     if progress is not None:
         progress(len(written), total)
+    if settings.pdf and views:
+        from kfbonus.render.pdf import write_pdf_slips
+
+        names = [p.name for p in written[:-1]]
+        written += write_pdf_slips(views, names, folder, meta, generated_at, settings, bases)
     return written
