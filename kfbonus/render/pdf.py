@@ -1,15 +1,16 @@
 """PDF slips: ``slips/全部.pdf`` (one A4 page per worker, to print in one go) and
 ``slips/<工号>_<姓名>.pdf`` (one per worker, to send by WeChat or e-mail).
 
-Made with fpdf2 (pure Python; README「Libraries」says why), with a Chinese font embedded
+Made with reportlab (README「Libraries」says why, with the figures), a Chinese font embedded
 so that any phone shows the slips.  The font is one the accountant's PC already has
 (Windows: 黑体 simhei.ttf, 微软雅黑 msyh.ttc, 宋体 simsun.ttc; Linux: Noto Sans CJK …),
 found by :func:`find_font` from the settings' ``pdf.fonts`` list.  When none is found the
 run writes the HTML slips only and says so in one Chinese line — it never fails.
 
 Speed: the system font (up to 20 MB) is cut once per run to the characters the month's
-slips use, and a PostScript-outline (CFF) font is converted to TrueType outlines, so each
-of the 2,000 one-page PDFs embeds its own small subset in a few milliseconds.
+slips use, and a PostScript-outline (CFF) font such as Noto Sans CJK is converted to
+TrueType outlines (reportlab embeds TrueType only); the font is parsed once and each of the
+2,000 one-page PDFs embeds its own small subset in a few milliseconds.
 
 The content of a slip is the HTML slip's (the same plain sentences, small-print formula,
 totals, slip number, whom to ask, 签收 line); a slip longer than a page continues on the
@@ -19,6 +20,7 @@ next one with the worker's 工号 and 姓名 repeated.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 import tempfile
@@ -218,15 +220,15 @@ def _slip(view: WorkerView, meta, basis: str) -> _Slip:
 
 
 # --- layout -------------------------------------------------------------------------------
-# fpdf2's multi_cell re-measures a line for every character it adds (quadratic in the line's
-# length): far too slow for 2,000 slips.  So a slip is laid out here, once, with character
-# widths measured once per character, into a list of drawing operations per page; the
-# operations are then replayed into the worker's own PDF and into 全部.pdf.
+# A slip is laid out here, once, with character widths measured once per character (in mm,
+# top-left origin), into a list of drawing operations per page; the operations are then
+# replayed into the worker's own PDF and into 全部.pdf (reportlab canvases).
 
 _INK, _GREY, _LIGHT, _RED = (33, 33, 33), (84, 110, 122), (144, 164, 174), (198, 40, 40)
 _DIM, _DARK = (117, 117, 117), (55, 71, 79)
 _COLS = (36.0, 22.0, 92.0, 30.0)   # 工程, 奖项, 怎么算的, 金额 (mm; 180 mm in all)
 _PAGE_W, _PAGE_H, _LEFT, _TOP, _BOTTOM = 210.0, 297.0, 15.0, 14.0, 283.0
+_MM_PER_PT = 25.4 / 72
 _WIDTH = _PAGE_W - 2 * _LEFT
 _NO_LINE_START = set("，。、；：？！）」』】》,.;:?!)%")
 ZOOMS = (1.0, 0.9, 0.8, 0.7, 0.6)
@@ -237,16 +239,18 @@ zoom); one too long even then continues on a second page at full size."""
 class _Widths:
     """Character widths (mm at 1 pt), measured once per character with the month font."""
 
-    def __init__(self, pdf):
-        self._pdf = pdf
+    def __init__(self, font_name: str):
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        self._width = stringWidth
+        self._font = font_name
         self._cache: dict[str, float] = {}
         self._wrapped: dict[tuple, list[str]] = {}   # texts repeat: project names, labels
 
     def __call__(self, ch: str) -> float:
         w = self._cache.get(ch)
         if w is None:
-            self._pdf.set_font("cjk", size=1)
-            w = self._cache[ch] = self._pdf.get_string_width(ch)
+            w = self._cache[ch] = self._width(ch, self._font, 1) * _MM_PER_PT
         return w
 
     def text(self, text: str, size: float) -> float:
@@ -453,53 +457,53 @@ class _Layout:
         self.para(_LEFT, y, _WIDTH, 7.5, m.footer, (176, 190, 197), "R")
 
 
-def _replay(pdf, ops: _Page) -> None:
-    """Draw a slip's recorded operations into ``pdf`` (a new page for each of its pages)."""
+def _replay(c, ops: _Page, font: str) -> None:
+    """Draw a slip's recorded operations on canvas ``c``, one PDF page per layout page."""
+    k = 1 / _MM_PER_PT                      # mm → pt
+    top = _PAGE_H * k
     for page in ops.pages:
-        pdf.add_page()
         size = color = None
         for op in page:
             kind = op[0]
             if kind == "t":
-                _, x, y, s, c, text = op
-                if s != size:
-                    pdf.set_font("cjk", size=s)
-                    size = s
-                if c != color:
-                    pdf.set_text_color(*c)
-                    color = c
-                pdf.text(x, y, text)
+                _, x, y, sz, col, text = op
+                if sz != size:
+                    c.setFont(font, sz)
+                    size = sz
+                if col != color:
+                    c.setFillColorRGB(col[0] / 255, col[1] / 255, col[2] / 255)
+                    color = col
+                c.drawString(x * k, top - y * k, text)
             elif kind == "r":
                 _, x, y, w, h, style, fill, draw, lw = op
                 if fill is not None:
-                    pdf.set_fill_color(*fill)
+                    c.setFillColorRGB(fill[0] / 255, fill[1] / 255, fill[2] / 255)
+                    color = None
                 if draw is not None:
-                    pdf.set_draw_color(*draw)
-                    pdf.set_line_width(lw)
-                pdf.rect(x, y, w, h, style=style)
+                    c.setStrokeColorRGB(draw[0] / 255, draw[1] / 255, draw[2] / 255)
+                    c.setLineWidth(lw * k)
+                c.rect(x * k, top - (y + h) * k, w * k, h * k,
+                       stroke=int("D" in style), fill=int("F" in style))
             else:
-                _, x1, y1, x2, y2, c, lw = op
-                pdf.set_draw_color(*c)
-                pdf.set_line_width(lw)
-                pdf.line(x1, y1, x2, y2)
+                _, x1, y1, x2, y2, col, lw = op
+                c.setStrokeColorRGB(col[0] / 255, col[1] / 255, col[2] / 255)
+                c.setLineWidth(lw * k)
+                c.line(x1 * k, top - y1 * k, x2 * k, top - y2 * k)
+        c.showPage()
+        size = None
 
 
-def _document(font_file: Path, meta, generated_at: dt.datetime):
-    from fpdf import FPDF
+def _canvas(path: Path, meta, font: str):
+    """A reportlab canvas for one PDF file: A4, compressed, reproducible (``invariant``:
+    no time stamp, fixed document id), so the same inputs give the same bytes."""
+    from reportlab.pdfgen.canvas import Canvas
 
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(_LEFT, _TOP, _LEFT)
-    pdf.set_auto_page_break(False)
-    pdf.add_font("cjk", "", str(font_file))
-    for font in pdf.fonts.values():   # the month font's boxes are right: no recomputing per file
-        font.ttfont.recalcBBoxes = False
-    created = generated_at if generated_at.tzinfo else generated_at.replace(tzinfo=dt.UTC)
-    pdf.set_creation_date(created)
-    pdf.set_creator("kfbonus")
-    pdf.set_author(meta.department)
-    pdf.set_title(f"{meta.title} {meta.period_label}")
-    pdf.set_lang("zh-CN")
-    return pdf
+    c = Canvas(str(path), pagesize=(_PAGE_W / _MM_PER_PT, _PAGE_H / _MM_PER_PT), invariant=True,
+               pageCompression=1, initialFontName=font)
+    c.setTitle(f"{meta.title} {meta.period_label}")
+    c.setAuthor(meta.department)
+    c.setCreator("kfbonus")
+    return c
 
 
 def lay_out(widths: _Widths, meta, slip: _Slip) -> _Page:
@@ -551,20 +555,25 @@ def write_pdf_slips(views: Sequence[WorkerView], html_names: Sequence[str], fold
             "可在设置文件 pdf.fonts 中换一种字体。")
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font_name = "KfbonusCJK-" + hashlib.sha256(data).hexdigest()[:12]   # one per month font
     with tempfile.TemporaryDirectory(prefix="kfbonus-font-") as tmp:
         font_file = Path(tmp) / "month.ttf"
         font_file.write_bytes(data)
-        everyone = _document(font_file, meta, generated_at)
-        widths = _Widths(_document(font_file, meta, generated_at))
-        for s, html_name in zip(slips, html_names, strict=True):
-            ops = lay_out(widths, meta, s)
-            one = _document(font_file, meta, generated_at)
-            _replay(one, ops)
-            path = folder / pdf_name(html_name)
-            one.output(str(path))
-            written.append(path)
-            _replay(everyone, ops)
-        path = folder / ALL_PDF
-        everyone.output(str(path))
+        if font_name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(font_name, str(font_file)))
+    widths = _Widths(font_name)
+    everyone = _canvas(folder / ALL_PDF, meta, font_name)
+    for s, html_name in zip(slips, html_names, strict=True):
+        ops = lay_out(widths, meta, s)
+        path = folder / pdf_name(html_name)
+        one = _canvas(path, meta, font_name)
+        _replay(one, ops, font_name)
+        one.save()
         written.append(path)
+        _replay(everyone, ops, font_name)
+    everyone.save()
+    written.append(folder / ALL_PDF)
     return written
