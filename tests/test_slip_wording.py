@@ -116,3 +116,11 @@ def test_settings_deadline_and_override(tmp_path, monkeypatch):
     broken.write_text("[slip\n", encoding="utf-8")
     monkeypatch.setenv("KFBONUS_SETTINGS", str(broken))
     assert load_settings().contact == "客户服务部核算员"   # a broken file never stops a run
+
+
+def test_year_end_lines_in_plain_words():
+    paid = AwardLine("K1", "甲", Award.ANNUAL_SAFETY, D("750.00"), "1,000.00 × 工作月数 9 ÷ 12 = 750.00", "c")
+    assert plain_text(paid) == "年度安全奖 750.00 元（按全年工作月数折算）"
+    refused = AwardLine("K1", "甲", Award.ANNUAL_QUALITY, D("0.00"), "1,000.00（全年定额；工作月数 5）", "c",
+                        unpaid=D("1000.00"), reason="全年工作月数 5 个月，不足 6 个月")
+    assert plain_text(refused) == "年度质量奖 1,000.00 元，本年不发"

@@ -526,7 +526,7 @@ def lay_out(widths: _Widths, meta, slip: _Slip) -> _Page:
 
 def write_pdf_slips(views: Sequence[WorkerView], html_names: Sequence[str], folder: Path, meta,
                     generated_at: dt.datetime, settings: Settings, bases: dict[str, str] | None = None,
-                    say=None) -> list[Path]:
+                    say=None, step=None) -> list[Path]:
     """Write one PDF per worker (named like the worker's HTML slip) and 全部.pdf into
     ``folder``; returns the paths (全部.pdf last).  Without a usable Chinese font: writes
     nothing, says so through ``say`` (default: print) and returns []."""
@@ -574,6 +574,10 @@ def write_pdf_slips(views: Sequence[WorkerView], html_names: Sequence[str], fold
         one.save()
         written.append(path)
         _replay(everyone, ops, font_name)
+        if step is not None:
+            step(len(written))
     everyone.save()
     written.append(folder / ALL_PDF)
+    if step is not None:
+        step(len(written))
     return written

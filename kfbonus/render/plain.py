@@ -57,9 +57,14 @@ def clean_formula(formula: str) -> str:
 def plain_text(line: AwardLine) -> str:
     """One short sentence saying what the line pays and how (see the module docstring)."""
     f = line.facts
+    due = line.amount + line.unpaid      # what the line comes to before any refusal
+    if line.award in (Award.ANNUAL_SAFETY, Award.ANNUAL_QUALITY):
+        text = f"{line.award.label} {_yuan(due)}"
+        if "÷ 12" in line.formula:
+            text += "（按全年工作月数折算）"
+        return text + ("，本年不发" if line.amount == 0 and line.unpaid else "")
     if not f:
         return fine_print(line)
-    due = line.amount + line.unpaid      # what the line comes to before any refusal
     try:
         if line.award is Award.COLLECTIVE:
             return _collective(f, due)

@@ -235,14 +235,20 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     (<工号>_<姓名>.pdf and 全部.pdf, :mod:`kfbonus.render.pdf`, when the settings' ``pdf.enabled``
     and a Chinese font is found); returns the paths.
 
-    ``progress(done, total)`` after each HTML file (total counts 全部.html too).
+    ``progress(done, total)`` after each file (total counts 全部.html too, and the PDFs
+    when they are written).
     """
     env = environment()
     settings = load_settings()
     meta = slip_meta(result, generated_at, settings)
     bases = {b.worker_id: basis_text(b) for b in (result.annual.basis if result.annual else ())}
     folder.mkdir(parents=True, exist_ok=True)
-    total = len(views) + 1
+    pdfs = bool(settings.pdf and views)
+    if pdfs:
+        from kfbonus.render.pdf import find_font, write_pdf_slips
+
+        pdfs = find_font(settings.fonts) is not None
+    total = (len(views) + 1) * (2 if pdfs else 1)
     written: list[Path] = []
     used: set[str] = {ALL_SLIPS}
     bodies: list[Markup] = []
@@ -266,9 +272,11 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     written.append(path)
     if progress is not None:
         progress(len(written), total)
-    if settings.pdf and views:
+    if settings.pdf and views:   # without a font: one Chinese line, HTML only
         from kfbonus.render.pdf import write_pdf_slips
 
         names = [p.name for p in written[:-1]]
-        written += write_pdf_slips(views, names, folder, meta, generated_at, settings, bases)
+        done = len(written)
+        step = None if progress is None or not pdfs else (lambda i: progress(done + i, total))
+        written += write_pdf_slips(views, names, folder, meta, generated_at, settings, bases, step=step)
     return written
