@@ -176,7 +176,7 @@ def _write_table(path: Path, table: Table, categories: Sequence[str], standard: 
     ws = wb.add_worksheet(table.title)
     for c, f in enumerate(table.fields):
         ws.write_string(0, c, _header(f), fmt["head"])
-        ws.set_column(c, c, _width(f), fmt[f.kind])
+        ws.set_column(c, c, _width(f), fmt.get(f.kind, fmt[Kind.NUMBER]))
         choices = _choices(table, f, categories)
         if choices:
             ws.data_validation(1, c, ROWS, c, {
@@ -237,7 +237,7 @@ def _instructions(wb, table: Table, categories: Sequence[str], standard: Mapping
     lines = [f"{table.title} 填表说明", "", _PURPOSE.get(table.kind, ""), "",
              "各列（带 * 的必须填写；表头文字请不要改动）："]
     for f in table.fields:
-        note = _KIND_NOTE[f.kind]
+        note = _KIND_NOTE.get(f.kind, "金额；扣款也可填本月计件工资的百分比，如 5%")
         choices = _choices(table, f, categories)
         if choices:
             note = f"从下拉列表选择：{'、'.join(choices)}"

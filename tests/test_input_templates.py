@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from kfbonus import cli
 from kfbonus.input_templates import ATTENDANCE_MARKS, GRID_FILE, template_files, write_templates
 from kfbonus.pipeline import read_inputs
+from kfbonus.rules import load_rules
 from kfbonus.schema import TABLES
 
 CATEGORIES = ["优秀个人奖", "创新奖", "目标达成奖", "创新团队奖", "先进个人奖", "扣款"]
@@ -33,7 +34,7 @@ def test_one_workbook_per_table_and_the_day_grid(blank):
 
 
 def test_blank_templates_read_back_with_no_problem(blank):
-    month, problems = read_inputs(blank)
+    month, problems = read_inputs(blank, "2026-11")
     assert problems == []
     kinds = sorted(f.kind for f in month.found)
     assert kinds == sorted([t.kind for t in TABLES] + ["attendance"])   # + the day grid
@@ -53,7 +54,10 @@ def test_headers_text_ids_dropdowns_and_instructions(blank):
     assert "不合格" in next(dv.formula1 for dv in load_workbook(blank / "个人激励申报.xlsx")["个人激励申报"]
                            .data_validations.dataValidation if dv.type == "list")
     adj = load_workbook(blank / "其他奖惩.xlsx")["其他奖惩"]
-    assert next(dv.formula1 for dv in adj.data_validations.dataValidation) == f'"{",".join(CATEGORIES)}"'
+    params = load_rules(None).in_force(dt.date(2026, 11, 30))
+    rules_categories = [*params["adjustment.standard_amounts"], *params["adjustment.deduction_categories"]]
+    listed = next(dv.formula1 for dv in adj.data_validations.dataValidation)
+    assert listed == f'"{",".join(rules_categories)}"'
     inc = load_workbook(blank / "事故投诉.xlsx")["事故投诉"]
     assert any(dv.formula1 == '"安全事故,质量投诉"' for dv in inc.data_validations.dataValidation)
     app = load_workbook(blank / "工程激励申报.xlsx")["工程激励申报"]
@@ -92,7 +96,7 @@ def test_filled_in_templates_read_back_exactly(tmp_path):
                 if value is not None:
                     ws.cell(r, c, value)
         wb.save(tmp_path / name)
-    month, problems = read_inputs(tmp_path)
+    month, problems = read_inputs(tmp_path, "2026-11")
     assert [p for p in problems if p.code != "unknown-project"] == []
     roster = month.table("roster").iloc[0]
     assert (roster.worker_id, roster["name"], roster.hire_date, roster.skills) == (

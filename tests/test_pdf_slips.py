@@ -102,3 +102,17 @@ def test_find_font_looks_in_subfolders_case_insensitively(tmp_path):
     assert find_font([str(font)], dirs=[]) == font
     assert find_font(["missing.ttf"], dirs=[tmp_path]) is None
     assert Settings().pdf is True
+
+
+@needs_font
+@needs_poppler
+def test_two_months_in_one_process_each_keep_their_glyphs(sample_result, tmp_path):  # noqa: F811
+    from tests.result_factory import make_result
+
+    other = make_result()   # another month first: its font must not stand in for this one's
+    for result, folder in ((other, tmp_path / "a"), (sample_result, tmp_path / "b")):
+        views = worker_views(result)
+        names = [slip_filename(v.worker_id, v.name) for v in views]
+        write_pdf_slips(views, names, folder, slip_meta(result, AT), AT, load_settings())
+        text = pdf_text(folder / ALL_PDF)
+        assert all(v.name in text for v in views if v.name.isprintable() and "<" not in v.name)

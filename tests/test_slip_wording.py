@@ -32,7 +32,7 @@ _TAG = re.compile(r"<[^>]+>")
 @pytest.fixture(scope="module")
 def sample_result():
     assess = default_assess_date(PERIOD)
-    month, problems = read_inputs(SAMPLE)
+    month, problems = read_inputs(SAMPLE, PERIOD)
     assert not any(p.is_error for p in problems)
     return compute_month(month, load_rules(None).in_force(assess), assess, PERIOD)
 
@@ -124,3 +124,13 @@ def test_year_end_lines_in_plain_words():
     refused = AwardLine("K1", "甲", Award.ANNUAL_QUALITY, D("0.00"), "1,000.00（全年定额；工作月数 5）", "c",
                         unpaid=D("1000.00"), reason="全年工作月数 5 个月，不足 6 个月")
     assert plain_text(refused) == "年度质量奖 1,000.00 元，本年不发"
+
+
+def test_team_award_in_plain_words_names_no_colleague():
+    line = AwardLine("1002", "乙", Award.ADJUSTMENT, D("666.67"),
+                     "优秀团队奖 标准金额 2,000.00，由班组 安装一组 的 3 人平分：2,000.00 ÷ 3 = 666.666666…"
+                     "（不含不参与激励的 1003 张伟明） → 666.67", "c", category="优秀团队奖",
+                     facts={"note": "", "deduction": False, "team": "安装一组", "split": 3,
+                            "whole": D("2000.00")})
+    assert plain_text(line) == "优秀团队奖：安装一组共发 2,000.00 元，3 人平分，你得 666.67 元"
+    assert "张伟明" not in fine_print(line) and "…" not in fine_print(line)

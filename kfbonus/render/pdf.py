@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,7 @@ __all__ = ["ALL_PDF", "ZOOMS", "find_font", "font_dirs", "lay_out", "month_font"
 
 ALL_PDF = "全部.pdf"
 _ASCII = "".join(chr(c) for c in range(32, 127))
+_RUNS = itertools.count(1)
 # every fixed text drawn below: the font is cut to the characters the slips use, and
 # the surest list of this module's own texts is its source
 _LITERALS = "".join({ch for ch in Path(__file__).read_text(encoding="utf-8") if ord(ch) > 127})
@@ -130,6 +132,13 @@ def month_font(path: Path, chars: Iterable[str]) -> tuple[bytes, set[str]]:
     sub.subset(font)
     if "CFF " in font:
         _to_truetype(font)
+    # reportlab keeps one font per PostScript name for the whole process: a month font
+    # named like the system font would be mixed up with an earlier month's (its glyphs
+    # missing), so the name carries the characters' fingerprint
+    tag = hashlib.sha256("".join(sorted(wanted)).encode("utf-8")).hexdigest()[:10]
+    base = font["name"].getDebugName(6) or "CJK"
+    font["name"].setName(f"{base}-{tag}", 6, 3, 1, 0x409)
+    font["name"].setName(f"{base}-{tag}", 6, 1, 0, 0)
     font.recalcBBoxes = True
     out = io.BytesIO()
     font.save(out)
@@ -558,12 +567,16 @@ def write_pdf_slips(views: Sequence[WorkerView], html_names: Sequence[str], fold
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    font_name = "KfbonusCJK-" + hashlib.sha256(data).hexdigest()[:12]   # one per month font
+    # a new name, and a fresh font object, for every run in this process: reportlab keeps
+    # subset state on the registered font, and an earlier run's must never leak into this one
+    font_name = f"KfbonusCJK-{hashlib.sha256(data).hexdigest()[:12]}-{next(_RUNS)}"
     with tempfile.TemporaryDirectory(prefix="kfbonus-font-") as tmp:
         font_file = Path(tmp) / "month.ttf"
         font_file.write_bytes(data)
-        if font_name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(font_name, str(font_file)))
+        # always a fresh font object: reportlab keeps per-document subset state on it, and
+        # one left from an earlier run in this process (a run that failed half-way) must not
+        # leak into this one
+        pdfmetrics.registerFont(TTFont(font_name, str(font_file)))
     widths = _Widths(font_name)
     everyone = _canvas(folder / ALL_PDF, meta, font_name)
     for s, html_name in zip(slips, html_names, strict=True):

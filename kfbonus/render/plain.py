@@ -29,7 +29,9 @@ HUNDRED_PERCENT = Decimal(1)
 _EXACT = re.compile(r"\s*=\s*-?[\d,]+\.\d{3,}…?\s*→\s*")
 _EXACT_ELLIPSIS = re.compile(r"\s*=\s*-?[\d,]+(?:\.\d+)?…\s*")
 # notes for the accountant, never for the worker
-_ACCOUNTANT = re.compile(r"（录入为 [^）]*）|（标准金额 [^）]*）")
+# notes for the accountant, never for the worker (nor colleagues' names: a team award's
+# formula names the members left out)
+_ACCOUNTANT = re.compile(r"（录入为 [^）]*）|（标准金额 [^）]*）|（不含不参与激励的[^）]*）")
 
 
 def _yuan(value: object) -> str:
@@ -128,6 +130,10 @@ def _seniority(f, due: Decimal) -> str:
 
 def _adjustment(f, line: AwardLine, due: Decimal) -> str:
     note = f"（{f['note']}）" if f.get("note") else ""
+    if f.get("team"):
+        verb = "扣" if f.get("deduction") else "发"
+        return (f"{line.category}{note}：{f['team']}共{verb} {_yuan(f['whole'])}，{f['split']} 人平分，"
+                f"你{'扣' if f.get('deduction') else '得'} {_yuan(abs(due))}")
     if f.get("deduction"):
         return f"{line.category}：扣 {_yuan(-due)}{note}"
     return f"{line.category} {_yuan(due)}{note}"
