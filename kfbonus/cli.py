@@ -193,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"kfbonus {__version__}",
                    help="显示版本号后退出")
     p.add_argument("-h", "--help", action="help", help="显示本帮助后退出")
+    p.add_argument("--template", metavar="DIR", type=Path,  # issue 12.8; the period is optional with it
+                   help="把各输入表的空白工作簿（填表模板）写到 DIR，可不写期间；"
+                        "写了月份 YYYY-MM 时另附该月按日考勤表")
+    next(a for a in p._actions if a.dest == "period").__dict__.update(nargs="?", required=False)
     return p
 
 
@@ -330,6 +334,13 @@ def main(argv: list[str] | None = None) -> int:
         except _HelpExit as done:
             return done.status
         output = args.output
+        if args.template:
+            from kfbonus.input_templates import run_template
+            period = args.period and parse_period(args.period, args.annual)
+            return run_template(args.template, period, args.rules)
+        if args.period is None:
+            raise UsageError("参数错误：缺少期间：请写明月份 YYYY-MM（如 2026-11），"
+                             "或与 --annual 一起写年份 YYYY")
         period = parse_period(args.period, args.annual)
         check_combination(args)
         opts = pipeline.Options(

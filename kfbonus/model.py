@@ -7,6 +7,7 @@ into an earlier one's files.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -96,6 +97,11 @@ class AwardLine:
     worker's share, the part over the cap, a nominee who does not qualify).
     ``formula`` has the numbers filled in; ``reason`` says why something is not
     paid (empty when all is); ``clause`` cites FS-MS-KF-13.
+
+    ``facts`` holds the line's figures by name (``pool``, ``days``, ``total_days`` …,
+    Decimal, int or str), so that a slip can say the line in a plain sentence without
+    parsing ``formula`` (render.plain).  Optional: lines read back from the ledger have
+    none and the slip falls back to the formula.  Not compared, not stored.
     """
 
     worker_id: str
@@ -110,6 +116,7 @@ class AwardLine:
     unpaid: Decimal = ZERO
     reason: str = ""
     category: str | None = None  # adjustment category (类别), training type, seniority tier …
+    facts: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def paid(self) -> bool:

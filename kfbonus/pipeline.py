@@ -199,11 +199,24 @@ def check(opts: Options) -> int:
     month, problems, _ = _prepare(opts)
     print_found(month)
     print_problems(problems)
+    problem_list(opts, problems)
     return EXIT_INPUT if has_errors(problems) else EXIT_OK
 
 
-def refuse_errors(problems: list[Problem]) -> int:
+def problem_list(opts: Options, problems: list[Problem]) -> None:
+    """问题清单_<period>.xlsx beside the month's folder: written when there are problems,
+    removed when there are none (render/problem_list.py); never fails the run."""
+    from kfbonus.render.problem_list import update_problem_list
+
+    note = update_problem_list(problems, opts.output_dir, opts.period, run_time(), opts.input_dir)
+    if note:
+        say(note)
+
+
+def refuse_errors(problems: list[Problem], opts: Options | None = None) -> int:
     print_problems(problems)
+    if opts is not None:
+        problem_list(opts, problems)
     say()
     say("输入有错误，本月结果未写入。请按上面的清单修改工作簿后重新运行。")
     return EXIT_INPUT
@@ -231,7 +244,7 @@ def run_month(opts: Options) -> int:
             return EXIT_INPUT
         _, problems, result = _prepare(opts)
         if has_errors(problems):
-            return refuse_errors(problems)
+            return refuse_errors(problems, opts)
         assert result is not None
         at = run_time()
         if opts.correction:
@@ -241,6 +254,7 @@ def run_month(opts: Options) -> int:
                                record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
                                ledger=ledger)
         print_summary(result, target)
+        problem_list(opts, [])
         say(f"状态：草稿。核对无误并签字后，请运行 {command_text(opts, '--approve', '--by', '批准人')}")
     return EXIT_OK
 
@@ -391,16 +405,17 @@ def run_annual(opts: Options) -> int:
         params = load_params(opts, assess_date)
         month, problems = read_inputs(opts.input_dir, opts.period)
         if has_errors(problems):
-            return refuse_errors(problems)
+            return refuse_errors(problems, opts)
         result = compute_annual_plan(opts, ledger, month, problems, params, assess_date)
         if has_errors(result.problems):
-            return refuse_errors(result.problems)
+            return refuse_errors(result.problems, opts)
         at = run_time()
         result.stamp = run_stamp(ledger, result)
         target = write_outputs(result, opts.output_dir, opts.period,
                                record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
                                ledger=ledger)
         print_summary(result, target)
+        problem_list(opts, [])
         approve_cmd = command_text(opts, "--approve", "--by", "批准人")
         say(f"状态：草稿（年度激励评议方案）。审批后请运行 {approve_cmd}")
     return EXIT_OK

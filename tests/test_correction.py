@@ -150,7 +150,11 @@ def test_render_correction_workbook_and_slips(tmp_path):
     assert "&lt;script&gt;" in slip and "<script>" not in slip
     assert "应补发 116.67 元（壹佰壹拾陆元陆角柒分）" in slip
     assert "应扣回 300.00 元" in files[3].read_text(encoding="utf-8")
-    assert "&amp; 工期" in slip
+    # the month's 更正原因 may name colleagues: the notice shows the worker's own lines only
+    assert "补录 GC-01 结算单" not in slip and "&amp; 工期" not in slip
+    assert "你的以下项目金额有变动" in slip and "签收人" in slip
+    assert "如有疑问，请于 2026年12月10日 前向客户服务部核算员提出" in slip
+    assert "K002" not in slip and "李四" not in slip
 
     again = render_correction(
         "2026-11", 1, "补录 GC-01 结算单 & 工期", approved_record(), diff, tmp_path / "again", at

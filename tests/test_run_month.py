@@ -149,7 +149,8 @@ def test_check_with_errors_exits_1_and_writes_nothing(capsys, tmp_path):
     assert code == 1
     assert "结算.xlsx › 结算单 → 计件工资结算单" in stdout
     assert "错误  结算.xlsx › 结算单!C5  unknown-worker" in stdout
-    assert not out.exists()
+    # nothing but the problem list to work through (issue 12.10)
+    assert [p.name for p in out.iterdir()] == [f"问题清单_{PERIOD}.xlsx"]
 
 
 # --- bad input: exit 1, nothing written, the problem named to the cell ----------------------
@@ -215,7 +216,8 @@ def test_bad_input_is_refused_cleanly(capsys, tmp_path, build: Callable[[Path], 
     exit_code, stdout, err = run(capsys, PERIOD, "--input", str(folder), "--output", str(out))
     assert exit_code == 1, stdout + err
     assert not (out / PERIOD).exists()
-    assert [p.name for p in out.iterdir() if p.name not in (".kfbonus.lock", "ledger.sqlite")] == []
+    assert [p.name for p in out.iterdir() if p.name not in (".kfbonus.lock", "ledger.sqlite")] == [
+        f"问题清单_{PERIOD}.xlsx"]   # only the problem list to work through (issue 12.10)
     assert ledger_month(out) is None
     assert "Traceback" not in stdout + err
     # printed as `错误  文件 › 工作表!C12  code  message`

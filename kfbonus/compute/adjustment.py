@@ -101,10 +101,12 @@ def _worker(ctx: Context, r: Row, category: str, standard: dict[str, Decimal],
         amount, formula = found
     excluded = ctx.excluded_for("adjustment", wid)
     clause = ctx.clause("adjustment.standard_amounts")
+    facts = {"note": str(r.note or ""), "deduction": category in deductions}  # type: ignore[operator]
     if excluded and amount > 0:
         return AwardLine(wid, name, Award.ADJUSTMENT, ZERO, formula + "；不予发放", clause, sources,
-                         unpaid=amount, reason=excluded, category=category)
-    return AwardLine(wid, name, Award.ADJUSTMENT, amount, formula, clause, sources, category=category)
+                         unpaid=amount, reason=excluded, category=category, facts=facts)
+    return AwardLine(wid, name, Award.ADJUSTMENT, amount, formula, clause, sources, category=category,
+                     facts=facts)
 
 
 def _percent_deduction(ctx: Context, r: Row, category: str, deductions: object):
@@ -169,8 +171,11 @@ def _team(ctx: Context, r: Row, category: str, standard: dict[str, Decimal],
             f"{fmt_exact(exact)}")
     if left_out:
         text += "（不含不参与激励的 " + "、".join(f"{w} {ctx.name(w)}" for w in sorted(left_out)) + "）"
+    facts = {"note": str(r.note or ""), "deduction": category in deductions,  # type: ignore[operator]
+             "team": team, "split": len(paid), "whole": abs(amount)}
     out = []
     for wid, part in zip(paid, parts, strict=True):
         out.append(AwardLine(wid, ctx.name(wid), Award.ADJUSTMENT, sign * part, f"{text} → {fmt_money(part)}",
-                             clause, (row_source(r), *ctx.roster_source(wid)), category=category))
+                             clause, (row_source(r), *ctx.roster_source(wid)), category=category,
+                             facts=facts))
     return out

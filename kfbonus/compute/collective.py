@@ -136,14 +136,20 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
             by_worker.setdefault(r.worker_id, []).append(r)
         weights: dict[str, Decimal] = {}
         terms: dict[str, str] = {}
+        facts: dict[str, dict[str, object]] = {}
         for wid, rows in by_worker.items():
             parts = []
             weight = ZERO
+            percents = set()
             for r in rows:
                 pct = r.percent if r.percent is not None else default_percent
+                percents.add(pct)
                 weight += (r.days or ZERO) * pct
                 parts.append(f"个人工期天数 {fmt_number(r.days or ZERO)} × 个人百分比 {fmt_percent(pct)}")
             weights[wid] = weight
+            facts[wid] = {"pool": pool, "total_days": total_days, "days_mode": mode,
+                          "days": sum((r.days or ZERO for r in rows), ZERO),
+                          "percent": percents.pop() if len(percents) == 1 else None}
             terms[wid] = parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
         weight_sum = sum(weights.values(), ZERO)
         if weight_sum > total_days:
@@ -175,11 +181,12 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
             if excluded:
                 fig.unpaid += amount
                 lines.append(AwardLine(wid, ctx.name(wid, rows[0].name), Award.COLLECTIVE, ZERO,
-                                       formula + "；不予发放", CLAUSE, sources, pid, pname, amount, excluded))
+                                       formula + "；不予发放", CLAUSE, sources, pid, pname, amount, excluded,
+                                       facts=facts[wid]))
             else:
                 fig.allocated += amount
                 lines.append(AwardLine(wid, ctx.name(wid, rows[0].name), Award.COLLECTIVE, amount, formula,
-                                       CLAUSE, sources, pid, pname))
+                                       CLAUSE, sources, pid, pname, facts=facts[wid]))
         fig.unallocated = pool - fig.allocated - fig.unpaid
         figures[pid] = fig
     return lines, figures

@@ -180,11 +180,14 @@ def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, Individ
         qualifying = sorted((n for n in noms if n.worker_id not in failed), key=lambda n: n.worker_id)
 
         shares: dict[str, tuple[Decimal, str]] = {}
+        split: dict[str, object] = {"pool": pool}
         if declared:
+            split["declared"] = True
             for n in qualifying:
                 amount = round_money(n.declared_amount)
                 shares[n.worker_id] = (amount, f"{pool_text}；申报金额 {fmt_money(amount)}")
         elif qualifying:
+            split["split"] = len(qualifying)
             count = len(qualifying)
             exact = exact_div(pool, Decimal(count))
             parts = allocate([exact] * count, [n.worker_id for n in qualifying], target=pool)
@@ -200,7 +203,8 @@ def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, Individ
                 lines.append(AwardLine(
                     wid, ctx.name(wid, nom.name), Award.INDIVIDUAL, ZERO,
                     f"{pool_text}；不符合条件，不予发放",
-                    CLAUSE, sources, pid, pname, round_money(nom.declared_amount or ZERO), failed[wid]))
+                    CLAUSE, sources, pid, pname, round_money(nom.declared_amount or ZERO), failed[wid],
+                    facts={"pool": pool, "not_qualified": True}))
                 continue
             share, formula = shares[wid]
             before = paid_so_far.get(wid, ZERO)
@@ -214,8 +218,11 @@ def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, Individ
                             f"本项实发 {fmt_money(paid)}，超出 {fmt_money(unpaid)} 不发")
             paid_so_far[wid] = before + paid
             fig.paid += paid
+            facts = {**split, "share": share}
+            if unpaid:
+                facts.update(cap=cap, before=before)
             lines.append(AwardLine(
                 wid, ctx.name(wid, nom.name), Award.INDIVIDUAL, paid, formula,
-                f"{CLAUSE}3(1)" if unpaid else CLAUSE, sources, pid, pname, unpaid, reason))
+                f"{CLAUSE}3(1)" if unpaid else CLAUSE, sources, pid, pname, unpaid, reason, facts=facts))
         fig.sources = list(pool_sources)
     return lines, figures

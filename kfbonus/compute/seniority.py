@@ -43,10 +43,13 @@ def compute_seniority(ctx: Context) -> list[AwardLine]:
             sources.append(row_source(att))
         excluded = ctx.excluded_for("seniority", wid)
 
+        facts: dict[str, object] = {"years": years, "first_tier": tiers[0][0]}  # type: ignore[index]
+
         def line(amount: Decimal, formula: str, unpaid: Decimal = ZERO, reason: str = "",
-                 category: str | None = None, _w: str = wid, _n: str = name, _s: list = sources) -> AwardLine:
+                 category: str | None = None, _w: str = wid, _n: str = name, _s: list = sources,
+                 _f: dict = facts) -> AwardLine:
             return AwardLine(_w, _n, Award.SENIORITY, amount, formula, clause, tuple(_s),
-                             unpaid=unpaid, reason=reason, category=category)
+                             unpaid=unpaid, reason=reason, category=category, facts=dict(_f))
 
         tier = seniority_tier(years, tiers)  # type: ignore[arg-type]
         years_text = "入职日期空白" if years is None else f"连续工龄 {years} 年"
@@ -54,6 +57,7 @@ def compute_seniority(ctx: Context) -> list[AwardLine]:
             ctx.problems.append(warning(
                 "attendance-missing", f"工号 {wid} {name} 在名册中但没有考勤记录，本月不计工龄奖",
                 worker.src))
+            facts["no_attendance"] = True
             lines.append(line(ZERO, f"{years_text}；无考勤记录", reason="无考勤记录，不计工龄奖"))
             continue
         if tier is None:
@@ -64,6 +68,7 @@ def compute_seniority(ctx: Context) -> list[AwardLine]:
         tier_years, tier_amount = tier
         category = f"满{tier_years}年"
         due, present = att.due_days, att.present_days
+        facts.update(tier=tier_amount, due=due, present=present or ZERO, absent=att.absent_days or ZERO)
         if due is None or due <= 0:
             ctx.problems.append(warning(
                 "attendance-no-due-days",

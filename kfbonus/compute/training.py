@@ -24,10 +24,11 @@ def compute_training(ctx: Context) -> list[AwardLine]:
         excluded = ctx.excluded_for("training", r.worker_id)
         name = ctx.name(r.worker_id, r.name)
         category = r.training_type or None
+        facts = {"days": days, "rate": rate}
         if excluded:
             lines.append(AwardLine(r.worker_id, name, Award.TRAINING, ZERO, formula + "；不予发放", clause,
-                                   sources, unpaid=amount, reason=excluded, category=category))
+                                   sources, unpaid=amount, reason=excluded, category=category, facts=facts))
         else:
             lines.append(AwardLine(r.worker_id, name, Award.TRAINING, amount, formula, clause, sources,
-                                   category=category))
+                                   category=category, facts=facts))
     return lines

@@ -18,10 +18,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from kfbonus.correction import CorrectionDiff, CorrectionLine, WorkerCorrection
 from kfbonus.ledger import MonthRecord
 from kfbonus.money import ZERO, fmt_money, to_capital
-from kfbonus.render.slips import TEMPLATE_DIR, slip_filename
+from kfbonus.render.plain import clean_formula
+from kfbonus.render.slips import TEMPLATE_DIR, ask_text, slip_filename
 from kfbonus.render.view import period_label, worker_sort_key
 from kfbonus.render.workbook import COMPANY, SIGN_CLAUSE, SIGN_OFF
 from kfbonus.render.xlsx import Col, Formats, new_workbook, print_setup, write_table
+from kfbonus.settings import load_settings
 
 __all__ = ["TITLE", "SLIP_TITLE", "correction_folder", "render_correction"]
 
@@ -47,6 +49,7 @@ class _Meta:
     approved_at: str
     generated_at: str
     unchanged: int
+    ask: str = ""
 
 
 def _meta(period: str, n: int, reason: str, approved: MonthRecord, diff: CorrectionDiff,
@@ -56,7 +59,8 @@ def _meta(period: str, n: int, reason: str, approved: MonthRecord, diff: Correct
         number=f"第 {n:02d} 号", reason=reason, scheme=approved.scheme,
         approved_by=approved.approved_by or "（未记录）",
         approved_at=approved.approved_at.strftime("%Y-%m-%d %H:%M") if approved.approved_at else "（未记录）",
-        generated_at=generated_at.strftime("%Y-%m-%d %H:%M"), unchanged=diff.unchanged)
+        generated_at=generated_at.strftime("%Y-%m-%d %H:%M"), unchanged=diff.unchanged,
+        ask=ask_text(period, load_settings()))
 
 
 def _line_sort(c: CorrectionLine) -> tuple:
@@ -129,6 +133,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["money"] = fmt_money
     env.filters["capital"] = to_capital
+    env.filters["clean"] = clean_formula
     return env
 
 

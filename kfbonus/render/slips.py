@@ -8,6 +8,12 @@ Jinja2 with autoescape and ``StrictUndefined``; templates live in the
 top-level ``templates/`` folder.  A worker with any line — paid or not — gets
 a slip, so a worker whose award was refused (excluded, not qualifying,
 forfeited) sees why.  A slip shows only that worker's lines.
+
+Each line is said in a plain sentence (:mod:`kfbonus.render.plain`) with the full
+formula in small print below; the total is 本月激励合计（应发）; every slip has a number
+(明细单编号 ``<period>-<工号>``, the same on every rerun of the month) and says whom to
+ask and by when (the settings' ``contact`` and ``query_days`` after the period's end,
+:mod:`kfbonus.settings`).
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from markupsafe import Markup
 import kfbonus
 from kfbonus.model import AnnualBasis, Award, MonthResult
 from kfbonus.money import fmt_money, to_capital
+from kfbonus.render.plain import fine_print, plain_text
 from kfbonus.render.view import WorkerView, award_columns, is_annual, months_text, period_label
 from kfbonus.resources import template_dir
+from kfbonus.settings import Settings, load_settings, query_deadline
 
 __all__ = ["ALL_SLIPS", "ANNUAL_SLIP_TITLE", "SLIP_TITLE", "TEMPLATE_DIR", "SlipMeta", "basis_text",
            "environment", "print_scale", "render_body", "render_page", "render_slip",
@@ -56,6 +64,13 @@ class SlipMeta:
     footer: str
     detail_heading: str = "本月明细"
     excluded_label: str = "本月不参加综合激励"
+    period: str = ""
+    total_label: str = "本月激励合计（应发）"
+    ask: str = ""        # whom to ask, by when
+
+    def number(self, worker_id: str) -> str:
+        """The slip's number (明细单编号): ``2026-11-1001``."""
+        return f"{self.period}-{worker_id}" if self.period else worker_id
 
 
 def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
@@ -67,7 +82,19 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
                       keep_trailing_newline=True)
     env.filters["money"] = fmt_money
     env.filters["capital"] = to_capital
+    env.filters["plain"] = plain_text
+    env.filters["fine"] = fine_print
     return env
+
+
+def date_text(day: dt.date) -> str:
+    """``2026年12月10日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def ask_text(period: str, settings: Settings) -> str:
+    """「如有疑问，请于 2026年12月10日 前向客户服务部核算员提出。」"""
+    return f"如有疑问，请于 {date_text(query_deadline(period, settings))} 前向{settings.contact}提出。"
 
 
 def slip_filename(worker_id: str, name: str) -> str:
@@ -85,11 +112,12 @@ def slip_filename(worker_id: str, name: str) -> str:
     return f"{cleaned}.html"
 
 
-def slip_meta(result: MonthResult, generated_at: dt.datetime) -> SlipMeta:
+def slip_meta(result: MonthResult, generated_at: dt.datetime, settings: Settings | None = None) -> SlipMeta:
     annual = is_annual(result)
+    settings = settings or load_settings()
     return SlipMeta(
-        company="广东五星太阳能",
-        department="客户服务部",
+        company=settings.company,
+        department=settings.department,
         title=ANNUAL_SLIP_TITLE if annual else SLIP_TITLE,
         period_label=period_label(result.period),
         scheme=result.scheme,
@@ -98,6 +126,9 @@ def slip_meta(result: MonthResult, generated_at: dt.datetime) -> SlipMeta:
         footer=f"kfbonus {kfbonus.__version__} 生成于 {generated_at.strftime('%Y-%m-%d %H:%M')}",
         detail_heading="本年度明细" if annual else "本月明细",
         excluded_label="年末人员状态" if annual else "本月不参加综合激励",
+        period=result.period,
+        total_label="本年度激励合计（应发）" if annual else "本月激励合计（应发）",
+        ask=ask_text(result.period, settings),
     )
 
 
@@ -121,7 +152,7 @@ def basis_text(b: AnnualBasis) -> str:
 # so a worker's slip stays on one page; only a slip that would need a zoom below
 # MIN_ZOOM (unreadable) continues on a second page.
 _PAGE_MM = 258.0        # 269 mm, less a margin (the estimate runs 2–5% high)
-_FIXED_MM = 122.0       # header, who-table, headings, totals, signature, footer
+_FIXED_MM = 128.0       # header, who-table, headings, totals, whom to ask, signature, footer
 _ROW_MM, _SMALL_MM, _PAD_MM = 4.9, 4.4, 3.4
 _FORMULA_UNITS, _PROJECT_UNITS, _BOX_UNITS = 27.0, 10.0, 52.0  # CJK characters per text row
 
@@ -140,8 +171,9 @@ def _rows(units: float, per_row: float) -> int:
 def _line_units(line) -> tuple[float, float, float, float, float]:
     """(project id, project name, formula, reason, clause) widths of one slip line."""
     reason = f"未发放 未发 {line.unpaid}：{line.reason}" if line.refused or line.reason else ""
-    return (_units(line.project_id or "—"), _units(line.project_name or ""), _units(line.formula),
-            _units(reason), _units(f"依据：{line.clause}"))
+    small = f"算法：{fine_print(line)}　依据：{line.clause}"
+    return (_units(line.project_id or "—"), _units(line.project_name or ""), _units(plain_text(line)),
+            _units(reason), _units(small))
 
 
 def _height(box: float, lines: list[tuple[float, ...]], zoom: float) -> float:
@@ -199,15 +231,24 @@ def _title(meta: SlipMeta, who: str) -> str:
 
 def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
                 progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Write one slip per worker with any line, then 全部.html; returns the paths.
+    """Write one slip per worker with any line, then 全部.html, then the same as PDF
+    (<工号>_<姓名>.pdf and 全部.pdf, :mod:`kfbonus.render.pdf`, when the settings' ``pdf.enabled``
+    and a Chinese font is found); returns the paths.
 
-    ``progress(done, total)`` after each file (total counts 全部.html too).
+    ``progress(done, total)`` after each file (total counts 全部.html too, and the PDFs
+    when they are written).
     """
     env = environment()
-    meta = slip_meta(result, generated_at)
+    settings = load_settings()
+    meta = slip_meta(result, generated_at, settings)
     bases = {b.worker_id: basis_text(b) for b in (result.annual.basis if result.annual else ())}
     folder.mkdir(parents=True, exist_ok=True)
-    total = len(views) + 1
+    pdfs = bool(settings.pdf and views)
+    if pdfs:
+        from kfbonus.render.pdf import find_font, write_pdf_slips
+
+        pdfs = find_font(settings.fonts) is not None
+    total = (len(views) + 1) * (2 if pdfs else 1)
     written: list[Path] = []
     used: set[str] = {ALL_SLIPS}
     bodies: list[Markup] = []
@@ -231,4 +272,11 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     written.append(path)
     if progress is not None:
         progress(len(written), total)
+    if settings.pdf and views:   # without a font: one Chinese line, HTML only
+        from kfbonus.render.pdf import write_pdf_slips
+
+        names = [p.name for p in written[:-1]]
+        done = len(written)
+        step = None if progress is None or not pdfs else (lambda i: progress(done + i, total))
+        written += write_pdf_slips(views, names, folder, meta, generated_at, settings, bases, step=step)
     return written
