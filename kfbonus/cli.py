@@ -37,7 +37,7 @@ DESCRIPTION = """\
 
 EPILOG = """\
 示例：
-  python run_month.py 2026-11 --input input/2026-11 --check     只检查，不写入
+  python run_month.py 2026-11 --input input/2026-11 --check     只检查，不计算结果
   python run_month.py 2026-11 --input input/2026-11             计算本月（草稿）
   python run_month.py 2026-11 --approve --by 王经理              批准并锁定本月
   python run_month.py 2026-11 --correction "补录 GC-2611-03 结算单"   已批准月份的更正单
@@ -163,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="DIR", type=Path, default=Path("output"),
                    help="结果写在 DIR/YYYY-MM/ 下（默认 output）")
     p.add_argument("--check", action="store_true",
-                   help="只读取并检查输入：列出识别到的表和全部问题，不写入任何文件")
+                   help="只读取并检查输入：列出识别到的表和全部问题（有问题时另存为问题清单工作簿），"
+                        "不写本月结果")
     p.add_argument("--rules", metavar="FILE", type=Path,
                    help="规则文件或规则文件夹（默认使用程序自带的 kfbonus/rules/）")
     p.add_argument("--assess-date", metavar="YYYY-MM-DD",
@@ -209,7 +210,7 @@ def check_combination(args: argparse.Namespace) -> None:
         for option, given in (("--approve", args.approve), ("--correction", args.correction is not None),
                               ("--discard", args.discard)):
             if given:
-                fail(f"--check 只读取检查、不写入任何文件，不能与 {option} 同时使用")
+                fail(f"--check 只读取检查、不写本月结果，不能与 {option} 同时使用")
     if args.discard:
         for option, given in (("--approve", args.approve), ("--correction", args.correction is not None)):
             if given:
