@@ -141,7 +141,7 @@ def test_every_argparse_message_has_a_chinese_form(message, says):
 
 @pytest.mark.parametrize(("argv", "says"), [
     (["2026", "--annual", "--correction", "改"], "--annual 与 --correction 不能同时使用"),
-    (["2026-11", "--check", "--approve", "--by", "王经理"], "--check 只读取检查、不写入任何文件"),
+    (["2026-11", "--check", "--approve", "--by", "王经理"], "--check 只读取检查、不写本月结果"),
     (["2026-11", "--check", "--correction", "改"], "不能与 --correction 同时使用"),
     (["2026-11", "--check", "--discard"], "不能与 --discard 同时使用"),
     (["2026-11", "--discard", "--approve", "--by", "王经理"], "--discard 撤销草稿，不能与 --approve"),
