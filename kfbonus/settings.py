@@ -2,8 +2,12 @@
 
 The defaults are in ``kfbonus/settings.toml``; the environment variable
 ``KFBONUS_SETTINGS`` may name another TOML file of the same shape (keys left out
-keep their defaults).  A broken or missing settings file never stops a run: the
-defaults are used.
+keep their defaults).  A broken or missing settings file, or a value that does not
+parse, never stops a run: the default is used.
+
+``[slip]``: company, department, whom to ask and by when; ``[pdf]``: PDF slips and
+their fonts; ``[workbook]``: how amounts look (negatives with a minus or in brackets)
+and when a change from last month is marked 变动大.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, fields
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 __all__ = ["DEFAULT_FILE", "Settings", "load_settings", "query_deadline"]
@@ -28,6 +33,37 @@ class Settings:
     query_days: int = 10                # … within this many days after the period's end
     pdf: bool = True                    # write the PDF slips too
     fonts: tuple[str, ...] = ()         # font files tried in order for the PDF slips
+    negative: str = "负号"              # 负号: -1,234.50 in red; 括号: (1,234.50) in red
+    change_yuan: Decimal = Decimal(200)  # 变动大: at least this many yuan …
+    change_pct: Decimal = Decimal(30)    # … and at least this percent of last month (0: that half off)
+
+    @property
+    def money_format(self) -> str:
+        """The Excel number format of every amount: thousands separator, two decimals,
+        negatives red (minus or brackets), zero as ``-`` (the accounting convention)."""
+        return _MONEY_FORMATS.get(self.negative, _MONEY_FORMATS["负号"])
+
+    def large_change(self, before: Decimal, change: Decimal) -> bool:
+        """变动大: ``|change|`` reaches both thresholds (a threshold of 0 is always reached)."""
+        size = abs(change)
+        if size == 0:
+            return False
+        return size >= self.change_yuan and size * 100 >= self.change_pct * abs(before)
+
+
+_MONEY_FORMATS = {
+    "负号": '#,##0.00;[Red]-#,##0.00;"-"',
+    "括号": '#,##0.00;[Red](#,##0.00);"-"',
+}
+
+
+def _decimal(value: object) -> Decimal | None:
+    """A non-negative threshold from TOML (int, float or text), or None when it does not parse."""
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() and d >= 0 else None
 
 
 def _read(path: Path) -> dict:
@@ -39,9 +75,16 @@ def _read(path: Path) -> dict:
     pdf = dict(data.get("pdf", {}))
     if "enabled" in pdf:
         pdf["pdf"] = bool(pdf.pop("enabled"))
-    flat = {**data.get("slip", {}), **pdf}
+    flat = {**data.get("slip", {}), **pdf, **data.get("workbook", {})}
     names = {f.name for f in fields(Settings)}
     out = {k: v for k, v in flat.items() if k in names}
+    for key in ("change_yuan", "change_pct"):
+        if key in out and (value := _decimal(out[key])) is not None:
+            out[key] = value
+        else:
+            out.pop(key, None)
+    if out.get("negative") not in _MONEY_FORMATS:
+        out.pop("negative", None)
     if "fonts" in out:
         out["fonts"] = tuple(str(x) for x in out["fonts"])
     if "query_days" in out and not isinstance(out["query_days"], int):

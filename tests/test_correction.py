@@ -136,7 +136,7 @@ def test_render_correction_workbook_and_slips(tmp_path):
     assert ws.freeze_panes == "A8" and ws.page_setup.paperSize == 9
     row = next(r for r in ws.iter_rows(min_row=8) if r[0].value == "K003")
     assert row[3].value == -300 and row[5].value == "扣回"
-    assert row[3].number_format == '#,##0.00;[Red]-#,##0.00;"-"'   # the accounting format (render.settings)
+    assert row[3].number_format == '#,##0.00;[Red]-#,##0.00;"-"'   # the accounting format (kfbonus.settings)
     detail = wb["更正明细"]
     data = [[c.value for c in r] for r in detail.iter_rows(min_row=4, max_row=6)]
     assert [(r[0], r[6], r[7], r[8], r[9]) for r in data] == [

@@ -20,8 +20,8 @@ import pytest
 from kfbonus import cli
 from kfbonus.model import Award, AwardLine, PreviousMonth, RunStamp
 from kfbonus.render import approval_name, payroll_name, render_month, strips_name
-from kfbonus.render.settings import Settings, load_settings
 from kfbonus.render.xlsx import text_width, wrapped_lines
+from kfbonus.settings import Settings, load_settings
 from tests.render_tools import pdf_pages, require, soffice_convert
 from tests.result_factory import EXPECTED_TOTALS, make_result
 
@@ -89,11 +89,16 @@ def test_amounts_are_numbers_in_the_accounting_format(book):
     assert row[5].value == 0 and row[5].data_type == "n"   # 培训补贴 0 → shown as "-"
 
 
-def test_the_negative_style_is_a_setting():
-    assert load_settings({}).money_format == MONEY
-    assert load_settings({"KFBONUS_NEGATIVE": "括号"}).money_format == '#,##0.00;[Red](#,##0.00);"-"'
-    assert load_settings({"KFBONUS_NEGATIVE": "别的"}).money_format == MONEY   # unknown → default
-    s = load_settings({"KFBONUS_CHANGE_YUAN": "50", "KFBONUS_CHANGE_PCT": "x"})
+def test_the_negative_style_is_a_setting(tmp_path):
+    def settings(text):
+        path = tmp_path / "settings.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_settings(path)
+
+    assert load_settings().money_format == MONEY
+    assert settings('[workbook]\nnegative = "括号"').money_format == '#,##0.00;[Red](#,##0.00);"-"'
+    assert settings('[workbook]\nnegative = "别的"').money_format == MONEY   # unknown → default
+    s = settings('[workbook]\nchange_yuan = 50\nchange_pct = "x"')
     assert (s.change_yuan, s.change_pct) == (Decimal(50), Decimal(30))
 
 

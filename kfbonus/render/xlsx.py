@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from kfbonus.render.settings import Settings, load_settings
+from kfbonus.settings import Settings, load_settings
 
 __all__ = [
     "DATE_FORMAT",
@@ -37,7 +37,7 @@ __all__ = [
     "write_table",
 ]
 
-MONEY_FORMAT = load_settings().money_format   # as the environment sets it; see settings.py
+MONEY_FORMAT = load_settings().money_format   # as the settings file says (kfbonus/settings.py)
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
