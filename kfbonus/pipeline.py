@@ -327,7 +327,9 @@ def approve(opts: Options) -> int:
         book = folder / approval_name(opts.period)
         sha = hash_file(book) if book.is_file() else None
         record = ledger.approve(opts.period, opts.approve_by, run_time(), approval_sha=sha, folder=folder)
+        run = ledger.next_run_number(opts.period) - 1
     say(f"{_approved_text(opts.period, record)}。")
+    say(f"  批准的是第 {run} 次运行的结果（审批汇总表页脚印有「第 {run} 次运行」，请与签字的纸本核对）")
     say(f"  审批汇总表 SHA-256：{record.approval_sha}")
     if opts.annual:
         say("此后年度方案不会再被重新计算。")

@@ -107,6 +107,17 @@ def test_approve_then_rerun_is_refused_and_touches_nothing(capsys, monkeypatch, 
     assert hashes(out) == before, "a refused rerun changes no byte (outputs, ledger)"
 
 
+def test_approve_names_the_run_it_approves(capsys, small):
+    """The signed paper says 第 n 次运行 in its footer; approval says which run it locked."""
+    folder, out = small
+    assert run(capsys, *month_args(folder, out))[0] == 0
+    assert run(capsys, *month_args(folder, out))[0] == 0     # a rerun replaces the draft: run 2
+    code, stdout, _ = run(capsys, *month_args(folder, out, "--approve", "--by", "王经理"))
+    assert code == 0 and "批准的是第 2 次运行的结果" in stdout
+    footer = load_workbook(out / PERIOD / "审批汇总表_2026-11.xlsx")["汇总"].oddFooter.left.text
+    assert "第 2 次运行" in footer
+
+
 def test_approve_refused_when_an_output_was_changed(capsys, small):
     folder, out = small
     assert run(capsys, *month_args(folder, out))[0] == 0
