@@ -707,7 +707,8 @@ class _SheetReader:
                 i += 1
                 continue
             if required_cols and (all(is_blank(self.cell(i, c)) for c in required_cols)
-                                  or (len(required_cols) > 1 and _title_like(row))):
+                                  or (_title_like(row) and (len(required_cols) > 1
+                                                            or self._header_follows(i)))):
                 if head.grid and all(is_blank(v) or (isinstance(v, str) and _WEEKDAY_RE.fullmatch(v.strip()))
                                      for v in row):
                     i += 1
@@ -726,6 +727,14 @@ class _SheetReader:
         self.found_here += 1
         self.found.append(FoundTable(self.file, self.sheet, table.kind, head.row + 1, n, bool(head.labels)))
         return n, next_head, next_preamble
+
+    def _header_follows(self, i: int) -> bool:
+        """The next non-blank row after ``i`` reads as a header: row ``i`` is that table's title
+        (a one-column table such as 工程激励申报 would otherwise take it for a 工程编号)."""
+        for j in range(i + 1, min(i + 4, len(self.rows))):
+            if not _is_blank_row(self.rows[j]):
+                return _header_cells(self.rows[j]) >= 2
+        return False
 
     def _ignore(self, pending: list[int], table: Table, head: _Header) -> None:
         names = "、".join(f.header for f in table.required if f.name in head.columns)

@@ -421,3 +421,14 @@ def test_adjustments_naming_a_team_or_a_percentage(tmp_path):
                                      Decimal(100)]
     p = _one(month.problems, "missing-value")   # neither 工号 nor 班组
     assert str(p.source) == "t.xlsx › 表!A5" and "班组" in p.message
+
+
+def test_the_title_of_a_table_under_a_one_column_table_is_not_a_project(tmp_path):
+    write_xlsx(tmp_path / "t.xlsx", {"申报": [
+        ["工程编号", "集体激励比例"], ["GC-1", "15%"], ["GC-2", "12%"], [],
+        ["2026年11月工程评分"],
+        ["工程编号", "安全得分", "质量得分", "沟通和配合得分", "规章制度得分"], ["GC-1", 90, 90, 90, 90]]})
+    month = read_month(tmp_path, "2026-11")
+    assert month.problems == []
+    assert month.tables["application"]["project_id"].tolist() == ["GC-1", "GC-2"]
+    assert month.tables["scores"]["project_id"].tolist() == ["GC-1"]
