@@ -28,6 +28,7 @@ from pathlib import Path
 import xlsxwriter
 
 from kfbonus.schema import TABLES, Field, Kind, Table
+from kfbonus.settings import load_settings
 
 __all__ = ["ATTENDANCE_MARKS", "GRID_FILE", "run_template", "template_files", "write_templates"]
 
@@ -140,7 +141,7 @@ def _workbook(path: Path, title: str) -> xlsxwriter.Workbook:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})
     # fixed properties: the same templates give the same bytes
-    wb.set_properties({"title": title, "author": "kfbonus", "company": "广东五星太阳能",
+    wb.set_properties({"title": title, "author": "kfbonus", "company": load_settings().company,
                        "created": dt.datetime(2026, 1, 1)})
     return wb
 

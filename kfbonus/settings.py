@@ -20,14 +20,14 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-__all__ = ["DEFAULT_FILE", "Settings", "load_settings", "query_deadline"]
+__all__ = ["DEFAULT_FILE", "Settings", "company_line", "load_settings", "query_deadline"]
 
 DEFAULT_FILE = Path(__file__).with_name("settings.toml")
 
 
 @dataclass(frozen=True)
 class Settings:
-    company: str = "广东五星太阳能"
+    company: str = "广东五星太阳能有限公司"
     department: str = "客户服务部"
     contact: str = "客户服务部核算员"   # whom a worker asks about a slip
     query_days: int = 10                # … within this many days after the period's end
@@ -99,6 +99,12 @@ def load_settings(path: Path | str | None = None) -> Settings:
     if override:
         values.update(_read(Path(override)))
     return Settings(**values)
+
+
+def company_line(settings: Settings | None = None) -> str:
+    """``广东五星太阳能有限公司 客户服务部``: who issues the outputs (page headers, properties)."""
+    s = settings or load_settings()
+    return f"{s.company} {s.department}".strip()
 
 
 def query_deadline(period: str, settings: Settings) -> dt.date:

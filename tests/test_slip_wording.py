@@ -111,7 +111,7 @@ def test_settings_deadline_and_override(tmp_path, monkeypatch):
     custom.write_text('[slip]\ncontact = "安装一部 王会计"\nquery_days = 7\n', encoding="utf-8")
     monkeypatch.setenv("KFBONUS_SETTINGS", str(custom))
     s = load_settings()
-    assert (s.contact, s.query_days, s.company) == ("安装一部 王会计", 7, "广东五星太阳能")
+    assert (s.contact, s.query_days, s.company) == ("安装一部 王会计", 7, "广东五星太阳能有限公司")
     broken = tmp_path / "broken.toml"
     broken.write_text("[slip\n", encoding="utf-8")
     monkeypatch.setenv("KFBONUS_SETTINGS", str(broken))
@@ -134,3 +134,23 @@ def test_team_award_in_plain_words_names_no_colleague():
                             "whole": D("2000.00")})
     assert plain_text(line) == "优秀团队奖：安装一组共发 2,000.00 元，3 人平分，你得 666.67 元"
     assert "张伟明" not in fine_print(line) and "…" not in fine_print(line)
+
+
+def test_the_company_is_a_setting_on_every_output(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from kfbonus import cli
+    from tests.test_run_month import write_month
+
+    custom = tmp_path / "设置.toml"
+    custom.write_text('[slip]\ncompany = "某某新能源有限公司"\ndepartment = "售后服务部"\n', encoding="utf-8")
+    monkeypatch.setenv("KFBONUS_SETTINGS", str(custom))
+    out = tmp_path / "out"
+    assert cli.main(["2026-11", "--input", str(write_month(tmp_path / "in")), "--output", str(out)]) == 0
+    book = load_workbook(out / "2026-11" / "审批汇总表_2026-11.xlsx")
+    assert "某某新能源有限公司 售后服务部" in book["汇总"].oddHeader.left.text
+    assert book.properties.creator == "kfbonus"
+    strips = load_workbook(out / "2026-11" / "工资条_2026-11.xlsx")
+    assert "某某新能源有限公司 售后服务部" in strips.active.oddHeader.left.text
+    slip = next((out / "2026-11" / "slips").glob("1001_*.html")).read_text(encoding="utf-8")
+    assert "某某新能源有限公司" in slip and "广东五星" not in slip

@@ -19,7 +19,6 @@ import kfbonus
 from kfbonus.model import Award, MonthResult
 from kfbonus.money import ZERO
 from kfbonus.render.view import cn_datetime, period_label, worker_sort_key
-from kfbonus.render.workbook import COMPANY
 from kfbonus.render.xlsx import (
     LINE_HEIGHT,
     Col,
@@ -29,6 +28,7 @@ from kfbonus.render.xlsx import (
     wrapped_lines,
     write_table,
 )
+from kfbonus.settings import company_line
 
 __all__ = ["MARKED", "CompareVariant", "write_compare_workbook"]
 
@@ -103,8 +103,8 @@ class _Book:
             ws.set_row(r, LINE_HEIGHT * wrapped_lines(text, width) + 3)
 
     def page(self, ws, header_row: int) -> None:
-        print_setup(ws, f"{COMPANY} {self.what}对比（测算）", header_row, landscape=True, stamp=self.stamp,
-                    banner="测算 — 不作发放依据")
+        print_setup(ws, f"{company_line()} {self.what}对比（测算）", header_row, landscape=True,
+                    stamp=self.stamp, banner="测算 — 不作发放依据")
 
     def workers(self) -> None:
         ws = self.wb.add_worksheet("对比")

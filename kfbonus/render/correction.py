@@ -21,9 +21,9 @@ from kfbonus.money import ZERO, fmt_money, to_capital
 from kfbonus.render.plain import clean_formula
 from kfbonus.render.slips import TEMPLATE_DIR, ask_text, slip_filename
 from kfbonus.render.view import period_label, worker_sort_key
-from kfbonus.render.workbook import COMPANY, SIGN_CLAUSE, SIGN_OFF
+from kfbonus.render.workbook import SIGN_CLAUSE, SIGN_OFF
 from kfbonus.render.xlsx import Col, Formats, new_workbook, print_setup, write_table
-from kfbonus.settings import load_settings
+from kfbonus.settings import company_line, load_settings
 
 __all__ = ["TITLE", "SLIP_TITLE", "correction_folder", "render_correction"]
 
@@ -55,7 +55,7 @@ class _Meta:
 def _meta(period: str, n: int, reason: str, approved: MonthRecord, diff: CorrectionDiff,
           generated_at: dt.datetime) -> _Meta:
     return _Meta(
-        company=COMPANY, title=SLIP_TITLE, period=period, period_label=period_label(period),
+        company=company_line(), title=SLIP_TITLE, period=period, period_label=period_label(period),
         number=f"第 {n:02d} 号", reason=reason, scheme=approved.scheme,
         approved_by=approved.approved_by or "（未记录）",
         approved_at=approved.approved_at.strftime("%Y-%m-%d %H:%M") if approved.approved_at else "（未记录）",

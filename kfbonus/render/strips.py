@@ -15,6 +15,7 @@ from kfbonus.model import MonthResult
 from kfbonus.money import ZERO
 from kfbonus.render.view import WorkerView, award_columns, period_label, stamp_line, summary_views
 from kfbonus.render.xlsx import Formats, new_workbook, print_setup, text_width
+from kfbonus.settings import company_line
 
 __all__ = ["strip_headers", "write_strips"]
 
@@ -54,7 +55,7 @@ def write_strips(result: MonthResult, views: Sequence[WorkerView], path: Path,
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)
     # the run's stamp in the footer (not the 草稿 banner: strips are cut and handed out)
-    print_setup(ws, f"广东五星太阳能 客户服务部　{title}", None, landscape=False,
+    print_setup(ws, f"{company_line()}　{title}", None, landscape=False,
                 stamp=stamp_line(result, generated_at))
     wb.close()
     return path

@@ -58,13 +58,13 @@ from kfbonus.render.xlsx import (
     write_table,
 )
 from kfbonus.schema import TABLE_BY_KIND
+from kfbonus.settings import company_line
 
 __all__ = ["ANNUAL_SIGN_OFF", "ANNUAL_TITLE", "BASIS_SHEET", "SIGN_OFF", "TITLE", "annual_warnings",
            "approval_title", "detail_sheets", "sign_off", "warning_count", "write_approval_workbook"]
 
 TITLE = "客户服务部工程施工安装人员综合激励审批汇总表"
 ANNUAL_TITLE = "客户服务部工程施工安装人员年度激励评议方案"
-COMPANY = "广东五星太阳能有限公司 客户服务部"
 SIGN_OFF = (("编制", "客户服务部核算员"), ("审核", "客户服务部经理"), ("批准", "光热事业部总经理"))
 # FS-MS-KF-13 §4.1 the accountant compiles the figures, §4.2 the manager drafts the
 # annual plan (拟定年度激励评议方案), §4.3 the division's general manager approves it.
@@ -804,7 +804,7 @@ def write_approval_workbook(result: MonthResult, views: Sequence[WorkerView], ch
     title = approval_title(result)
     wb = new_workbook(path, title, result.scheme, generated_at, f"kfbonus {kfbonus.__version__}")
     f = Formats(wb)
-    page = Page(COMPANY, stamp_line(result, generated_at), banner(result))
+    page = Page(company_line(), stamp_line(result, generated_at), banner(result))
     _summary(wb, f, result, views, page, generated_at)
     if is_annual(result):
         _basis(wb, f, result, page)

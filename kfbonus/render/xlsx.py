@@ -56,8 +56,8 @@ def new_workbook(path, title: str, subject: str, generated_at: dt.datetime, comm
     if created.tzinfo is not None:
         created = created.astimezone(dt.UTC).replace(tzinfo=None)
     wb = xlsxwriter.Workbook(str(path), SAFE_OPTIONS)
-    wb.set_properties({"title": title, "subject": subject, "author": "kfbonus", "company": "广东五星太阳能",
-                       "comments": comments, "created": created})
+    wb.set_properties({"title": title, "subject": subject, "author": "kfbonus",
+                       "company": load_settings().company, "comments": comments, "created": created})
     return wb
 
 
