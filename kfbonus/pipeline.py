@@ -123,7 +123,21 @@ def read_inputs(folder: Path, period: str) -> tuple[MonthInput, list[Problem]]:
     month = read_month(folder, period)
     # the key checks run even when cells failed to read (a bad cell is None, its row kept),
     # so the accountant sees every problem of the folder in one pass
-    return month, list(month.problems) + validate(month)
+    return month, list(month.problems) + validate(month) + settings_problems()
+
+
+def settings_problems() -> list[Problem]:
+    """A settings file (KFBONUS_SETTINGS) that cannot be read never stops a run, but it is
+    said: the defaults are used instead of what the department wrote."""
+    from kfbonus.problems import Source, warning
+    from kfbonus.settings import settings_trouble
+
+    trouble = settings_trouble()
+    if trouble is None:
+        return []
+    path, why = trouble
+    return [warning("settings-unreadable", f"设置文件无法读取（{why}），本次使用默认设置；请改正后重新运行",
+                    Source(str(path)))]
 
 
 def print_found(month: MonthInput) -> None:

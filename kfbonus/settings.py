@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-__all__ = ["DEFAULT_FILE", "Settings", "company_line", "load_settings", "query_deadline"]
+__all__ = ["DEFAULT_FILE", "Settings", "company_line", "load_settings", "query_deadline", "settings_trouble"]
 
 DEFAULT_FILE = Path(__file__).with_name("settings.toml")
 
@@ -33,9 +33,14 @@ class Settings:
     query_days: int = 10                # … within this many days after the period's end
     pdf: bool = True                    # write the PDF slips too
     fonts: tuple[str, ...] = ()         # font files tried in order for the PDF slips
+    signers: tuple[tuple[str, str], ...] = ()   # (role, name) printed in the sign-off blocks
     negative: str = "负号"              # 负号: -1,234.50 in red; 括号: (1,234.50) in red
     change_yuan: Decimal = Decimal(200)  # 变动大: at least this many yuan …
     change_pct: Decimal = Decimal(30)    # … and at least this percent of last month (0: that half off)
+
+    def signer(self, role: str) -> str:
+        """The name the settings give for a sign-off role (客户服务部经理 → 王经理), or ''."""
+        return dict(self.signers).get(role, "")
 
     @property
     def money_format(self) -> str:
@@ -66,10 +71,28 @@ def _decimal(value: object) -> Decimal | None:
     return d if d.is_finite() and d >= 0 else None
 
 
+def _load(path: Path) -> dict:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def settings_trouble() -> tuple[Path, str] | None:
+    """(file, why) when the settings file named by ``KFBONUS_SETTINGS`` cannot be read."""
+    override = os.environ.get("KFBONUS_SETTINGS")
+    if not override:
+        return None
+    try:
+        _load(Path(override))
+    except OSError as exc:
+        return Path(override), exc.strerror or type(exc).__name__
+    except tomllib.TOMLDecodeError as exc:
+        return Path(override), f"格式错误：{exc}；中文的键要加引号，如 \"客户服务部经理\" = \"王经理\""
+    return None
+
+
 def _read(path: Path) -> dict:
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = _load(path)
     except (OSError, tomllib.TOMLDecodeError):
         return {}
     pdf = dict(data.get("pdf", {}))
@@ -85,6 +108,12 @@ def _read(path: Path) -> dict:
             out.pop(key, None)
     if out.get("negative") not in _MONEY_FORMATS:
         out.pop("negative", None)
+    signers = data.get("signers", {})
+    if isinstance(signers, dict):
+        out["signers"] = tuple((str(k).strip(), str(v).strip()) for k, v in signers.items()
+                               if str(v).strip())
+    else:
+        out.pop("signers", None)
     if "fonts" in out:
         out["fonts"] = tuple(str(x) for x in out["fonts"])
     if "query_days" in out and not isinstance(out["query_days"], int):

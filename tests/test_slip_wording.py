@@ -143,14 +143,30 @@ def test_the_company_is_a_setting_on_every_output(tmp_path, monkeypatch):
     from tests.test_run_month import write_month
 
     custom = tmp_path / "设置.toml"
-    custom.write_text('[slip]\ncompany = "某某新能源有限公司"\ndepartment = "售后服务部"\n', encoding="utf-8")
+    custom.write_text('[slip]\ncompany = "某某新能源有限公司"\ndepartment = "售后服务部"\n'
+                      '[signers]\n"客户服务部经理" = "王经理"\n', encoding="utf-8")
     monkeypatch.setenv("KFBONUS_SETTINGS", str(custom))
     out = tmp_path / "out"
     assert cli.main(["2026-11", "--input", str(write_month(tmp_path / "in")), "--output", str(out)]) == 0
     book = load_workbook(out / "2026-11" / "审批汇总表_2026-11.xlsx")
     assert "某某新能源有限公司 售后服务部" in book["汇总"].oddHeader.left.text
     assert book.properties.creator == "kfbonus"
+    cells = [c.value for row in book["汇总"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "客户服务部经理　王经理" in cells and "客户服务部核算员" in cells   # a name only where given
     strips = load_workbook(out / "2026-11" / "工资条_2026-11.xlsx")
     assert "某某新能源有限公司 售后服务部" in strips.active.oddHeader.left.text
     slip = next((out / "2026-11" / "slips").glob("1001_*.html")).read_text(encoding="utf-8")
     assert "某某新能源有限公司" in slip and "广东五星" not in slip
+
+
+def test_a_broken_settings_file_is_said_not_silently_ignored(tmp_path, monkeypatch, capsys):
+    from kfbonus import cli
+    from tests.test_run_month import write_month
+
+    broken = tmp_path / "设置.toml"
+    broken.write_text('[signers]\n客户服务部经理 = "王经理"\n', encoding="utf-8")   # a Chinese key unquoted
+    monkeypatch.setenv("KFBONUS_SETTINGS", str(broken))
+    folder = write_month(tmp_path / "in")
+    code = cli.main(["2026-11", "--input", str(folder), "--output", str(tmp_path / "o")])
+    out = capsys.readouterr().out
+    assert code == 0 and "settings-unreadable" in out and "中文的键要加引号" in out

@@ -98,10 +98,12 @@ def _summary_sheet(wb, f: Formats, meta: _Meta, workers: list[WorkerCorrection],
     r += 2
     ws.merge_range(r, 0, r, ncols - 1, f"审批（{SIGN_CLAUSE}）", f.sign_label)
     r += 1
+    settings = load_settings()
     for action, role in SIGN_OFF:
         ws.set_row(r, 30)
         ws.write_string(r, 0, action, f.sign_label)
-        ws.merge_range(r, 1, r, 2, role, f.sign)
+        name = settings.signer(role)
+        ws.merge_range(r, 1, r, 2, f"{role}　{name}" if name else role, f.sign)
         ws.merge_range(r, 3, r, 4, "签字：________________", f.sign)
         ws.merge_range(r, 5, r, ncols - 1, "日期：____年__月__日", f.sign)
         r += 1

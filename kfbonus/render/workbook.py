@@ -58,7 +58,7 @@ from kfbonus.render.xlsx import (
     write_table,
 )
 from kfbonus.schema import TABLE_BY_KIND
-from kfbonus.settings import company_line
+from kfbonus.settings import company_line, load_settings
 
 __all__ = ["ANNUAL_SIGN_OFF", "ANNUAL_TITLE", "BASIS_SHEET", "SIGN_OFF", "TITLE", "annual_warnings",
            "approval_title", "detail_sheets", "sign_off", "warning_count", "write_approval_workbook"]
@@ -291,10 +291,12 @@ def _summary(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], p
     ws.merge_range(r, 0, r, ncols - 1, f"审批（{SIGN_CLAUSE}）", f.sign_label)
     r += 1
     mid = max(3, ncols // 2) if ncols > 7 else 3
+    settings = load_settings()
     for action, role in sign_off(result):
         ws.set_row(r, 30)
         ws.write_string(r, 0, action, f.sign_label)
-        _merge(ws, r, 1, 2, role, f.sign)
+        name = settings.signer(role)
+        _merge(ws, r, 1, 2, f"{role}　{name}" if name else role, f.sign)
         _merge(ws, r, 3, mid, "签字：________________" if ncols > 7 else "签字：________", f.sign)
         _merge(ws, r, mid + 1, ncols - 1, "日期：________年____月____日", f.sign)
         r += 1
