@@ -467,23 +467,37 @@ class _Layout:
 
 
 def _replay(c, ops: _Page, font: str) -> None:
-    """Draw a slip's recorded operations on canvas ``c``, one PDF page per layout page."""
+    """Draw a slip's recorded operations on canvas ``c``, one PDF page per layout page.
+
+    The text of a run of ``t`` operations goes into one text object (one BT … ET, each line
+    placed by its own Tm) rather than one per line as ``drawString`` makes: the same glyphs
+    at the same places, without reportlab measuring every line again (``drawString`` works
+    out its width, unused here) and building a text object per line.  A rectangle or a rule
+    closes the run first, so what is drawn later is still on top."""
     k = 1 / _MM_PER_PT                      # mm → pt
     top = _PAGE_H * k
     for page in ops.pages:
-        size = color = None
+        size = color = text_obj = None
         for op in page:
             kind = op[0]
             if kind == "t":
                 _, x, y, sz, col, text = op
+                if text_obj is None:
+                    text_obj = c.beginText()
+                    size = None
                 if sz != size:
-                    c.setFont(font, sz)
+                    text_obj.setFont(font, sz)
                     size = sz
                 if col != color:
-                    c.setFillColorRGB(col[0] / 255, col[1] / 255, col[2] / 255)
+                    text_obj.setFillColorRGB(col[0] / 255, col[1] / 255, col[2] / 255)
                     color = col
-                c.drawString(x * k, top - y * k, text)
-            elif kind == "r":
+                text_obj.setTextOrigin(x * k, top - y * k)
+                text_obj.textOut(text)
+                continue
+            if text_obj is not None:
+                c.drawText(text_obj)
+                text_obj = None
+            if kind == "r":
                 _, x, y, w, h, style, fill, draw, lw = op
                 if fill is not None:
                     c.setFillColorRGB(fill[0] / 255, fill[1] / 255, fill[2] / 255)
@@ -498,8 +512,9 @@ def _replay(c, ops: _Page, font: str) -> None:
                 c.setStrokeColorRGB(col[0] / 255, col[1] / 255, col[2] / 255)
                 c.setLineWidth(lw * k)
                 c.line(x1 * k, top - y1 * k, x2 * k, top - y2 * k)
+        if text_obj is not None:
+            c.drawText(text_obj)
         c.showPage()
-        size = None
 
 
 def _canvas(path: Path, meta, font: str):
