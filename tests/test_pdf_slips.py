@@ -116,3 +116,78 @@ def test_two_months_in_one_process_each_keep_their_glyphs(sample_result, tmp_pat
         write_pdf_slips(views, names, folder, slip_meta(result, AT), AT, load_settings())
         text = pdf_text(folder / ALL_PDF)
         assert all(v.name in text for v in views if v.name.isprintable() and "<" not in v.name)
+
+
+# --- the workers' PDFs in child processes (a big month) ----------------------------------------
+# The sample month is made to take the big month's path by lowering the threshold: the files
+# must be the same bytes as in one process, a child's error must come back as itself, and no
+# child may outlive a failure.
+
+def _parallel(monkeypatch, batch: int = 4) -> None:
+    import kfbonus.render.pdf as pdf
+
+    monkeypatch.setattr(pdf, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pdf, "_BATCH", batch)
+    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 3)   # two children, on any machine
+
+
+def _no_children_left() -> None:
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+
+
+def test_the_sample_month_starts_no_process(sample_result, tmp_path, monkeypatch):  # noqa: F811
+    import kfbonus.render.pdf as pdf
+
+    assert pdf._processes(len(worker_views(sample_result))) == 0
+    assert pdf._processes(pdf.PARALLEL_FROM - 1) == 0
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the sample month started processes")
+
+    monkeypatch.setattr(pdf, "_write_parallel", refuse)
+    write_slips(sample_result, worker_views(sample_result), tmp_path / "slips", AT)
+
+
+@needs_font
+def test_pdfs_written_by_child_processes_are_the_same_bytes(sample_result, tmp_path, monkeypatch):  # noqa: F811
+    views = worker_views(sample_result)
+    meta = slip_meta(sample_result, AT)
+    names = [slip_filename(v.worker_id, v.name) for v in views]
+    one = write_pdf_slips(views, names, tmp_path / "one", meta, AT, load_settings())
+    _parallel(monkeypatch)
+    steps: list[int] = []
+    many = write_pdf_slips(views, names, tmp_path / "many", meta, AT, load_settings(), step=steps.append)
+    assert [p.name for p in many] == [p.name for p in one]
+    assert [p.read_bytes() for p in many] == [p.read_bytes() for p in one]
+    assert steps[-1] == len(views) + 1 and steps == sorted(steps)
+    _no_children_left()
+
+
+@needs_font
+def test_an_error_in_a_child_is_raised_as_itself_and_no_child_is_left(sample_result, tmp_path,  # noqa: F811
+                                                                      monkeypatch):
+    views = worker_views(sample_result)
+    names = [slip_filename(v.worker_id, v.name) for v in views]
+    folder = tmp_path / "slips"
+    (folder / names[-1].replace(".html", ".pdf")).mkdir(parents=True)   # a child cannot write it
+    _parallel(monkeypatch)
+    with pytest.raises(IsADirectoryError if shutil.os.name != "nt" else PermissionError):
+        write_pdf_slips(views, names, folder, slip_meta(sample_result, AT), AT, load_settings())
+    _no_children_left()
+
+
+@needs_font
+def test_ctrl_c_while_children_write_leaves_no_child(sample_result, tmp_path, monkeypatch):  # noqa: F811
+    views = worker_views(sample_result)
+    names = [slip_filename(v.worker_id, v.name) for v in views]
+    _parallel(monkeypatch, batch=2)
+
+    def interrupt(done: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_pdf_slips(views, names, tmp_path / "slips", slip_meta(sample_result, AT), AT, load_settings(),
+                        step=interrupt)
+    _no_children_left()
