@@ -19,8 +19,10 @@ alternated (command, floor, command, floor, …):
 with ``pdf.enabled = false`` (``off``, through a KFBONUS_SETTINGS file; the floor then
 writes no PDFs), or both (default).  Prints the median of ``--repeat`` runs of each:
 wall time, the ratio to the floor, and the child's peak RSS (``os.wait4``'s
-``ru_maxrss``); then the sample month (input_samples/2026-11) warm, start-up included;
-then, unless ``--no-stages``, one more run with ``--timings`` for the per-stage times.
+``ru_maxrss``; the month is generated, and the output's cells counted, in children
+too, since on Linux a child's peak counts the parent's resident memory at the fork);
+then the sample month (input_samples/2026-11) warm, start-up included; then, unless
+``--no-stages``, one more run with ``--timings`` for the per-stage times.
 
 POSIX only (``os.wait4`` gives one child's peak RSS); elsewhere it says so and exits 0.
 """
@@ -152,22 +154,30 @@ def main() -> int:
                     help="the command with PDF slips as shipped (on), without (off), or both (default)")
     ap.add_argument("--no-stages", action="store_true", help="skip the extra run with --timings")
     ap.add_argument("--floor-child", metavar="SPEC", help=argparse.SUPPRESS)
+    ap.add_argument("--sizes-child", metavar="DIR", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.sizes_child:
+        print(json.dumps(output_sizes(Path(args.sizes_child))))
+        return 0
     if args.floor_child:
         floor_child(args.floor_child)
         return 0
     if not hasattr(os, "wait4"):
         print("bench_floor.py 只能在 POSIX 系统（Linux、macOS）上运行：子进程的峰值内存取自 os.wait4。")
         return 0
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    from make_month import make_big_month
+    import resource
 
     workers, lines = 2000 * args.scale, 10000 * args.scale
     with tempfile.TemporaryDirectory(prefix="kfbonus-bench-") as tmp_name:
         tmp = Path(tmp_name)
         t0 = time.perf_counter()
-        folder = make_big_month(tmp / "in" / PERIOD, workers=workers, lines=lines)
+        folder = tmp / "in" / PERIOD
+        # in a child: on Linux a child's peak RSS counts the parent's resident memory at the
+        # fork (and exec), so this process stays small (no xlsxwriter, no month in memory)
+        subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                        "from make_month import make_big_month; "
+                        "make_big_month(sys.argv[2], workers=int(sys.argv[3]), lines=int(sys.argv[4]))",
+                        str(ROOT / "bench"), str(folder), str(workers), str(lines)], check=True)
         print(f"测试月份 {args.scale}×：{workers:,} 名员工，{lines:,} 行结算"
               f"（生成 {time.perf_counter() - t0:.1f} 秒）；{os.cpu_count()} 核，"
               f"Python {sys.version.split()[0]}")
@@ -188,8 +198,10 @@ def main() -> int:
                     print(f"命令失败（退出码 {code}）：\n{text[-2000:]}")
                     return 1
                 runs[v]["cmd"].append((wall, rss))
-                if v not in sizes:
-                    sizes[v] = output_sizes(out / PERIOD)
+                if v not in sizes:   # counted in a child: reading the sheets here would grow this process
+                    sizes[v] = json.loads(subprocess.run(
+                        [sys.executable, str(Path(__file__).resolve()), "--sizes-child", str(out / PERIOD)],
+                        check=True, capture_output=True, text=True).stdout)
                 shutil.rmtree(out)
                 spec = tmp / f"floor-{v}-{r}.json"
                 floor_out = tmp / f"floor{n}"
@@ -208,6 +220,8 @@ def main() -> int:
 
         print(f"\n输入：{len(list(folder.glob('*.xlsx')))} 个工作簿，"
               f"{input_cells:,} 个非空单元格（下限逐格读取）")
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        print(f"（本进程峰值内存 {own / MIB:.0f} MiB：子进程的峰值内存从它算起，不会更低）")
         for v in chosen:
             s = sizes[v]
             books = "，".join(f"{b['name']} {b['cells']:,} 格" for b in s["workbooks"])
