@@ -26,7 +26,7 @@ import traceback
 import unicodedata
 from pathlib import Path
 
-from kfbonus import __version__
+from kfbonus import __version__, timings
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare-input", metavar="表.键.列=值", action="append", default=[],
                    help="测算对比：改一个输入值，如 工程激励申报.GC-2611-05.集体激励比例=15%%、"
                         "考勤.1002.实出勤天数=20（可给多次，与 --compare-set 合为一个方案）")
+    p.add_argument("--timings", action="store_true",
+                   help="运行结束后列出各阶段用时（启动与导入、读取、校验、计算、各项输出、校验和、账本），"
+                        "便于查明某月为何运行较慢")
     p.add_argument("--version", action="version", version=f"kfbonus {__version__}",
                    help="显示版本号后退出")
     p.add_argument("-h", "--help", action="help", help="显示本帮助后退出")
@@ -324,6 +327,19 @@ def _log_failure(output: Path | None) -> Path:
     return Path("(无法写入日志)")
 
 
+def _start_timings() -> None:
+    """--timings: record stage times; the modules a month's run uses are imported now, so
+    that 启动与导入 holds the imports rather than the first stage that needs each."""
+    timings.enable()
+    import kfbonus.compute
+    import kfbonus.ledger
+    import kfbonus.outputs
+    import kfbonus.reader
+    import kfbonus.render
+    import kfbonus.validate  # noqa: F401
+    timings.mark("启动与导入")
+
+
 def main(argv: list[str] | None = None) -> int:
     from kfbonus import pipeline
 
@@ -335,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         except _HelpExit as done:
             return done.status
         output = args.output
+        if args.timings:
+            _start_timings()
         if args.template:
             from kfbonus.input_templates import run_template
             period = args.period and parse_period(args.period, args.annual)
@@ -361,9 +379,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.compare or args.compare_set or args.compare_input:
             from kfbonus.whatif import CompareOptions, run_compare
 
-            return run_compare(opts, CompareOptions(tuple(args.compare), tuple(args.compare_set),
+            code = run_compare(opts, CompareOptions(tuple(args.compare), tuple(args.compare_set),
                                                     tuple(args.compare_input)))
-        return pipeline.run(opts)
+        else:
+            code = pipeline.run(opts)
+        if args.timings:
+            print(timings.report(), flush=True)
+        return code
     except UsageError as exc:
         print(exc, file=sys.stderr)
         print("用法见：python run_month.py --help", file=sys.stderr)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from kfbonus import timings
 from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult, PreviousMonth, RunStamp
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.problems import Problem, format_problems, has_errors, sorted_problems, warning
@@ -120,10 +121,12 @@ def read_inputs(folder: Path, period: str) -> tuple[MonthInput, list[Problem]]:
     from kfbonus.reader import read_month
     from kfbonus.validate import validate
 
-    month = read_month(folder, period)
+    with timings.stage("读取输入"):
+        month = read_month(folder, period)
     # the key checks run even when cells failed to read (a bad cell is None, its row kept),
     # so the accountant sees every problem of the folder in one pass
-    return month, list(month.problems) + validate(month) + settings_problems()
+    with timings.stage("校验输入"):
+        return month, list(month.problems) + validate(month) + settings_problems()
 
 
 def settings_problems() -> list[Problem]:
@@ -193,13 +196,15 @@ def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], MonthResult | No
     """Read, validate and compute the month (or the year-end run's inputs)."""
     _require_input(opts)
     assess_date = opts.assess_date or default_assess_date(opts.period)
-    params = load_params(opts, assess_date)
+    with timings.stage("载入规则"):
+        params = load_params(opts, assess_date)
     month, problems = read_inputs(opts.input_dir, opts.period)
     if has_errors(problems) or opts.annual:
         return month, problems, None
     from kfbonus.compute import compute_month
 
-    result = compute_month(month, params, assess_date, opts.period)
+    with timings.stage("计算"):
+        result = compute_month(month, params, assess_date, opts.period)
     result.problems = problems + result.problems
     return month, result.problems, result
 
@@ -502,13 +507,15 @@ def write_outputs(result: MonthResult, output_dir: Path, name: str,
     try:
         with _progress("写入明细单") as progress:
             render_month(result, tmp, generated_at=at or run_time(), progress=progress)
-        hashes = hash_outputs(tmp)
+        with timings.stage("校验和（回读输出文件）"):
+            hashes = hash_outputs(tmp)
         die_at("rendered")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    install(tmp, target, ledger if ledger is not None else _NoLedger(),
-            lambda: record(hashes) if record is not None else None, inputs=result.inputs)
+    with timings.stage("账本记录与移动到位"):
+        install(tmp, target, ledger if ledger is not None else _NoLedger(),
+                lambda: record(hashes) if record is not None else None, inputs=result.inputs)
     return target
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kfbonus import timings
 from kfbonus.model import MonthResult
 from kfbonus.render.payroll import payroll_name, write_payroll
 from kfbonus.render.reconcile import Check, ReconciliationError, check_or_raise, reconcile
@@ -46,18 +48,47 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
     slip files, the combined 全部.html included).
     """
     with _no_cycle_collection():
-        views = worker_views(result)
-        checks = check_or_raise(reconcile(result, views))
+        with timings.stage("核对（对账）"):
+            views = worker_views(result)
+            checks = check_or_raise(reconcile(result, views))
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         # the slips first, so the progress bar moves from the start; then the workbooks
-        slips = write_slips(result, views, out_dir / "slips", generated_at, progress)
-        strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
-        approval = write_approval_workbook(result, views, checks, out_dir / approval_name(result.period),
-                                           generated_at)
+        slips = _timed_slips(result, views, out_dir / "slips", generated_at, progress)
+        with timings.stage("工资条"):
+            strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
+        with timings.stage("审批汇总表"):
+            approval = write_approval_workbook(result, views, checks, out_dir / approval_name(result.period),
+                                               generated_at)
         # the payroll export (工资导入) beside the approval workbook
-        payroll = write_payroll(result, views, out_dir / payroll_name(result.period), generated_at)
+        with timings.stage("工资导入"):
+            payroll = write_payroll(result, views, out_dir / payroll_name(result.period), generated_at)
     return [approval, strips, payroll, *slips]
+
+
+def _timed_slips(result: MonthResult, views, folder: Path, generated_at: dt.datetime,
+                 progress: Callable[[int, int], None] | None) -> list[Path]:
+    """write_slips, timed for --timings as 明细单 HTML and 明细单 PDF: the HTML files
+    (one per worker and 全部.html) are written first, then the PDFs, and ``progress``
+    is called after each file, so the split is where ``len(views) + 1`` files are done."""
+    if not timings.enabled():
+        return write_slips(result, views, folder, generated_at, progress)
+    t0 = time.perf_counter()
+    split: list[float] = []
+
+    def step(done: int, total: int) -> None:
+        if done == len(views) + 1 and not split:
+            split.append(time.perf_counter())
+        if progress is not None:
+            progress(done, total)
+
+    slips = write_slips(result, views, folder, generated_at, step)
+    end = time.perf_counter()
+    html_end = split[0] if split else end
+    timings.add("明细单 HTML", html_end - t0)
+    if any(p.suffix == ".pdf" for p in slips):
+        timings.add("明细单 PDF", end - html_end)
+    return slips
 
 
 @contextmanager

@@ -1,0 +1,39 @@
+"""--timings: the per-stage times printed after a run (issue 14.1).
+
+The labels are asserted, never the times (no timed tests).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kfbonus import cli, timings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "input_samples" / "2026-11"
+
+STAGES = ("启动与导入", "载入规则", "读取输入", "校验输入", "计算", "核对（对账）", "明细单 HTML",
+          "工资条", "审批汇总表", "工资导入", "校验和（回读输出文件）", "账本记录与移动到位",
+          "其他（打印、问题清单等）", "合计")
+
+
+def test_timings_prints_every_stage_of_the_sample_month(capsys, tmp_path):
+    out = tmp_path / "out"
+    code = cli.main(["2026-11", "--input", str(SAMPLE), "--output", str(out), "--timings"])
+    stdout, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    table = stdout[stdout.index("各阶段用时（秒）："):]
+    labels = [line.split()[0] if not line.startswith("  明细单") else " ".join(line.split()[:2])
+              for line in table.splitlines()[1:]]
+    pdfs = any((out / "2026-11" / "slips").glob("*.pdf"))
+    expected = list(STAGES)
+    if pdfs:   # written only where a Chinese font is found
+        expected.insert(expected.index("明细单 HTML") + 1, "明细单 PDF")
+    assert labels == expected
+    assert not timings.enabled()   # recording ends with the report
+
+
+def test_without_timings_no_table_is_printed(capsys, tmp_path):
+    code = cli.main(["2026-11", "--input", str(SAMPLE), "--output", str(tmp_path / "out")])
+    stdout, _ = capsys.readouterr()
+    assert code == 0 and "各阶段用时" not in stdout and not timings.enabled()
