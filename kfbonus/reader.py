@@ -96,7 +96,7 @@ from python_calamine import CalamineWorkbook
 from kfbonus.model import FoundTable, InputFile, MonthInput
 from kfbonus.money import fmt_money
 from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, has_errors, warning
-from kfbonus.schema import TABLE_BY_KIND, TABLES, Field, Kind, Table
+from kfbonus.schema import TABLES, Field, Kind, Table
 from kfbonus.values import PARSERS, BadValue, Percentage, display, excel_error, is_blank, parse_number
 from kfbonus.xlsxfacts import cell_ref, inspect_workbook
 
@@ -152,15 +152,15 @@ def _as_written(text: object) -> str:
     return _WS_RE.sub("", str(text)) if isinstance(text, str) else display(text)
 
 
-def _build_header_index() -> dict[str, list[tuple[str, Field]]]:
+def _build_header_index(tables: Sequence[Table]) -> dict[str, list[tuple[str, Field]]]:
     """normalized header → [(table kind, field)]; an alias belongs to the column (INPUTS.md):
     the aliases of every field with the same canonical header are pooled."""
     pooled: dict[str, set[str]] = {}
-    for t in TABLES:
+    for t in tables:
         for f in t.fields:
             pooled.setdefault(f.header, set()).update(f.headers)
     index: dict[str, list[tuple[str, Field]]] = {}
-    for t in TABLES:
+    for t in tables:
         for f in t.fields:
             for h in sorted(pooled[f.header]):
                 uses = index.setdefault(normalize_header(h), [])
@@ -169,14 +169,31 @@ def _build_header_index() -> dict[str, list[tuple[str, Field]]]:
     return index
 
 
-_HEADER_INDEX = _build_header_index()
-_DISTINCTIVE = {h for h, uses in _HEADER_INDEX.items() if len({k for k, _ in uses}) == 1}
-
-
+_TABLES: tuple[Table, ...] = ()
+_TABLE_BY_KIND: dict[str, Table] = {}
+_HEADER_INDEX: dict[str, list[tuple[str, Field]]] = {}
+_DISTINCTIVE: set[str] = set()
 _FIELD_HEADERS: dict[int, list[str]] = {}
-for _h, _uses in _HEADER_INDEX.items():
-    for _k, _f in _uses:
-        _FIELD_HEADERS.setdefault(id(_f), []).append(_h)
+
+
+def use_tables(tables: Sequence[Table]) -> None:
+    """The tables the reader recognises (every scheme's that runs, the shared ones
+    included): the header index is rebuilt only when the set changes."""
+    global _TABLES, _TABLE_BY_KIND, _HEADER_INDEX, _DISTINCTIVE, _FIELD_HEADERS
+    tables = tuple(dict.fromkeys(tables))
+    if tables == _TABLES:
+        return
+    index = _build_header_index(tables)
+    headers: dict[int, list[str]] = {}
+    for h, uses in index.items():
+        for _k, f in uses:
+            headers.setdefault(id(f), []).append(h)
+    _TABLES, _TABLE_BY_KIND, _HEADER_INDEX = tables, {t.kind: t for t in tables}, index
+    _DISTINCTIVE = {h for h, uses in index.items() if len({k for k, _ in uses}) == 1}
+    _FIELD_HEADERS = headers
+
+
+use_tables(TABLES)
 
 
 def _headers_of(f: Field) -> list[str]:
@@ -333,7 +350,7 @@ def _candidates(cells: Sequence[object], labels: dict[str, _Label]):
     matched, written, every = _match_row(cells)
     out: list[_Candidate] = []
     for kind, cols in matched.items():
-        table = TABLE_BY_KIND[kind]
+        table = _TABLE_BY_KIND[kind]
         labs = _label_fields(table, labels, cols)
         have = set(cols) | set(labs)
         days: list[tuple[int, int, object]] = []
@@ -389,7 +406,7 @@ def _partial_at(matched: dict[str, dict[str, int]], r: int, labels: dict[str, _L
     for kind, cols in matched.items():
         if len(cols) < 2:
             continue
-        table = TABLE_BY_KIND[kind]
+        table = _TABLE_BY_KIND[kind]
         distinctive = sum(1 for name in cols
                           if any(h in _DISTINCTIVE for h in _headers_of(table.field(name))))
         if not distinctive:
@@ -996,7 +1013,7 @@ def _col_index(letters: str | None) -> int | None:
 
 
 def _empty_acc() -> dict[str, _Acc]:
-    return {t.kind: _Acc({f.name: [] for f in t.fields}) for t in TABLES}
+    return {t.kind: _Acc({f.name: [] for f in t.fields}) for t in _TABLES}
 
 
 def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[FoundTable],
@@ -1079,10 +1096,17 @@ def _lock_owner(lock: str, names: list[str]) -> str:
     return rest
 
 
-def read_month(folder: Path | str, period: str | None = None) -> MonthInput:
+def read_month(folder: Path | str, period: str | None = None,
+               tables: Sequence[Table] | None = None) -> MonthInput:
     """Read every workbook of the month folder (see the module docstring); ``period``
     (``2026-11``, or ``2026`` for the year end) is checked against the months the
-    workbooks say they hold."""
+    workbooks say they hold; ``tables`` the tables to recognise (every registered
+    scheme's, :func:`kfbonus.schemes.all_tables`, by default)."""
+    if tables is None:
+        from kfbonus.schemes import all_tables
+
+        tables = all_tables()
+    use_tables(tables)
     folder = Path(folder)
     problems: list[Problem] = []
     files: list[InputFile] = []
@@ -1125,7 +1149,7 @@ def read_month(folder: Path | str, period: str | None = None) -> MonthInput:
         if read_workbook(name, data, acc, found, problems, period):
             files.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data)))
     tables = {}
-    for t in TABLES:
+    for t in _TABLES:
         a = acc[t.kind]
         cols = {f.name: a.columns[f.name] for f in t.fields}
         cols["src"] = a.src

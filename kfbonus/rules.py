@@ -20,7 +20,7 @@ from types import MappingProxyType
 
 from kfbonus.money import D, fmt_money
 
-__all__ = ["RULES_DIR", "SPEC", "ParamError", "Params", "RuleSet", "RulesError", "check_pairs",
+__all__ = ["RULES_DIR", "SPEC", "ParamError", "Params", "RuleSet", "RuleSpec", "RulesError", "check_pairs",
            "check_value", "load_rules", "override_params"]
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -174,16 +174,34 @@ SPEC: dict[str, Callable[[object], object]] = {
 }
 """Every parameter key a rules file must define, with the check that types it."""
 
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What a scheme's rules files must hold: every parameter key with the check that
+    types it (in the order shown on 规则与来源), the (lower, upper) pairs that must be in
+    order, and how a value reads on the sheet (``show(key, value)``; None falls back to
+    the general forms of :func:`show_value`)."""
+
+    checks: Mapping[str, Callable[[object], object]]
+    pairs: tuple[tuple[str, str], ...] = ()
+    show: Callable[[str, object], str | None] | None = None
+    scheme: str | None = None     # the [scheme] id every file must carry (None: any)
+
+
 _PARAM_FIELDS = {"value", "clause", "company_set", "label"}
 _SCHEME_FIELDS = {"id", "version", "effective", "title"}
 _PAIRS = (("individual.rate_min", "individual.rate_max"), ("collective.ratio_min", "collective.ratio_max"))
 
 
-def check_value(key: str, raw: object) -> object:
-    """``raw`` (as TOML gives it, floats as Decimal) typed by the check of :data:`SPEC`
-    for ``key``; :class:`ParamError` for an unknown key or a value of the wrong type or
-    out of range."""
-    check = SPEC.get(key)
+DEFAULT_SPEC = RuleSpec(SPEC, _PAIRS, lambda k, v: _kf13_show(k, v))
+
+
+def check_value(key: str, raw: object, spec: RuleSpec | None = None) -> object:
+    """``raw`` (as TOML gives it, floats as Decimal) typed by the check of ``spec``
+    (FS-MS-KF-13's :data:`SPEC` by default) for ``key``; :class:`ParamError` for an
+    unknown key or a value of the wrong type or out of range."""
+    check = (spec or DEFAULT_SPEC).checks.get(key)
     if check is None:
         raise ParamError(key, "未知的参数键")
     try:
@@ -192,33 +210,43 @@ def check_value(key: str, raw: object) -> object:
         raise ParamError(key, str(exc)) from None
 
 
-def check_pairs(values: Mapping[str, object]) -> None:
+def check_pairs(values: Mapping[str, object], spec: RuleSpec | None = None) -> None:
     """Lower bounds not above their upper bounds (rate_min ≤ rate_max …): :class:`ParamError`
     naming the lower key otherwise."""
-    for lo, hi in _PAIRS:
+    for lo, hi in (spec or DEFAULT_SPEC).pairs:
         if values[lo] > values[hi]:  # type: ignore[operator]
             raise ParamError(lo, f"下限 {show_value(lo, values[lo])} 大于上限 {hi} = "
                                  f"{show_value(hi, values[hi])}")
 
 
-def show_value(key: str, value: object) -> str:
+def show_value(key: str, value: object, spec: RuleSpec | None = None) -> str:
     """A parameter value as text for the 规则与来源 sheet (Chinese, no Python syntax)."""
+    special = (spec or DEFAULT_SPEC).show
+    shown = special(key, value) if special is not None else None
+    if shown is not None:
+        return shown
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Mapping):
+        return "；".join(f"{k} {fmt_money(v)}" for k, v in value.items())
+    if isinstance(value, tuple):
+        return "、".join(str(x) for x in value)
+    if isinstance(value, Decimal):
+        return fmt_money(value) if key.endswith("amount") else fmt_number(value)
+    return str(value)
+
+
+def _kf13_show(key: str, value: object) -> str | None:
+    """FS-MS-KF-13's own forms: rates as percentages, the seniority tiers, award names."""
     if key.endswith(("rate_min", "rate_max", "ratio_min", "ratio_max", "default_percent")):
         return fmt_percent(value)  # type: ignore[arg-type]
     if key == "seniority.tiers":
         return "；".join(f"满{y}年 {fmt_money(a)}" for y, a in value)  # type: ignore[union-attr]
-    if isinstance(value, Mapping):
-        return "；".join(f"{k} {fmt_money(v)}" for k, v in value.items())
     if key == "exclusions.applies_to":
         return "、".join(_AWARD_NAMES.get(x, x) for x in value)  # type: ignore[union-attr]
-    if isinstance(value, tuple):
-        return "、".join(str(x) for x in value)
-    if isinstance(value, Decimal):
-        is_money = key.endswith(("amount", "cap_per_month", "daily_rate"))
-        return fmt_money(value) if is_money else fmt_number(value)
-    return str(value)
+    if key.endswith(("cap_per_month", "daily_rate")):
+        return fmt_money(value)  # type: ignore[arg-type]
+    return None
 
 
 def fmt_number(value: Decimal) -> str:
@@ -246,6 +274,7 @@ class Params:
     clauses: Mapping[str, str]
     company_set: Mapping[str, bool]
     labels: Mapping[str, str] = field(default_factory=dict)
+    spec: RuleSpec | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -261,8 +290,10 @@ class Params:
         return self.clauses[key]
 
     def rows(self) -> list[tuple[str, str, str, bool]]:
-        """(key, value shown as text, clause, company_set) in the order of :data:`SPEC`."""
-        return [(k, show_value(k, self.values[k]), self.clauses[k], self.company_set[k]) for k in SPEC]
+        """(key, value shown as text, clause, company_set) in the order of the spec."""
+        spec = self.spec or DEFAULT_SPEC
+        return [(k, show_value(k, self.values[k], spec), self.clauses[k], self.company_set[k])
+                for k in spec.checks]
 
 
 @dataclass(frozen=True)
@@ -283,7 +314,7 @@ class RuleSet:
         return max(candidates, key=lambda p: p.effective)
 
 
-def _parse_file(path: Path) -> Params:
+def _parse_file(path: Path, spec: RuleSpec) -> Params:
     name = path.name
 
     def fail(key: str, why: str) -> RulesError:
@@ -320,7 +351,7 @@ def _parse_file(path: Path) -> Params:
             raise fail(section, "未知的键")
         for pname, entry in params.items():
             key = f"{section}.{pname}"
-            if key not in SPEC:
+            if key not in spec.checks:
                 raise fail(key, "未知的参数键")
             if not isinstance(entry, dict) or "value" not in entry:
                 raise fail(key, "应为含 value 与 clause 的表")
@@ -330,7 +361,7 @@ def _parse_file(path: Path) -> Params:
             if not isinstance(entry.get("clause"), str) or not entry["clause"].strip():
                 raise fail(f"{key}.clause", "缺少条款出处")
             try:
-                values[key] = check_value(key, entry["value"])
+                values[key] = check_value(key, entry["value"], spec)
             except ParamError as exc:
                 raise fail(exc.key, exc.why) from None
             clauses[key] = entry["clause"].strip()
@@ -342,18 +373,20 @@ def _parse_file(path: Path) -> Params:
             if not isinstance(label, str):
                 raise fail(f"{key}.label", "应为文字")
             labels[key] = label
-    for key in SPEC:
+    if spec.scheme is not None and scheme["id"].strip() != spec.scheme:
+        raise fail("scheme.id", f"应为「{spec.scheme}」，实为「{scheme['id'].strip()}」（这不是本方案的规则文件）")
+    for key in spec.checks:
         if key not in values:
             raise fail(key, "缺少此参数")
     try:
-        check_pairs(values)
+        check_pairs(values, spec)
     except ParamError as exc:
         raise fail(exc.key, exc.why) from None
     return Params(
         scheme=scheme["id"].strip(), version=scheme["version"].strip(), effective=scheme["effective"],
         title=scheme["title"].strip(), source=name, values=MappingProxyType(values),
         clauses=MappingProxyType(clauses), company_set=MappingProxyType(company),
-        labels=MappingProxyType(labels),
+        labels=MappingProxyType(labels), spec=spec,
     )
 
 
@@ -364,17 +397,21 @@ def override_params(params: Params, raw: Mapping[str, object], source: str) -> P
     Raises :class:`ParamError`."""
     values = dict(params.values)
     for key, value in raw.items():
-        values[key] = check_value(key, value)
-    check_pairs(values)
+        values[key] = check_value(key, value, params.spec)
+    check_pairs(values, params.spec)
     from dataclasses import replace
 
     return replace(params, values=MappingProxyType(values), source=source)
 
 
-def load_rules(path: Path | str | None = None) -> RuleSet:
-    """Load the rules: None = the package's ``kfbonus/rules`` folder; a folder = every
-    ``*.toml`` in it; a file = that file.  Raises :class:`RulesError` for a broken file."""
-    path = RULES_DIR if path is None else Path(path)
+def load_rules(path: Path | str | None = None, spec: RuleSpec | None = None,
+               default_dir: Path | None = None) -> RuleSet:
+    """Load the rules: None = ``default_dir`` (FS-MS-KF-13's ``kfbonus/rules`` folder when
+    not given); a folder = every ``*.toml`` in it; a file = that file.  Every file is
+    checked against ``spec`` (FS-MS-KF-13's by default).  Raises :class:`RulesError` for
+    a broken file."""
+    spec = spec or DEFAULT_SPEC
+    path = (default_dir or RULES_DIR) if path is None else Path(path)
     if path.is_dir():
         files = sorted(path.glob("*.toml"))
         if not files:
@@ -383,7 +420,7 @@ def load_rules(path: Path | str | None = None) -> RuleSet:
         files = [path]
     else:
         raise RulesError(f"规则文件 {path} 不存在")
-    versions = [_parse_file(f) for f in files]
+    versions = [_parse_file(f, spec) for f in files]
     seen: dict[tuple[str, dt.date], str] = {}
     for p in versions:
         k = (p.scheme, p.effective)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Kind", "Field", "Table", "TABLES", "TABLE_BY_KIND"]
+__all__ = ["COMMON", "Kind", "Field", "Table", "TABLES", "TABLE_BY_KIND"]
 
 
 class Kind(StrEnum):
@@ -147,6 +147,9 @@ INCIDENT = Table("incident", "事故投诉", (
     F("worker_id", "工号", K.ID),
     F("note", "说明", K.TEXT),
 ))
+
+COMMON: tuple[Table, ...] = (ROSTER, ADJUSTMENT)
+"""The tables every scheme reads (INPUTS.md): the roster and 其他奖惩."""
 
 TABLES: tuple[Table, ...] = (ROSTER, SETTLEMENT, APPLICATION, SCORES, NOMINATION,
                              ATTENDANCE, TRAINING, ADJUSTMENT, INCIDENT)
