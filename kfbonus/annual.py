@@ -58,7 +58,7 @@ from typing import Any
 import pandas as pd
 
 from kfbonus.ledger import IncidentRecord, YearData, clean_text
-from kfbonus.model import AnnualBasis, AnnualPlan, Award, AwardLine, MonthResult, WorkerInfo
+from kfbonus.model import AnnualBasis, AnnualPlan, Award, AwardLine, MonthResult, RunKind, WorkerInfo
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
 from kfbonus.rules import fmt_number
@@ -333,4 +333,4 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
         scheme=getattr(params, "label", None) or str(params.get("scheme.label", "FS-MS-KF-13")),
         rules_file=getattr(params, "source", None) or str(params.get("scheme.source", "")),
         parameters=_parameter_rows(params), workers=workers, lines=lines, projects=[],
-        problems=problems, inputs=None, annual=plan)
+        problems=problems, inputs=None, annual=plan, awards=tuple(Award), kind=RunKind.YEAR_END)

@@ -17,7 +17,7 @@ import pandas as pd
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, Source
 
-__all__ = ["FoundTable", "InputFile", "MonthInput", "Award", "AwardLine", "ProjectResult",
+__all__ = ["FoundTable", "InputFile", "MonthInput", "Award", "AwardKind", "AwardLine", "ProjectResult", "RunKind",
            "WorkerInfo", "AnnualBasis", "AnnualPlan", "PreviousMonth", "RunStamp", "MonthResult"]
 
 
@@ -58,6 +58,36 @@ class MonthInput:
         return self.tables[kind]
 
 
+class AwardKind(str):
+    """An award type of a scheme: its id (the text its lines and the ledger carry — it *is*
+    that string, so it compares and hashes as the id), the ``label`` people read, and
+    whether it belongs to the year-end run (``annual``) rather than the month."""
+
+    label: str
+    annual: bool
+
+    def __new__(cls, award_id: str, label: str, annual: bool = False) -> AwardKind:
+        obj = super().__new__(cls, award_id)
+        obj.label = label
+        obj.annual = annual
+        return obj
+
+    @property
+    def id(self) -> str:
+        return str.__str__(self)
+
+    def __reduce__(self):
+        return (AwardKind, (str(self), self.label, self.annual))
+
+
+class RunKind(StrEnum):
+    """What a run is: a month, a year-end run, or a correction of an approved month."""
+
+    MONTH = "month"
+    YEAR_END = "year_end"
+    CORRECTION = "correction"
+
+
 class Award(StrEnum):
     """Award types of FS-MS-KF-13 (SCHEME.md, 综合激励分类)."""
 
@@ -72,6 +102,10 @@ class Award(StrEnum):
     @property
     def label(self) -> str:
         return AWARD_LABELS[self]
+
+    @property
+    def annual(self) -> bool:
+        return self in ANNUAL_AWARDS
 
 
 AWARD_LABELS = {
@@ -240,6 +274,10 @@ class MonthResult:
     inputs: MonthInput | None = None
     annual: AnnualPlan | None = None   # the year-end run's plan (None in a monthly run)
     stamp: RunStamp | None = None      # set by the pipeline from the ledger before rendering
+    awards: tuple = ()                 # the scheme's award types in order (AwardKind-like: str with .label)
+    kind: RunKind = RunKind.MONTH      # what the run is (never inferred from the period's shape)
+    details: dict = field(default_factory=dict)   # scheme-specific figures for its presentation
+    presentation: object = None        # the scheme's Presentation (title, signers, plain wording)
 
     def totals(self) -> dict[str, dict[Award, Decimal]]:
         """Per worker (工号), per award type, the sum of paid amounts."""

@@ -152,4 +152,5 @@ def make_month(
         lines=list(lines),
         projects=projects,
         inputs=month_input,
+        awards=tuple(Award),
     )

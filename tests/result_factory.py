@@ -40,6 +40,7 @@ from kfbonus.model import (
     MonthInput,
     MonthResult,
     ProjectResult,
+    RunKind,
     WorkerInfo,
 )
 from kfbonus.money import ZERO, D
@@ -232,6 +233,7 @@ def make_result() -> MonthResult:
         projects=_projects(),
         problems=problems,
         inputs=_inputs(),
+        awards=tuple(Award),
     )
 
 
@@ -290,4 +292,5 @@ def make_annual_result() -> MonthResult:
     ]
     return MonthResult(period="2026", assess_date=dt.date(2026, 12, 31), scheme="FS-MS-KF-13 A/2",
                        rules_file="FS-MS-KF-13_A2.toml", parameters=_parameters(), workers=workers,
-                       lines=lines, projects=[], problems=problems, inputs=None, annual=plan)
+                       lines=lines, projects=[], problems=problems, inputs=None, annual=plan,
+                       awards=tuple(Award), kind=RunKind.YEAR_END)

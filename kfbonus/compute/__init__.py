@@ -18,7 +18,7 @@ from kfbonus.compute.exclusions import exclusion_reasons
 from kfbonus.compute.individual import compute_individual
 from kfbonus.compute.seniority import compute_seniority
 from kfbonus.compute.training import compute_training
-from kfbonus.model import MONTHLY_AWARDS, MonthInput, MonthResult, ProjectResult, WorkerInfo
+from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult, ProjectResult, WorkerInfo
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, warning
 from kfbonus.rules import Params
@@ -82,7 +82,8 @@ def compute_month(month: MonthInput, params: Params, assess_date: dt.date, perio
     return MonthResult(
         period=period, assess_date=assess_date, scheme=params.label, rules_file=params.source,
         parameters=[(k, v, c, cs, params.labels.get(k, "")) for k, v, c, cs in params.rows()],
-        workers=workers, lines=lines, projects=projects, problems=problems, inputs=month)
+        workers=workers, lines=lines, projects=projects, problems=problems, inputs=month,
+        awards=tuple(Award))
 
 
 def _worker_infos(data: MonthData, years: dict, exclusions: dict) -> dict[str, WorkerInfo]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kfbonus.model import ANNUAL_AWARDS, MONTHLY_AWARDS, Award, AwardLine, MonthResult, WorkerInfo
+from kfbonus.model import AwardLine, MonthResult, RunKind, WorkerInfo
 from kfbonus.money import ZERO
 from kfbonus.problems import Source
 
@@ -31,6 +31,7 @@ __all__ = [
     "run_text",
     "stamp_line",
     "award_columns",
+    "award_order",
     "is_annual",
     "line_sort_key",
     "months_text",
@@ -50,28 +51,41 @@ def worker_sort_key(worker_id: str) -> tuple:
     return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in _DIGITS.split(worker_id) if p)
 
 
-def line_sort_key(line: AwardLine) -> tuple:
-    """Lines of one worker: by award type (the order of model.Award), then 工程编号."""
-    order = list(Award)
-    return (order.index(line.award), line.project_id or "", line.category or "")
+def award_order(result: MonthResult) -> dict[str, int]:
+    """Award id → its place in the scheme's order (``result.awards``); an award the
+    scheme does not list (a line built in code) comes after, in order of appearance."""
+    order = {str(a): i for i, a in enumerate(result.awards)}
+    for line in result.lines:
+        order.setdefault(str(line.award), len(order))
+    return order
+
+
+def line_sort_key(line: AwardLine, order: dict[str, int] | None = None) -> tuple:
+    """Lines of one worker: by award type (the scheme's order), then 工程编号."""
+    return ((order or {}).get(str(line.award), 0), line.project_id or "", line.category or "")
 
 
 def is_annual(result: MonthResult) -> bool:
-    """The year-end run: period ``2026`` (no month), or a result holding annual awards."""
-    return "-" not in result.period or any(line.award in ANNUAL_AWARDS for line in result.lines)
+    """The year-end run (the run's kind, never the period's shape)."""
+    return result.kind == RunKind.YEAR_END
 
 
-def award_columns(result: MonthResult) -> tuple[Award, ...]:
+def award_columns(result: MonthResult) -> tuple:
     """The award columns of 汇总 and the strips, data-driven.
 
-    The monthly run shows every monthly award (a column of zeros says "none
-    this month"); the year-end run shows the annual ones.  Any other award type
+    The monthly run shows every monthly award of the scheme (a column of zeros says
+    "none this month"); the year-end run shows the annual ones.  Any other award type
     present in the lines is appended, so no paid line is ever left out of a total.
     """
-    base = ANNUAL_AWARDS if is_annual(result) else MONTHLY_AWARDS
-    present = {line.award for line in result.lines}
-    extra = tuple(a for a in Award if a in present and a not in base)
-    return base + extra
+    annual = is_annual(result)
+    base = tuple(a for a in result.awards if bool(getattr(a, "annual", False)) == annual)
+    listed = {str(a) for a in base}
+    extra: dict[str, object] = {}
+    for line in result.lines:
+        if str(line.award) not in listed:
+            extra.setdefault(str(line.award), line.award)
+    known = {str(a): a for a in result.awards}
+    return base + tuple(known.get(k, a) for k, a in extra.items())
 
 
 def period_label(period: str) -> str:
@@ -180,7 +194,7 @@ class WorkerView:
     position: str
     excluded: str
     lines: tuple[AwardLine, ...]
-    by_award: dict[Award, Decimal]
+    by_award: dict[str, Decimal]
     total: Decimal
     unpaid: Decimal
 
@@ -201,12 +215,13 @@ def worker_views(result: MonthResult) -> list[WorkerView]:
     it, else from the line.  One pass over the lines (linear).
     """
     columns = award_columns(result)
+    order = award_order(result)
     grouped: dict[str, list[AwardLine]] = {}
     for line in result.lines:
         grouped.setdefault(line.worker_id, []).append(line)
     views = []
     for worker_id in sorted(grouped, key=worker_sort_key):
-        lines = sorted(grouped[worker_id], key=line_sort_key)
+        lines = sorted(grouped[worker_id], key=lambda x: line_sort_key(x, order))
         info: WorkerInfo | None = result.workers.get(worker_id)
         by_award = dict.fromkeys(columns, ZERO)
         unpaid = ZERO
@@ -290,8 +305,8 @@ class Previous:
     period: str
     status: str
     by_worker: dict[str, Decimal]
-    by_award: dict[Award, Decimal]
-    paid_count: dict[Award, int]
+    by_award: dict[str, Decimal]
+    paid_count: dict[str, int]
     names: dict[str, str]
 
     @property
@@ -305,8 +320,8 @@ def previous_month(result: MonthResult) -> Previous | None:
     if prev is None:
         return None
     by_worker: dict[str, Decimal] = {}
-    by_award: dict[Award, Decimal] = {}
-    paid: dict[Award, set[str]] = {}
+    by_award: dict[str, Decimal] = {}
+    paid: dict[str, set[str]] = {}
     names: dict[str, str] = {}
     for line in prev.lines:
         by_worker[line.worker_id] = by_worker.get(line.worker_id, ZERO) + line.amount

@@ -31,6 +31,7 @@ from kfbonus.render.reconcile import Check, check_kinds
 from kfbonus.render.view import (
     WorkerView,
     award_columns,
+    award_order,
     banner,
     cn_date,
     input_fingerprint,
@@ -599,7 +600,8 @@ def _detail(wb, f: Formats, name: str, awards: tuple[Award, ...], lines: Sequenc
     if by_project:
         key = lambda line: (line.project_id or "", worker_sort_key(line.worker_id))  # noqa: E731
     else:
-        key = lambda line: (worker_sort_key(line.worker_id), line_sort_key(line))  # noqa: E731
+        order = award_order(result)
+        key = lambda line: (worker_sort_key(line.worker_id), line_sort_key(line, order))  # noqa: E731
     lines = sorted(lines, key=key)
     has = {
         "award": several,

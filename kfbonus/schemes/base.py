@@ -13,20 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
+from kfbonus.model import AwardKind, RunKind
 from kfbonus.schema import Table
 
 __all__ = ["AwardKind", "Presentation", "Run", "RunKind", "Scheme"]
-
-
-class RunKind(StrEnum):
-    """What a run is: a month, a year-end run, or a correction of an approved month."""
-
-    MONTH = "month"
-    YEAR_END = "year_end"
-    CORRECTION = "correction"
 
 
 @dataclass(frozen=True)
@@ -42,16 +34,6 @@ class Run:
     @property
     def year_end(self) -> bool:
         return self.kind is RunKind.YEAR_END
-
-
-@dataclass(frozen=True)
-class AwardKind:
-    """One award type of a scheme: the id its lines carry, the label people read, and
-    whether it belongs to the year-end run rather than the month."""
-
-    id: str
-    label: str
-    annual: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,8 +79,9 @@ class Scheme:
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def award(self, award_id: str) -> AwardKind:
+        """The award type with ``award_id`` (a line read back from the ledger carries text)."""
         for a in self.awards:
-            if a.id == award_id:
+            if a == award_id:
                 return a
         raise KeyError(award_id)
 

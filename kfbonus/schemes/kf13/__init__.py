@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kfbonus.schema import APPLICATION, ATTENDANCE, INCIDENT, NOMINATION, SCORES, SETTLEMENT, TRAINING
-from kfbonus.schemes.base import AwardKind, Presentation, Run, Scheme
+from kfbonus.model import Award
+from kfbonus.schemes.base import Presentation, Run, Scheme
 
 __all__ = ["SCHEME"]
 
@@ -43,15 +44,7 @@ SCHEME = Scheme(
     tables=(SETTLEMENT, APPLICATION, SCORES, NOMINATION, ATTENDANCE, TRAINING, INCIDENT),
     present_when=("settlement", "application", "scores", "nomination", "attendance", "training"),
     requires=(),
-    awards=(
-        AwardKind("individual", "个人奖"),
-        AwardKind("collective", "集体奖"),
-        AwardKind("training", "培训补贴"),
-        AwardKind("seniority", "工龄奖"),
-        AwardKind("adjustment", "其他奖惩"),
-        AwardKind("annual_safety", "年度安全奖", annual=True),
-        AwardKind("annual_quality", "年度质量奖", annual=True),
-    ),
+    awards=tuple(Award),
     rules_dir=Path(__file__).resolve().parents[2] / "rules",
     param_checks=_checks(),
     compute=_compute,
