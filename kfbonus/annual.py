@@ -62,6 +62,7 @@ from kfbonus.model import AnnualBasis, AnnualPlan, Award, AwardLine, MonthResult
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
 from kfbonus.rules import fmt_number
+from kfbonus.schemes.kf13 import SCHEME
 
 __all__ = ["CLAUSE", "QUALITY", "SAFETY", "compute_annual", "incidents_from_table"]
 
@@ -333,4 +334,5 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
         scheme=getattr(params, "label", None) or str(params.get("scheme.label", "FS-MS-KF-13")),
         rules_file=getattr(params, "source", None) or str(params.get("scheme.source", "")),
         parameters=_parameter_rows(params), workers=workers, lines=lines, projects=[],
-        problems=problems, inputs=None, annual=plan, awards=tuple(Award), kind=RunKind.YEAR_END)
+        problems=problems, inputs=None, annual=plan, awards=tuple(Award), kind=RunKind.YEAR_END,
+        presentation=SCHEME.presentation)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kfbonus.model import Award, AwardLine
+from kfbonus.model import AwardLine
 from kfbonus.money import ZERO
 
 __all__ = ["BACK", "MORE", "NONE", "CorrectionDiff", "CorrectionLine", "WorkerCorrection", "diff_lines"]
@@ -28,7 +28,6 @@ MORE = "补发"   # pay more: now > approved
 BACK = "扣回"   # claw back: now < approved
 NONE = "无变化"
 
-_AWARD_ORDER = {a: i for i, a in enumerate(Award)}
 
 
 def kind_of(difference: Decimal) -> str:
@@ -41,7 +40,7 @@ class CorrectionLine:
 
     worker_id: str
     name: str
-    award: Award
+    award: str    # the award type (AwardKind: its id, with .label)
     project_id: str | None
     project_name: str | None
     category: str | None
@@ -120,7 +119,7 @@ class CorrectionDiff:
         return sum((c.difference for c in self.lines if c.difference < 0), ZERO)
 
 
-def _key(line: AwardLine) -> tuple[str, Award, str, str]:
+def _key(line: AwardLine) -> tuple[str, str, str, str]:
     return (line.worker_id, line.award, line.project_id or "", line.category or "")
 
 
@@ -150,7 +149,8 @@ def _pair(approved: Sequence[AwardLine], now: Sequence[AwardLine]
     return pairs, unchanged
 
 
-def diff_lines(approved: Iterable[AwardLine], now: Iterable[AwardLine]) -> CorrectionDiff:
+def diff_lines(approved: Iterable[AwardLine], now: Iterable[AwardLine],
+               awards: Sequence = ()) -> CorrectionDiff:
     """Compare the approved lines with the lines computed now (see the module docstring).
 
     Only the paid ``amount`` counts: a line whose amount is the same is unchanged even
@@ -163,7 +163,8 @@ def diff_lines(approved: Iterable[AwardLine], now: Iterable[AwardLine]) -> Corre
         groups.setdefault(_key(line), ([], []))[1].append(line)
     out: list[CorrectionLine] = []
     unchanged_total = 0
-    for key in sorted(groups, key=lambda k: (k[0], _AWARD_ORDER[k[1]], k[2], k[3])):
+    order = {str(a): i for i, a in enumerate(awards)}   # the scheme's award order (others after, by id)
+    for key in sorted(groups, key=lambda k: (k[0], order.get(str(k[1]), len(order)), str(k[1]), k[2], k[3])):
         olds, news = groups[key]
         pairs, unchanged = _pair(olds, news)
         unchanged_total += unchanged

@@ -17,7 +17,8 @@ import pandas as pd
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, Source
 
-__all__ = ["FoundTable", "InputFile", "MonthInput", "Award", "AwardKind", "AwardLine", "ProjectResult", "RunKind",
+__all__ = ["FoundTable", "InputFile", "MonthInput", "Award", "AwardKind", "AwardLine", "ProjectResult",
+           "RunKind",
            "WorkerInfo", "AnnualBasis", "AnnualPlan", "PreviousMonth", "RunStamp", "MonthResult"]
 
 

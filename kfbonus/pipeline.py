@@ -305,7 +305,7 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     from kfbonus.outputs import die_at, install_new, tmp_folder
     from kfbonus.render.correction import correction_folder, render_correction
 
-    diff = diff_lines(ledger.approved_lines(opts.period), result.lines)
+    diff = diff_lines(ledger.approved_lines(opts.period), result.lines, result.awards)
     if not diff.lines:
         say(f"{opts.period} 按当前输入重新计算，与已批准结果（含历次更正）逐项相同，无需更正；未生成更正单。")
         return EXIT_OK

@@ -374,7 +374,8 @@ def _parse_file(path: Path, spec: RuleSpec) -> Params:
                 raise fail(f"{key}.label", "应为文字")
             labels[key] = label
     if spec.scheme is not None and scheme["id"].strip() != spec.scheme:
-        raise fail("scheme.id", f"应为「{spec.scheme}」，实为「{scheme['id'].strip()}」（这不是本方案的规则文件）")
+        found = scheme["id"].strip()
+        raise fail("scheme.id", f"应为「{spec.scheme}」，实为「{found}」（这不是本方案的规则文件）")
     for key in spec.checks:
         if key not in values:
             raise fail(key, "缺少此参数")

@@ -15,6 +15,7 @@ import pandas as pd
 from kfbonus.model import Award, AwardLine, InputFile, MonthInput, MonthResult, ProjectResult, WorkerInfo
 from kfbonus.money import ZERO, D
 from kfbonus.problems import RowRef, SheetTable, Source
+from kfbonus.schemes.kf13 import SCHEME as KF13
 
 __all__ = ["line", "make_month", "worker"]
 
@@ -153,4 +154,5 @@ def make_month(
         projects=projects,
         inputs=month_input,
         awards=tuple(Award),
+        presentation=KF13.presentation,
     )

@@ -46,6 +46,7 @@ from kfbonus.model import (
 from kfbonus.money import ZERO, D
 from kfbonus.problems import Source, warning
 from kfbonus.schema import TABLES
+from kfbonus.schemes.kf13 import SCHEME as KF13
 
 __all__ = ["EXPECTED_TOTALS", "FORMULA_NAME", "GRAND_TOTAL", "INCIDENT_SOURCE", "SCRIPT_NAME",
            "make_annual_result", "make_result"]
@@ -234,6 +235,7 @@ def make_result() -> MonthResult:
         problems=problems,
         inputs=_inputs(),
         awards=tuple(Award),
+        presentation=KF13.presentation,
     )
 
 
@@ -293,4 +295,4 @@ def make_annual_result() -> MonthResult:
     return MonthResult(period="2026", assess_date=dt.date(2026, 12, 31), scheme="FS-MS-KF-13 A/2",
                        rules_file="FS-MS-KF-13_A2.toml", parameters=_parameters(), workers=workers,
                        lines=lines, projects=[], problems=problems, inputs=None, annual=plan,
-                       awards=tuple(Award), kind=RunKind.YEAR_END)
+                       awards=tuple(Award), kind=RunKind.YEAR_END, presentation=KF13.presentation)

@@ -22,6 +22,7 @@ from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult, Projec
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, warning
 from kfbonus.rules import Params
+from kfbonus.schemes.kf13 import SCHEME
 
 __all__ = ["compute_month", "roster_on"]
 
@@ -83,7 +84,7 @@ def compute_month(month: MonthInput, params: Params, assess_date: dt.date, perio
         period=period, assess_date=assess_date, scheme=params.label, rules_file=params.source,
         parameters=[(k, v, c, cs, params.labels.get(k, "")) for k, v, c, cs in params.rows()],
         workers=workers, lines=lines, projects=projects, problems=problems, inputs=month,
-        awards=tuple(Award))
+        awards=tuple(Award), presentation=SCHEME.presentation)
 
 
 def _worker_infos(data: MonthData, years: dict, exclusions: dict) -> dict[str, WorkerInfo]:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import kfbonus
-from kfbonus.model import Award, MonthResult
+from kfbonus.model import MonthResult
 from kfbonus.money import ZERO
 from kfbonus.render.view import cn_datetime, period_label, worker_sort_key
 from kfbonus.render.xlsx import (
@@ -164,17 +164,20 @@ class _Book:
     def awards(self) -> None:
         ws = self.wb.add_worksheet("按奖项")
         results = [self.current] + [v.result for v in self.variants]
-        sums: list[dict[Award, Decimal]] = []
+        sums: list[dict[str, Decimal]] = []
         for r in results:
-            s: dict[Award, Decimal] = {}
+            s: dict[str, Decimal] = {}
             for line in r.lines:
                 s[line.award] = s.get(line.award, ZERO) + line.amount
             sums.append(s)
-        awards = [a for a in Award if any(a in s for s in sums)]
+        kinds = {str(a): a for r in results for a in r.awards}
+        order = list(dict.fromkeys([*(str(a) for a in self.current.awards),
+                                    *(str(line.award) for r in results for line in r.lines)]))
+        awards = [kinds.get(a, a) for a in order if any(a in s for s in sums)]
         cols = [Col("奖项", min_width=12), *self._variant_cols()]
         rows = self._compare_rows([(a,) for a in awards], sums)
         for row in rows:
-            row[0] = row[0].label
+            row[0] = getattr(row[0], "label", str(row[0]))
         top = self.top()
         write_table(ws, self.f, top, cols, rows, autofilter=False, empty_note="（无发放）")
         self.head(ws, f"{self.what}对比（测算）· 按奖项", len(cols))

@@ -15,7 +15,7 @@ from pathlib import Path
 import kfbonus
 from kfbonus.model import MonthResult
 from kfbonus.money import ZERO
-from kfbonus.render.view import WorkerView, award_columns, period_label, summary_views
+from kfbonus.render.view import WorkerView, award_columns, period_label, summary_views, what_of
 from kfbonus.render.xlsx import new_workbook, no_number_text_flags, text_width
 
 __all__ = ["payroll_headers", "payroll_name", "write_payroll"]
@@ -35,8 +35,8 @@ def write_payroll(result: MonthResult, views: Sequence[WorkerView], path: Path,
                   generated_at: dt.datetime) -> Path:
     awards = award_columns(result)
     headers = payroll_headers(result)
-    wb = new_workbook(path, f"综合激励工资导入 {period_label(result.period)}", result.scheme, generated_at,
-                      f"kfbonus {kfbonus.__version__}")
+    title = f"{what_of(result)}工资导入 {period_label(result.period)}"
+    wb = new_workbook(path, title, result.scheme, generated_at, f"kfbonus {kfbonus.__version__}")
     text = wb.add_format({"num_format": "@"})
     money = wb.add_format({"num_format": "0.00"})
     bold = wb.add_format({"bold": True})

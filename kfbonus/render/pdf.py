@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kfbonus.money import fmt_money, to_capital
-from kfbonus.render.plain import fine_print, plain_text
+from kfbonus.render.plain import fine_print
 from kfbonus.render.view import WorkerView
 from kfbonus.settings import Settings
 
@@ -225,7 +225,7 @@ def _slip(view: WorkerView, meta, basis: str) -> _Slip:
         if line.project_name:
             project += "\n" + line.project_name
         award = line.award.label + (f"\n{line.category}" if line.category else "")
-        rows.append(_Row(project, award, plain_text(line), reason,
+        rows.append(_Row(project, award, meta.plain(line), reason,
                          f"算法：{fine_print(line)}　依据：{line.clause}", line.amount, refused))
     return _Slip(view, meta.number(view.worker_id), basis, tuple(rows))
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kfbonus.model import Award, AwardLine, MonthResult
+from kfbonus.model import AwardLine, MonthResult
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.render.view import WorkerView, award_columns, summary_views, worker_views
 
@@ -72,15 +72,12 @@ def reconcile(result: MonthResult, views: Sequence[WorkerView] | None = None) ->
     columns = award_columns(result)
     checks: list[Check] = []
 
-    by_award: dict[Award, list[AwardLine]] = {a: [] for a in columns}
-    by_project: dict[tuple[Award, str], list[AwardLine]] = {}
+    by_award: dict[str, list[AwardLine]] = {a: [] for a in columns}
     for line in result.lines:
         by_award.setdefault(line.award, []).append(line)
-        if line.project_id is not None and line.award in (Award.COLLECTIVE, Award.INDIVIDUAL):
-            by_project.setdefault((line.award, line.project_id), []).append(line)
 
     # 1. each 汇总 column against its detail sheet
-    column_totals: dict[Award, Decimal] = {}
+    column_totals: dict[str, Decimal] = {}
     for award in columns:
         column_totals[award] = _sum(v.by_award.get(award, ZERO) for v in summary)
         checks.append(Check(f"{award.label}：汇总列 = 明细合计", "汇总表列合计", column_totals[award],
@@ -95,39 +92,10 @@ def reconcile(result: MonthResult, views: Sequence[WorkerView] | None = None) ->
     checks.append(Check("汇总表：各列合计之和 = 各人合计之和", "各列合计之和", grand_total,
                         "各人合计之和", _sum(v.total for v in summary)))
 
-    # 2. projects
-    seen: set[tuple[Award, str]] = set()
-    for project in result.projects:
-        pid = project.project_id
-        if project.collective_pool is not None:
-            seen.add((Award.COLLECTIVE, pid))
-            lines = by_project.get((Award.COLLECTIVE, pid), [])
-            paid = _sum(line.amount for line in lines)
-            unpaid = _sum(line.unpaid for line in lines)
-            checks.append(Check(f"集体奖 {pid}：已分配 + 未发 + 未分配 = 奖池", "已分配 + 未发 + 未分配",
-                                paid + unpaid + project.collective_unallocated,
-                                "集体奖池", project.collective_pool,
-                                group="集体奖 各工程：已分配 + 未发 + 未分配 = 奖池"))
-            checks.append(Check(f"集体奖 {pid}：工程表已分配 = 明细已发", "工程表已分配",
-                                project.collective_allocated, "明细已发合计", paid,
-                                group="集体奖 各工程：工程表已分配 = 明细已发"))
-            checks.append(Check(f"集体奖 {pid}：工程表未发 = 明细未发", "工程表未发",
-                                project.collective_unpaid, "明细未发合计", unpaid,
-                                group="集体奖 各工程：工程表未发 = 明细未发"))
-        if project.individual_pool is not None:
-            seen.add((Award.INDIVIDUAL, pid))
-            lines = by_project.get((Award.INDIVIDUAL, pid), [])
-            paid = _sum(line.amount for line in lines)
-            checks.append(Check(f"个人奖 {pid}：已发 ≤ 奖池", "明细已发合计", paid,
-                                "个人奖池", project.individual_pool, "≤", group="个人奖 各工程：已发 ≤ 奖池"))
-            checks.append(Check(f"个人奖 {pid}：工程表已发 = 明细已发", "工程表个人奖已发",
-                                project.individual_paid, "明细已发合计", paid,
-                                group="个人奖 各工程：工程表已发 = 明细已发"))
-    for (award, pid), lines in sorted(by_project.items()):
-        paid = _sum(line.amount for line in lines)
-        if (award, pid) not in seen and paid != 0:
-            checks.append(Check(f"{award.label} {pid}：工程无奖池却有发放", "明细已发合计", paid,
-                                "奖池", ZERO, group="各工程：无奖池不得有发放"))
+    # 2. the scheme's own checks (FS-MS-KF-13: every project's pools)
+    own = getattr(result.presentation, "checks", None)
+    if own is not None:
+        checks.extend(own(result))
 
     # 3. slips against 汇总
     checks.append(Check("明细单合计 = 汇总表总计", "全部明细单合计", _sum(v.total for v in views),

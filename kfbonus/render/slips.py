@@ -22,7 +22,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,10 +30,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 import kfbonus
-from kfbonus.model import AnnualBasis, Award, MonthResult
+from kfbonus.model import AnnualBasis, MonthResult
 from kfbonus.money import fmt_money, to_capital
-from kfbonus.render.plain import fine_print, plain_text
-from kfbonus.render.view import WorkerView, award_columns, is_annual, months_text, period_label
+from kfbonus.render.plain import fine_print
+from kfbonus.render.view import WorkerView, award_columns, is_annual, months_text, period_label, what_of
 from kfbonus.resources import template_dir
 from kfbonus.settings import Settings, load_settings, query_deadline
 
@@ -60,13 +60,14 @@ class SlipMeta:
     period_label: str
     scheme: str
     assess_date: str
-    awards: tuple[Award, ...]
+    awards: tuple
     footer: str
     detail_heading: str = "本月明细"
     excluded_label: str = "本月不参加综合激励"
     period: str = ""
     total_label: str = "本月激励合计（应发）"
     ask: str = ""        # whom to ask, by when
+    plain: Callable[[object], str] = field(default=fine_print, compare=False)   # a line in plain words
 
     def number(self, worker_id: str) -> str:
         """The slip's number (明细单编号): ``2026-11-1001``."""
@@ -82,7 +83,6 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
                       keep_trailing_newline=True)
     env.filters["money"] = fmt_money
     env.filters["capital"] = to_capital
-    env.filters["plain"] = plain_text
     env.filters["fine"] = fine_print
     return env
 
@@ -115,20 +115,25 @@ def slip_filename(worker_id: str, name: str) -> str:
 def slip_meta(result: MonthResult, generated_at: dt.datetime, settings: Settings | None = None) -> SlipMeta:
     annual = is_annual(result)
     settings = settings or load_settings()
+    shown = result.presentation
+    what = what_of(result)
+    title = (getattr(shown, "year_end_slip_title", "") or ANNUAL_SLIP_TITLE) if annual else \
+        (getattr(shown, "slip_title", "") or f"{what}明细单")
     return SlipMeta(
         company=settings.company,
         department=settings.department,
-        title=ANNUAL_SLIP_TITLE if annual else SLIP_TITLE,
+        title=title,
         period_label=period_label(result.period),
         scheme=result.scheme,
         assess_date=result.assess_date.isoformat(),
         awards=award_columns(result),
         footer=f"kfbonus {kfbonus.__version__} 生成于 {generated_at.strftime('%Y-%m-%d %H:%M')}",
         detail_heading="本年度明细" if annual else "本月明细",
-        excluded_label="年末人员状态" if annual else "本月不参加综合激励",
+        excluded_label="年末人员状态" if annual else f"本月不参加{what}",
         period=result.period,
         total_label="本年度激励合计（应发）" if annual else "本月激励合计（应发）",
         ask=ask_text(result.period, settings),
+        plain=getattr(shown, "plain_text", None) or fine_print,
     )
 
 
@@ -168,11 +173,11 @@ def _rows(units: float, per_row: float) -> int:
     return max(1, -int(-units // per_row)) if units else 0
 
 
-def _line_units(line) -> tuple[float, float, float, float, float]:
+def _line_units(line, plain: Callable[[object], str] = fine_print) -> tuple[float, ...]:
     """(project id, project name, formula, reason, clause) widths of one slip line."""
     reason = f"未发放 未发 {line.unpaid}：{line.reason}" if line.refused or line.reason else ""
     small = f"算法：{fine_print(line)}　依据：{line.clause}"
-    return (_units(line.project_id or "—"), _units(line.project_name or ""), _units(plain_text(line)),
+    return (_units(line.project_id or "—"), _units(line.project_name or ""), _units(plain(line)),
             _units(reason), _units(small))
 
 
@@ -197,11 +202,11 @@ MIN_ZOOM = 0.6
 continues on a second page instead (table rows never split, the header repeats)."""
 
 
-def print_scale(view: WorkerView, basis: str = "") -> str:
+def print_scale(view: WorkerView, basis: str = "", plain: Callable[[object], str] = fine_print) -> str:
     """The CSS zoom that fits ``view``'s slip on one A4 page: "1", or e.g. "0.85" (in
     steps of 0.05 down to :data:`MIN_ZOOM`); "long" for a slip too long even then."""
     box = _units(basis or view.excluded or "")
-    lines = [_line_units(line) for line in view.lines]
+    lines = [_line_units(line, plain) for line in view.lines]
     for step in range(20, int(MIN_ZOOM * 20) - 1, -1):
         zoom = step / 20
         if _height(box, lines, zoom) <= _PAGE_MM:
@@ -212,7 +217,7 @@ def print_scale(view: WorkerView, basis: str = "") -> str:
 def render_body(env: Environment, view: WorkerView, meta: SlipMeta, basis: str = "") -> Markup:
     """One worker's slip (the ``<section>``), already escaped; ``basis`` the year-end
     run's 评议依据 sentence (empty in a monthly run)."""
-    return env.get_template("_slip.html").module.slip(view, meta, basis, print_scale(view, basis))
+    return env.get_template("_slip.html").module.slip(view, meta, basis, print_scale(view, basis, meta.plain))
 
 
 def render_page(env: Environment, page_title: str, bodies: Sequence[Markup]) -> str:

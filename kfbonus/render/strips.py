@@ -13,7 +13,7 @@ from pathlib import Path
 import kfbonus
 from kfbonus.model import MonthResult
 from kfbonus.money import ZERO
-from kfbonus.render.view import WorkerView, award_columns, period_label, stamp_line, summary_views
+from kfbonus.render.view import WorkerView, award_columns, period_label, stamp_line, summary_views, what_of
 from kfbonus.render.xlsx import Formats, new_workbook, print_setup, text_width
 from kfbonus.settings import company_line
 
@@ -29,7 +29,7 @@ def write_strips(result: MonthResult, views: Sequence[WorkerView], path: Path,
     awards = award_columns(result)
     headers = strip_headers(result)
     label = period_label(result.period)
-    title = f"综合激励工资条 {label}"
+    title = f"{what_of(result)}工资条 {label}"
     wb = new_workbook(path, title, result.scheme, generated_at, f"kfbonus {kfbonus.__version__}")
     f = Formats(wb)
     ws = wb.add_worksheet("工资条")

@@ -32,6 +32,7 @@ __all__ = [
     "stamp_line",
     "award_columns",
     "award_order",
+    "what_of",
     "is_annual",
     "line_sort_key",
     "months_text",
@@ -49,6 +50,11 @@ _DIGITS = re.compile(r"(\d+)")
 def worker_sort_key(worker_id: str) -> tuple:
     """工号 in natural order: ``K9`` before ``K10``; fixed-width ids sort as text does."""
     return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in _DIGITS.split(worker_id) if p)
+
+
+def what_of(result: MonthResult) -> str:
+    """What the scheme's runs compute, in the outputs' titles (综合激励, 业绩提成)."""
+    return getattr(result.presentation, "what", "") or "综合激励"
 
 
 def award_order(result: MonthResult) -> dict[str, int]:

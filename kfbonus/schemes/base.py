@@ -48,6 +48,9 @@ class Presentation:
     folder: Callable[[str], str]                 # period → the output folder's name
     write_workbook: Callable[..., Path]          # (result, views, checks, path, generated_at) → path
     plain_text: Callable[[object], str] | None = None   # AwardLine → a plain sentence for slips
+    checks: Callable[[object], list] | None = None      # MonthResult → the scheme's own 核对 checks
+    slip_title: str = ""                         # the slips' heading (明细单)
+    year_end_slip_title: str = ""                # the year-end run's slips' heading
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kfbonus.schema import APPLICATION, ATTENDANCE, INCIDENT, NOMINATION, SCORES, SETTLEMENT, TRAINING
 from kfbonus.model import Award
+from kfbonus.schema import APPLICATION, ATTENDANCE, INCIDENT, NOMINATION, SCORES, SETTLEMENT, TRAINING
 from kfbonus.schemes.base import Presentation, Run, Scheme
 
 __all__ = ["SCHEME"]
@@ -32,6 +32,12 @@ def _plain_text(line) -> str:
     return plain_text(line)
 
 
+def _project_checks(result) -> list:
+    from kfbonus.schemes.kf13.reconcile import project_checks
+
+    return project_checks(result)
+
+
 def _checks():
     from kfbonus.rules import SPEC
 
@@ -55,5 +61,8 @@ SCHEME = Scheme(
         folder=lambda period: period,
         write_workbook=_write_workbook,
         plain_text=_plain_text,
+        checks=_project_checks,
+        slip_title="工程施工安装人员综合激励明细单",
+        year_end_slip_title="年度安全、质量奖明细单",
     ),
 )
