@@ -240,6 +240,10 @@ class MonthResult:
     inputs: MonthInput | None = None
     annual: AnnualPlan | None = None   # the year-end run's plan (None in a monthly run)
     stamp: RunStamp | None = None      # set by the pipeline from the ledger before rendering
+    scheme_id: str = "FS-MS-KF-13"     # the scheme's id: the ledger's key with the period
+    # What the scheme keeps for later, recorded in the ledger as given: kind → rows, each
+    # a dict of str/int/bool/None (money and scores as strings, dates ISO).
+    facts: dict[str, list[dict]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, dict[Award, Decimal]]:
         """Per worker (工号), per award type, the sum of paid amounts."""
