@@ -17,7 +17,7 @@ Eligibility, exactly as SCHEME.md §5 (every sentence has a scenario in
   ``annual.min_months`` counted months;
 - the worker's projects are those of their settlement lines in the counted months;
 - a project's 质量得分 is the mean of all its score rows in the counted months
-  (the ledger keeps each month's sum and number of rows); the worker's mean is over
+  (each month keeps its sum and number of rows: :mod:`kfbonus.compute.facts`); the worker's mean is over
   their scored projects, each once, compared unrounded (exact fractions) with
   ``annual.min_quality_score``; no scored project → no quality award (无评分工程);
 - safety / quality: no 安全事故 / 质量投诉 dated in the year naming the worker or one
