@@ -1,7 +1,8 @@
 """Year-end annual awards: 年度安全奖 and 年度质量奖 (SCHEME.md §5) [company-set].
 
 The year-end run computes them for a calendar year from the months of that year
-in the ledger (:meth:`kfbonus.ledger.Ledger.year`): the approved months only, or the
+in the ledger (:func:`year_data`, from the facts each month kept:
+:mod:`kfbonus.compute.facts`): the approved months only, or the
 drafts too when the run is told to include them (``--include-drafts``; they are then
 marked as drafts); draft months left out and months missing are listed as warnings
 and on the plan.  It is a draft plan (年度激励评议方案) for the manager.  Its result
@@ -16,7 +17,7 @@ Eligibility, exactly as SCHEME.md §5 (every sentence has a scenario in
   ``annual.min_months`` counted months;
 - the worker's projects are those of their settlement lines in the counted months;
 - a project's 质量得分 is the mean of all its score rows in the counted months
-  (the ledger keeps each month's sum and number of rows); the worker's mean is over
+  (each month keeps its sum and number of rows: :mod:`kfbonus.compute.facts`); the worker's mean is over
   their scored projects, each once, compared unrounded (exact fractions) with
   ``annual.min_quality_score``; no scored project → no quality award (无评分工程);
 - safety / quality: no 安全事故 / 质量投诉 dated in the year naming the worker or one
@@ -50,27 +51,148 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kfbonus.ledger import IncidentRecord, YearData, clean_text
+from kfbonus.compute import facts as kept
+from kfbonus.compute.common import SCHEME_ID
+from kfbonus.compute.facts import clean_text
+from kfbonus.ledger import APPROVED
 from kfbonus.model import AnnualBasis, AnnualPlan, Award, AwardLine, MonthResult, RunKind, WorkerInfo
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
 from kfbonus.rules import fmt_number
 from kfbonus.schemes.kf13 import SCHEME
 
-__all__ = ["CLAUSE", "QUALITY", "SAFETY", "compute_annual", "incidents_from_table"]
+if TYPE_CHECKING:
+    from kfbonus.ledger import Ledger
+
+__all__ = ["CLAUSE", "QUALITY", "SAFETY", "IncidentRecord", "ProjectScore", "YearData", "compute_annual",
+           "incidents_from_table", "year_data"]
 
 CLAUSE = "FS-MS-KF-13 §3（年度安全、质量奖）[company-set]"
 SAFETY = "安全事故"
 QUALITY = "质量投诉"
 NOT_IN_ROSTER = "年末人员名册中无此工号"
 NO_SCORED_PROJECT = "无评分工程：全年参与的工程均无质量得分，不能评质量奖"
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    """One 事故投诉 row: from a month in the ledger (``period``) or the annual folder (None)."""
+
+    period: str | None
+    date: dt.date | None
+    incident_type: str
+    project_id: str | None
+    worker_id: str | None
+    note: str | None
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class ProjectScore:
+    """A project's 质量得分 rows in one month it was scored: ``quality_sum`` over
+    ``rows`` rows (``quality`` is that month's mean)."""
+
+    period: str
+    project_id: str
+    project_name: str | None
+    quality_sum: Decimal
+    rows: int = 1
+
+    @property
+    def quality(self) -> Decimal:
+        return self.quality_sum / self.rows
+
+
+@dataclass(frozen=True)
+class YearData:
+    """What the year-end run needs from the ledger (latest revision of each month).
+
+    ``months`` maps each month of the year found in the ledger to its status;
+    ``counted`` the months whose facts are below (the approved ones, and the drafts
+    too when asked); ``worked`` maps 工号 → the counted months worked (sorted);
+    ``projects`` 工号 → the projects of their settlement lines in the counted months
+    (sorted); ``names`` 工号 → the latest 姓名; ``december_absence`` 工号 → the
+    连续缺勤天数 recorded in December's attendance (when December is counted).
+    """
+
+    year: int
+    months: Mapping[str, str]
+    worked: Mapping[str, tuple[str, ...]]
+    projects: Mapping[str, tuple[str, ...]]
+    names: Mapping[str, str]
+    quality_scores: tuple[ProjectScore, ...] = ()
+    incidents: tuple[IncidentRecord, ...] = ()
+    ledger_name: str = "ledger.sqlite"
+    counted: tuple[str, ...] | None = None      # None: every month in ``months``
+    december_absence: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def counted_months(self) -> tuple[str, ...]:
+        return tuple(self.months) if self.counted is None else self.counted
+
+    @property
+    def drafts(self) -> tuple[str, ...]:
+        """Months of the year in the ledger that are not approved (草稿)."""
+        return tuple(p for p, status in self.months.items() if status != APPROVED)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Months of the year with no run in the ledger."""
+        return tuple(p for p in (f"{self.year}-{m:02d}" for m in range(1, 13)) if p not in self.months)
+
+
+def year_data(ledger: Ledger, year: int, include_drafts: bool = False) -> YearData:
+    """Everything the year-end run needs from the months of ``year`` in ``ledger``: the
+    facts each month kept (:mod:`kfbonus.compute.facts`), of its latest revision.
+
+    Only approved months are counted (SCHEME.md §5) unless ``include_drafts``; every
+    month found is still listed in ``months`` with its status.
+    """
+    months = ledger.months(SCHEME_ID, f"{int(year):04d}-__")
+    counted = tuple(p for p, status in months.items() if include_drafts or status == APPROVED)
+
+    def rows(kind: str) -> list[tuple[str, dict]]:
+        return ledger.facts(SCHEME_ID, counted, kind)
+
+    worked: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    december: dict[str, Decimal] = {}
+    for period, row in rows(kept.WORKER_MONTH):   # in period order: the latest name wins
+        wid, name = row["worker_id"], row["name"]
+        if name:
+            names[wid] = name
+        else:
+            names.setdefault(wid, "")
+        if row["worked"]:
+            worked.setdefault(wid, []).append(period)
+        if period.endswith("-12") and row["longest_absence"] is not None:
+            december[wid] = Decimal(row["longest_absence"])
+    projects: dict[str, set[str]] = {}
+    for _, row in rows(kept.WORKER_PROJECT):
+        projects.setdefault(row["worker_id"], set()).add(row["project_id"])
+    project_names = {(period, row["project_id"]): row["project_name"] for period, row in rows(kept.PROJECT)}
+    scores = sorted(((row["project_id"], period, row) for period, row in rows(kept.QUALITY_SCORE)),
+                    key=lambda x: (x[0], x[1]))
+    incidents = [IncidentRecord(period, dt.date.fromisoformat(row["date"]) if row["date"] else None,
+                                row["incident_type"], row["project_id"], row["worker_id"], row["note"],
+                                kept.source_of(row))
+                 for period, row in rows(kept.INCIDENT)]
+    return YearData(year=int(year), months=months,
+                    worked={w: tuple(ps) for w, ps in sorted(worked.items())},
+                    projects={w: tuple(sorted(ps)) for w, ps in sorted(projects.items())},
+                    names=dict(sorted(names.items())),
+                    quality_scores=tuple(ProjectScore(period, pid, project_names.get((period, pid)),
+                                                      Decimal(row["quality_sum"]), row["score_rows"])
+                                         for pid, period, row in scores),
+                    incidents=tuple(incidents), ledger_name=ledger.path.name, counted=counted,
+                    december_absence=dict(sorted(december.items())))
 
 
 def incidents_from_table(df: pd.DataFrame | None, period: str | None = None) -> list[IncidentRecord]:
@@ -330,7 +452,7 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
                       drafts=data.drafts, drafts_included=drafts_included,
                       min_months=min_months, min_quality_score=min_score, basis=tuple(basis))
     return MonthResult(
-        period=period, assess_date=dt.date(year, 12, 31),
+        period=period, assess_date=dt.date(year, 12, 31), scheme_id=SCHEME_ID,
         scheme=getattr(params, "label", None) or str(params.get("scheme.label", "FS-MS-KF-13")),
         rules_file=getattr(params, "source", None) or str(params.get("scheme.source", "")),
         parameters=_parameter_rows(params), workers=workers, lines=lines, projects=[],

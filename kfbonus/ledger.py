@@ -1,20 +1,27 @@
-"""The ledger (账本): every month that was run, kept in one SQLite file.
+"""The ledger (账本): every period that was run, kept in one SQLite file, per scheme.
 
-``<output>/ledger.sqlite`` (stdlib :mod:`sqlite3`, no server).  A run records its
-month in ONE transaction: the month's status (草稿 draft / 已批准 approved), scheme,
-rules file, assessment date and run time; every input file (name, SHA-256, size);
-every award line, paid or not; the per-project figures and, per project, the sum and
-number of its 质量得分 rows; per worker whether they worked that month, on which
-projects, any exclusion and the 连续缺勤天数 the attendance recorded; the month's
-incident rows; the SHA-256 of every output file.  A draft can be removed whole
+``<output>/ledger.sqlite`` (stdlib :mod:`sqlite3`, no server).  Every row is keyed by
+the scheme's id (``FS-MS-KF-13``, ``SHKF-TC``: :attr:`MonthResult.scheme_id`) and then
+the period, so two schemes' months of the same period live side by side.  A run
+records its period in ONE transaction: the status (草稿 draft / 已批准 approved), the
+scheme's label, rules file, assessment date and run time; every input file (name,
+SHA-256, size); every award line, paid or not; the facts the scheme keeps for later
+(:attr:`MonthResult.facts`: rows of named kinds, stored as JSON objects exactly as
+given); the SHA-256 of every output file.  A draft can be removed whole
 (:meth:`Ledger.discard`); an approved month never is.
 
+The ledger stores, it never derives: it does not read input tables nor know what a
+fact means.  What a scheme keeps (FS-MS-KF-13: worked months, projects, 质量得分 rows,
+incidents — :mod:`kfbonus.compute.facts`) and what it makes of them later (the year
+end: :func:`kfbonus.annual.year_data`) is the scheme's own.  This module imports no
+scheme.
+
 Money and scores are stored as TEXT decimals and read back as exact
-:class:`~decimal.Decimal` (never REAL).
+:class:`~decimal.Decimal` (never REAL); a fact's numbers are strings in its JSON.
 
 A month is kept as *revisions*: revision 0 is the run (replaced while the month is a
 draft), revision n ≥ 1 is correction n (更正第 n 号), recorded after approval.  Reads
-(:meth:`Ledger.approved_lines`, :meth:`Ledger.year`) use the latest revision: the
+(:meth:`Ledger.approved_lines`, :meth:`Ledger.facts`) use the latest revision: the
 month as approved with every correction since applied.
 
 The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` lists the
@@ -26,7 +33,7 @@ Usage::
     with Ledger.open(out / "ledger.sqlite") as ledger:
         ledger.record_month(result, hash_outputs(out / "2026-11"), at)
         ...
-        ledger.approve("2026-11", by="王经理", at=at, folder=out / "2026-11")
+        ledger.approve("FS-MS-KF-13", "2026-11", by="王经理", at=at, folder=out / "2026-11")
 """
 
 from __future__ import annotations
@@ -37,14 +44,14 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kfbonus.model import Award, AwardLine, InputFile, MonthResult
 from kfbonus.money import D
-from kfbonus.problems import RowRef, Source
+from kfbonus.problems import Source
 
 if TYPE_CHECKING:
     from kfbonus.correction import CorrectionLine
@@ -57,22 +64,17 @@ __all__ = [
     "STATUS_LABELS",
     "CorrectionRecord",
     "DiscardRecord",
-    "IncidentRecord",
     "Ledger",
     "LedgerError",
     "MonthApproved",
     "MonthRecord",
     "OutputMismatch",
     "OutputsChanged",
-    "ProjectScore",
-    "YearData",
+    "fact_json",
     "hash_file",
     "hash_outputs",
-    "longest_absences",
-    "quality_rows",
     "sources_from_json",
     "sources_to_json",
-    "worker_months",
 ]
 
 DRAFT = "draft"
@@ -201,17 +203,190 @@ INSERT OR IGNORE INTO run_log (period, number, run_at)
     SELECT period, 1, run_at FROM revision WHERE revision = 0;
 """
 
+# Keyed by scheme + period, and the ledger stores, never derives (issue 11 item 2).
+# SQLite cannot alter a PRIMARY KEY: the old tables are renamed aside (their foreign
+# keys follow), the new ones created, every row copied with the scheme id taken from
+# its period's run (the label's text before its first space: "FS-MS-KF-13 A/2" →
+# FS-MS-KF-13; ledgers before version 5 were only written by that scheme), then the
+# old ones dropped, children first.  The scheme-specific tables (project, worker_month,
+# worker_project, quality_score, incident) become rows of the generic ``fact`` table,
+# each a JSON object with its keys sorted, exactly as kfbonus.compute.facts writes it,
+# in the same order (seq).
+_V5 = """
+ALTER TABLE month RENAME TO v4_month;
+ALTER TABLE revision RENAME TO v4_revision;
+ALTER TABLE input_file RENAME TO v4_input_file;
+ALTER TABLE award_line RENAME TO v4_award_line;
+ALTER TABLE output_file RENAME TO v4_output_file;
+ALTER TABLE correction_line RENAME TO v4_correction_line;
+ALTER TABLE run_log RENAME TO v4_run_log;
+DROP INDEX award_line_worker;
+
+CREATE TEMP TABLE v5_scheme AS
+    SELECT m.period AS period,
+           COALESCE((SELECT substr(r.scheme, 1, instr(r.scheme || ' ', ' ') - 1) FROM v4_revision r
+                     WHERE r.period = m.period ORDER BY r.revision LIMIT 1), 'FS-MS-KF-13') AS id
+    FROM v4_month m;
+
+CREATE TABLE month (
+    scheme        TEXT NOT NULL,              -- the scheme's id: "FS-MS-KF-13", "SHKF-TC"
+    period        TEXT NOT NULL,              -- "2026-11" (or "2026" for a year-end run)
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'approved')),
+    approved_by   TEXT,
+    approved_at   TEXT,
+    approval_sha  TEXT,
+    PRIMARY KEY (scheme, period)
+);
+CREATE TABLE revision (
+    scheme        TEXT NOT NULL,
+    period        TEXT NOT NULL,
+    revision      INTEGER NOT NULL,           -- 0 = the run; n = correction n
+    kind          TEXT NOT NULL CHECK (kind IN ('run', 'correction')),
+    reason        TEXT NOT NULL DEFAULT '',
+    label         TEXT NOT NULL,              -- the scheme and rules version: "FS-MS-KF-13 A/2"
+    rules_file    TEXT NOT NULL,
+    assess_date   TEXT NOT NULL,
+    run_at        TEXT NOT NULL,
+    PRIMARY KEY (scheme, period, revision),
+    FOREIGN KEY (scheme, period) REFERENCES month(scheme, period)
+);
+CREATE TABLE input_file (
+    scheme TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL,
+    name TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+    PRIMARY KEY (scheme, period, revision, name),
+    FOREIGN KEY (scheme, period, revision) REFERENCES revision(scheme, period, revision)
+);
+CREATE TABLE award_line (
+    scheme TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL, seq INTEGER NOT NULL,
+    worker_id TEXT NOT NULL, name TEXT NOT NULL, award TEXT NOT NULL,
+    project_id TEXT, project_name TEXT, category TEXT,
+    amount TEXT NOT NULL, unpaid TEXT NOT NULL,
+    reason TEXT NOT NULL, formula TEXT NOT NULL, clause TEXT NOT NULL,
+    sources TEXT NOT NULL,        -- as shown: "文件 › 工作表!C7; …"
+    sources_json TEXT NOT NULL,   -- the same, exactly, to rebuild Source values
+    PRIMARY KEY (scheme, period, revision, seq),
+    FOREIGN KEY (scheme, period, revision) REFERENCES revision(scheme, period, revision)
+);
+CREATE TABLE fact (
+    scheme TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL,
+    kind TEXT NOT NULL,           -- the scheme's name for the rows: "worker_month", "incident", …
+    seq INTEGER NOT NULL,         -- the order the scheme gave them in, per kind
+    data TEXT NOT NULL,           -- one JSON object (keys sorted); money and scores as strings
+    PRIMARY KEY (scheme, period, revision, kind, seq),
+    FOREIGN KEY (scheme, period, revision) REFERENCES revision(scheme, period, revision)
+);
+CREATE TABLE output_file (
+    scheme TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL,
+    name TEXT NOT NULL,           -- relative to the month's output folder, '/' separated
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (scheme, period, revision, name),
+    FOREIGN KEY (scheme, period, revision) REFERENCES revision(scheme, period, revision)
+);
+CREATE TABLE correction_line (
+    scheme TEXT NOT NULL, period TEXT NOT NULL, revision INTEGER NOT NULL, seq INTEGER NOT NULL,
+    worker_id TEXT NOT NULL, name TEXT NOT NULL, award TEXT NOT NULL,
+    project_id TEXT, project_name TEXT, category TEXT, ordinal INTEGER NOT NULL,
+    approved TEXT NOT NULL, now TEXT NOT NULL, difference TEXT NOT NULL, kind TEXT NOT NULL,
+    PRIMARY KEY (scheme, period, revision, seq),
+    FOREIGN KEY (scheme, period, revision) REFERENCES revision(scheme, period, revision)
+);
+CREATE TABLE run_log (
+    scheme TEXT NOT NULL, period TEXT NOT NULL, number INTEGER NOT NULL, run_at TEXT NOT NULL,
+    PRIMARY KEY (scheme, period, number)
+);
+
+INSERT INTO month
+    SELECT s.id, m.period, m.status, m.approved_by, m.approved_at, m.approval_sha
+    FROM v4_month m JOIN v5_scheme s ON s.period = m.period;
+INSERT INTO revision
+    SELECT s.id, r.period, r.revision, r.kind, r.reason, r.scheme, r.rules_file, r.assess_date, r.run_at
+    FROM v4_revision r JOIN v5_scheme s ON s.period = r.period;
+INSERT INTO input_file
+    SELECT s.id, t.period, t.revision, t.name, t.sha256, t.size
+    FROM v4_input_file t JOIN v5_scheme s ON s.period = t.period;
+INSERT INTO award_line
+    SELECT s.id, t.period, t.revision, t.seq, t.worker_id, t.name, t.award, t.project_id, t.project_name,
+           t.category, t.amount, t.unpaid, t.reason, t.formula, t.clause, t.sources, t.sources_json
+    FROM v4_award_line t JOIN v5_scheme s ON s.period = t.period;
+INSERT INTO output_file
+    SELECT s.id, t.period, t.revision, t.name, t.sha256
+    FROM v4_output_file t JOIN v5_scheme s ON s.period = t.period;
+INSERT INTO correction_line
+    SELECT s.id, t.period, t.revision, t.seq, t.worker_id, t.name, t.award, t.project_id, t.project_name,
+           t.category, t.ordinal, t.approved, t.now, t.difference, t.kind
+    FROM v4_correction_line t JOIN v5_scheme s ON s.period = t.period;
+INSERT INTO run_log
+    SELECT COALESCE(s.id, 'FS-MS-KF-13'), t.period, t.number, t.run_at
+    FROM v4_run_log t LEFT JOIN v5_scheme s ON s.period = t.period;
+
+INSERT INTO fact
+    SELECT s.id, t.period, t.revision, 'project',
+           ROW_NUMBER() OVER (PARTITION BY t.period, t.revision ORDER BY t.project_id) - 1,
+           json_object('collective_pool', t.collective_pool, 'collective_ratio', t.collective_ratio,
+                       'cooperation', t.cooperation, 'discipline', t.discipline,
+                       'individual_pool', t.individual_pool, 'individual_ratio', t.individual_ratio,
+                       'piece_total', t.piece_total, 'project_id', t.project_id,
+                       'project_name', t.project_name, 'quality', t.quality, 'safety', t.safety,
+                       'total_score', t.total_score)
+    FROM project t JOIN v5_scheme s ON s.period = t.period;
+INSERT INTO fact
+    SELECT s.id, t.period, t.revision, 'worker_month',
+           ROW_NUMBER() OVER (PARTITION BY t.period, t.revision ORDER BY t.worker_id) - 1,
+           json_object('excluded', t.excluded, 'longest_absence', t.longest_absence, 'name', t.name,
+                       'worked', CASE WHEN t.worked THEN json('true') ELSE json('false') END,
+                       'worker_id', t.worker_id)
+    FROM worker_month t JOIN v5_scheme s ON s.period = t.period;
+INSERT INTO fact
+    SELECT s.id, t.period, t.revision, 'worker_project',
+           ROW_NUMBER() OVER (PARTITION BY t.period, t.revision ORDER BY t.worker_id, t.project_id) - 1,
+           json_object('project_id', t.project_id, 'worker_id', t.worker_id)
+    FROM worker_project t JOIN v5_scheme s ON s.period = t.period;
+INSERT INTO fact
+    SELECT s.id, t.period, t.revision, 'quality_score',
+           ROW_NUMBER() OVER (PARTITION BY t.period, t.revision ORDER BY t.project_id) - 1,
+           json_object('project_id', t.project_id, 'quality_sum', t.quality_sum, 'score_rows', t.score_rows)
+    FROM quality_score t JOIN v5_scheme s ON s.period = t.period;
+INSERT INTO fact
+    SELECT s.id, t.period, t.revision, 'incident',
+           ROW_NUMBER() OVER (PARTITION BY t.period, t.revision ORDER BY t.seq) - 1,
+           json_object('date', t.date, 'incident_type', t.incident_type, 'note', t.note,
+                       'project_id', t.project_id,
+                       'source_col', json_extract(t.source_json, '$.col'),
+                       'source_file', json_extract(t.source_json, '$.file'),
+                       'source_header', json_extract(t.source_json, '$.header'),
+                       'source_row', json_extract(t.source_json, '$.row'),
+                       'source_sheet', json_extract(t.source_json, '$.sheet'),
+                       'worker_id', t.worker_id)
+    FROM incident t JOIN v5_scheme s ON s.period = t.period;
+
+DROP TABLE project;
+DROP TABLE worker_month;
+DROP TABLE worker_project;
+DROP TABLE quality_score;
+DROP TABLE incident;
+DROP TABLE v4_input_file;
+DROP TABLE v4_award_line;
+DROP TABLE v4_output_file;
+DROP TABLE v4_correction_line;
+DROP TABLE v4_run_log;
+DROP TABLE v4_revision;
+DROP TABLE v4_month;
+DROP TABLE v5_scheme;
+CREATE INDEX award_line_worker ON award_line (worker_id);
+"""
+
 # Step n takes a ledger from version n-1 to version n.  Append, never edit a step.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("账本初版：月份、输入文件、奖励明细、工程、人员月度、事故投诉、输出文件", _V1),
     ("更正单：更正明细表", _V2),
     ("年度奖：每个工程每月的质量得分行数与合计；人员月度的连续缺勤天数", _V3),
     ("运行次数：每次运行编号", _V4),
+    ("按方案与期间记账：各表以方案编号开头；工程、人员月度、质量得分、事故投诉改存为方案给出的事实行", _V5),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_TABLES = ("input_file", "award_line", "project", "worker_month", "worker_project", "incident",
-           "output_file", "correction_line", "quality_score")
+# The tables keyed by (scheme, period, revision): a period's rows, children of ``revision``.
+_TABLES = ("input_file", "award_line", "fact", "output_file", "correction_line")
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -263,11 +438,11 @@ class CorrectionRecord:
 
 @dataclass(frozen=True)
 class MonthRecord:
-    """A month as the ledger holds it (latest revision for scheme, dates and inputs)."""
+    """A month as the ledger holds it (latest revision for the label, dates and inputs)."""
 
     period: str
     status: str                        # DRAFT / APPROVED
-    scheme: str
+    scheme: str                        # the label of the scheme and rules version: "FS-MS-KF-13 A/2"
     rules_file: str
     assess_date: dt.date
     run_at: dt.datetime                # when revision 0 was recorded
@@ -278,6 +453,7 @@ class MonthRecord:
     inputs: tuple[InputFile, ...]      # of the latest revision
     outputs: Mapping[str, str]         # every revision's outputs: name → SHA-256
     corrections: tuple[CorrectionRecord, ...] = ()
+    scheme_id: str = ""                # the key: "FS-MS-KF-13"
 
     @property
     def approved(self) -> bool:
@@ -289,79 +465,12 @@ class MonthRecord:
 
 
 @dataclass(frozen=True)
-class IncidentRecord:
-    """One 事故投诉 row: from a month in the ledger (``period``) or the annual folder (None)."""
-
-    period: str | None
-    date: dt.date | None
-    incident_type: str
-    project_id: str | None
-    worker_id: str | None
-    note: str | None
-    source: Source | None
-
-
-@dataclass(frozen=True)
-class ProjectScore:
-    """A project's 质量得分 rows in one month it was scored: ``quality_sum`` over
-    ``rows`` rows (``quality`` is that month's mean)."""
-
-    period: str
-    project_id: str
-    project_name: str | None
-    quality_sum: Decimal
-    rows: int = 1
-
-    @property
-    def quality(self) -> Decimal:
-        return self.quality_sum / self.rows
-
-
-@dataclass(frozen=True)
 class DiscardRecord:
     """What :meth:`Ledger.discard` removed: the draft's record, its lines and their total."""
 
     record: MonthRecord
     lines: int
     total: Decimal
-
-
-@dataclass(frozen=True)
-class YearData:
-    """What the year-end run needs from the ledger (latest revision of each month).
-
-    ``months`` maps each month of the year found in the ledger to its status;
-    ``counted`` the months whose facts are below (the approved ones, and the drafts
-    too when asked); ``worked`` maps 工号 → the counted months worked (sorted);
-    ``projects`` 工号 → the projects of their settlement lines in the counted months
-    (sorted); ``names`` 工号 → the latest 姓名; ``december_absence`` 工号 → the
-    连续缺勤天数 recorded in December's attendance (when December is counted).
-    """
-
-    year: int
-    months: Mapping[str, str]
-    worked: Mapping[str, tuple[str, ...]]
-    projects: Mapping[str, tuple[str, ...]]
-    names: Mapping[str, str]
-    quality_scores: tuple[ProjectScore, ...] = ()
-    incidents: tuple[IncidentRecord, ...] = ()
-    ledger_name: str = "ledger.sqlite"
-    counted: tuple[str, ...] | None = None      # None: every month in ``months``
-    december_absence: Mapping[str, Decimal] = field(default_factory=dict)
-
-    @property
-    def counted_months(self) -> tuple[str, ...]:
-        return tuple(self.months) if self.counted is None else self.counted
-
-    @property
-    def drafts(self) -> tuple[str, ...]:
-        """Months of the year in the ledger that are not approved (草稿)."""
-        return tuple(p for p, status in self.months.items() if status != APPROVED)
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        """Months of the year with no run in the ledger."""
-        return tuple(p for p in (f"{self.year}-{m:02d}" for m in range(1, 13)) if p not in self.months)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -393,14 +502,6 @@ def _source_dict(s: Source) -> dict:
     return {"file": s.file, "sheet": s.sheet, "row": s.row, "col": s.col, "header": s.header}
 
 
-def _as_source(src: object) -> Source | None:
-    if isinstance(src, RowRef):
-        return src.source
-    if isinstance(src, Source):
-        return src
-    return None
-
-
 def sources_to_json(sources: Iterable[Source]) -> str:
     return json.dumps([_source_dict(s) for s in sources], ensure_ascii=False, sort_keys=True)
 
@@ -414,130 +515,24 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(D(value))
 
 
-def _dec(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def clean_text(value: object) -> str | None:
-    """A table cell as text: None for blank / NaN."""
-    if value is None:
-        return None
-    try:
-        if value != value:  # NaN / NaT
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value).strip()
-    return text or None
+def fact_json(row: Mapping[str, object]) -> str:
+    """A fact row as stored: one JSON object, keys sorted, no spaces, Chinese as is.
 
-
-def _column(df, name: str) -> list:
-    if df is None or name not in getattr(df, "columns", ()):
-        return [None] * (0 if df is None else len(df))
-    return list(df[name])
-
-
-def worker_months(result: MonthResult) -> list[tuple[str, str, bool, tuple[str, ...], str | None]]:
-    """Per worker of the month: (工号, 姓名, worked, projects, exclusion reason), sorted by 工号.
-
-    Worked = had settlement lines, or an attendance row with 实出勤天数 > 0 (SCHEME.md §5).
-    Workers are the roster's plus anyone found in settlement or attendance.
-    """
-    projects: dict[str, set[str]] = {}
-    worked: set[str] = set()
-    names: dict[str, str] = {w: info.name for w, info in result.workers.items()}
-    tables = result.inputs.tables if result.inputs is not None else {}
-    settlement = tables.get("settlement")
-    if settlement is not None and len(settlement):
-        for wid, pid, name in zip(_column(settlement, "worker_id"), _column(settlement, "project_id"),
-                                  _column(settlement, "name"), strict=True):
-            wid = clean_text(wid)
-            if wid is None:
-                continue
-            worked.add(wid)
-            pid = clean_text(pid)
-            if pid is not None:
-                projects.setdefault(wid, set()).add(pid)
-            names.setdefault(wid, clean_text(name) or "")
-    attendance = tables.get("attendance")
-    if attendance is not None and len(attendance):
-        for wid, present, name in zip(_column(attendance, "worker_id"), _column(attendance, "present_days"),
-                                      _column(attendance, "name"), strict=True):
-            wid = clean_text(wid)
-            if wid is None:
-                continue
-            names.setdefault(wid, clean_text(name) or "")
-            if clean_text(present) is not None and D(present) > 0:
-                worked.add(wid)
-    out = []
-    for wid in sorted(names):
-        info = result.workers.get(wid)
-        out.append((wid, names[wid], wid in worked, tuple(sorted(projects.get(wid, ()))),
-                    info.excluded if info is not None else None))
-    return out
-
-
-def quality_rows(result: MonthResult) -> list[tuple[str, Decimal, int]]:
-    """Per project of the month's 工程评分 table: (工程编号, sum of its 质量得分 rows, rows),
-    sorted.  Without a scores table (a result built in code), each scored project's
-    monthly 质量得分 counts as one row."""
-    tables = result.inputs.tables if result.inputs is not None else {}
-    df = tables.get("scores")
-    sums: dict[str, list] = {}
-    if df is not None and len(df):
-        for pid, q in zip(_column(df, "project_id"), _column(df, "quality"), strict=True):
-            pid = clean_text(pid)
-            if pid is None or clean_text(q) is None:
-                continue
-            acc = sums.setdefault(pid, [Decimal(0), 0])
-            acc[0] += D(q)
-            acc[1] += 1
-    else:
-        for p in result.projects:
-            q = (p.scores or {}).get("quality")
-            if q is not None:
-                sums[p.project_id] = [D(q), 1]
-    return [(pid, total, n) for pid, (total, n) in sorted(sums.items())]
-
-
-def longest_absences(result: MonthResult) -> dict[str, Decimal]:
-    """工号 → the 连续缺勤天数 the month's attendance recorded (the largest, when a worker
-    has several rows); workers with none recorded are left out."""
-    tables = result.inputs.tables if result.inputs is not None else {}
-    df = tables.get("attendance")
-    out: dict[str, Decimal] = {}
-    if df is None or not len(df):
-        return out
-    for wid, days in zip(_column(df, "worker_id"), _column(df, "longest_absence"), strict=True):
-        wid = clean_text(wid)
-        if wid is None or clean_text(days) is None:
-            continue
-        value = D(days)
-        if wid not in out or value > out[wid]:
-            out[wid] = value
-    return out
-
-
-def _incident_rows(result: MonthResult) -> list[tuple]:
-    tables = result.inputs.tables if result.inputs is not None else {}
-    df = tables.get("incident")
-    if df is None or not len(df):
-        return []
-    rows = []
-    for date, kind, pid, wid, note, src in zip(
-            _column(df, "date"), _column(df, "incident_type"), _column(df, "project_id"),
-            _column(df, "worker_id"), _column(df, "note"), _column(df, "src"), strict=True):
-        source = _as_source(src)
-        rows.append((_iso(date) if isinstance(date, dt.date) else clean_text(date), clean_text(kind) or "",
-                     clean_text(pid), clean_text(wid), clean_text(note),
-                     str(source) if source else "", json.dumps(_source_dict(source) if source else None,
-                                                               ensure_ascii=False, sort_keys=True)))
-    rows.sort(key=lambda r: (r[0] or "", r[1], r[2] or "", r[3] or "", r[4] or "", r[5]))
-    return rows
+    Values must be str, int, bool or None (money and scores as their strings, dates
+    ISO): anything else — a float, a Decimal, a date, a list — is refused with
+    :class:`TypeError`, so what is read back is exactly what was given."""
+    if not isinstance(row, Mapping):
+        raise TypeError(f"a fact row must be a mapping, not {type(row).__name__}")
+    for key, value in row.items():
+        if not isinstance(key, str):
+            raise TypeError(f"a fact key must be a str, not {key!r}")
+        if value is not None and not isinstance(value, str | int):   # bool is an int
+            raise TypeError(f"fact {key!r}: {type(value).__name__} {value!r} is not str/int/bool/None")
+    return json.dumps(dict(row), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _line_rows(lines: Iterable[AwardLine]) -> list[tuple]:
@@ -639,73 +634,102 @@ class Ledger:
 
     # -- reading --
 
-    def periods(self) -> list[str]:
-        return [r[0] for r in self._conn.execute("SELECT period FROM month ORDER BY period")]
+    def periods(self, scheme: str) -> list[str]:
+        """Every period of ``scheme`` in the ledger, sorted."""
+        return [r[0] for r in self._conn.execute("SELECT period FROM month WHERE scheme = ? ORDER BY period",
+                                                 (scheme,))]
 
-    def _latest(self, period: str) -> int | None:
-        row = self._conn.execute("SELECT MAX(revision) FROM revision WHERE period = ?", (period,)).fetchone()
+    def months(self, scheme: str, like: str) -> dict[str, str]:
+        """The periods of ``scheme`` matching the SQL LIKE pattern ``like`` (``"2026-__"``:
+        the months of 2026) → their status (DRAFT / APPROVED), sorted by period."""
+        return dict(self._conn.execute(
+            "SELECT period, status FROM month WHERE scheme = ? AND period LIKE ? ORDER BY period",
+            (scheme, like)))
+
+    def _latest(self, scheme: str, period: str) -> int | None:
+        row = self._conn.execute("SELECT MAX(revision) FROM revision WHERE scheme = ? AND period = ?",
+                                 (scheme, period)).fetchone()
         return row[0]
 
-    def month(self, period: str) -> MonthRecord | None:
+    def month(self, scheme: str, period: str) -> MonthRecord | None:
         """The month as recorded, or None when it was never run."""
+        key = (scheme, period)
         row = self._conn.execute(
-            "SELECT status, approved_by, approved_at, approval_sha FROM month WHERE period = ?",
-            (period,)).fetchone()
+            "SELECT status, approved_by, approved_at, approval_sha FROM month "
+            "WHERE scheme = ? AND period = ?", key).fetchone()
         if row is None:
             return None
         status, approved_by, approved_at, approval_sha = row
-        rev = self._latest(period)
-        scheme, rules_file, assess_date = self._conn.execute(
-            "SELECT scheme, rules_file, assess_date FROM revision WHERE period = ? AND revision = ?",
-            (period, rev)).fetchone()
-        run_at = self._conn.execute("SELECT run_at FROM revision WHERE period = ? AND revision = 0",
-                                    (period,)).fetchone()[0]
+        rev = self._latest(scheme, period)
+        label, rules_file, assess_date = self._conn.execute(
+            "SELECT label, rules_file, assess_date FROM revision "
+            "WHERE scheme = ? AND period = ? AND revision = ?", (*key, rev)).fetchone()
+        run_at = self._conn.execute(
+            "SELECT run_at FROM revision WHERE scheme = ? AND period = ? AND revision = 0", key).fetchone()[0]
         inputs = tuple(InputFile(n, s, z) for n, s, z in self._conn.execute(
-            "SELECT name, sha256, size FROM input_file WHERE period = ? AND revision = ? ORDER BY name",
-            (period, rev)))
+            "SELECT name, sha256, size FROM input_file WHERE scheme = ? AND period = ? AND revision = ? "
+            "ORDER BY name", (*key, rev)))
         outputs = dict(self._conn.execute(
-            "SELECT name, sha256 FROM output_file WHERE period = ? ORDER BY revision, name", (period,)))
+            "SELECT name, sha256 FROM output_file WHERE scheme = ? AND period = ? ORDER BY revision, name",
+            key))
         corrections = tuple(CorrectionRecord(n, reason, dt.datetime.fromisoformat(at)) for n, reason, at in
                             self._conn.execute(
-                                "SELECT revision, reason, run_at FROM revision WHERE period = ? "
-                                "AND kind = 'correction' ORDER BY revision", (period,)))
-        return MonthRecord(period, status, scheme, rules_file, dt.date.fromisoformat(assess_date),
+                                "SELECT revision, reason, run_at FROM revision WHERE scheme = ? "
+                                "AND period = ? AND kind = 'correction' ORDER BY revision", key))
+        return MonthRecord(period, status, label, rules_file, dt.date.fromisoformat(assess_date),
                            dt.datetime.fromisoformat(run_at), approved_by,
                            dt.datetime.fromisoformat(approved_at) if approved_at else None, approval_sha,
-                           rev, inputs, outputs, corrections)
+                           rev, inputs, outputs, corrections, scheme_id=scheme)
 
-    def next_run_number(self, period: str) -> int:
+    def next_run_number(self, scheme: str, period: str) -> int:
         """The number the next run of ``period`` gets: runs recorded so far + 1."""
-        row = self._conn.execute("SELECT MAX(number) FROM run_log WHERE period = ?", (period,)).fetchone()
+        row = self._conn.execute("SELECT MAX(number) FROM run_log WHERE scheme = ? AND period = ?",
+                                 (scheme, period)).fetchone()
         return (row[0] or 0) + 1
 
-    def lines(self, period: str, revision: int | None = None) -> list[AwardLine]:
+    def lines(self, scheme: str, period: str, revision: int | None = None) -> list[AwardLine]:
         """The award lines of a month (latest revision unless given), in recorded order."""
-        rev = self._latest(period) if revision is None else revision
+        rev = self._latest(scheme, period) if revision is None else revision
         if rev is None:
-            raise LedgerError(f"账本中没有 {period} 的记录")
+            raise LedgerError(f"账本中没有 {scheme} {period} 的记录")
         return [AwardLine(worker_id=w, name=n, award=Award(a), amount=Decimal(amt), formula=f, clause=c,
                           sources=sources_from_json(sj), project_id=pid, project_name=pn,
                           unpaid=Decimal(unp), reason=r, category=cat)
                 for w, n, a, pid, pn, cat, amt, unp, r, f, c, sj in self._conn.execute(
                     "SELECT worker_id, name, award, project_id, project_name, category, amount, unpaid, "
                     "reason, formula, clause, sources_json FROM award_line "
-                    "WHERE period = ? AND revision = ? ORDER BY seq", (period, rev))]
+                    "WHERE scheme = ? AND period = ? AND revision = ? ORDER BY seq", (scheme, period, rev))]
 
-    def approved_lines(self, period: str) -> list[AwardLine]:
+    def approved_lines(self, scheme: str, period: str) -> list[AwardLine]:
         """The lines as approved, with every correction recorded since applied (the
         baseline of the next correction).  LedgerError when the month is not approved."""
-        record = self.month(period)
+        record = self.month(scheme, period)
         if record is None or not record.approved:
             raise LedgerError(f"{period} 尚未批准，没有已批准的明细")
-        return self.lines(period)
+        return self.lines(scheme, period)
 
-    def verify_outputs(self, period: str, folder: Path | str) -> list[OutputMismatch]:
+    def facts(self, scheme: str, periods: Iterable[str], kind: str) -> list[tuple[str, dict]]:
+        """The ``kind`` fact rows of ``scheme``'s ``periods`` (each month's latest
+        revision), as (period, row) in (period, seq) order; rows are the dicts recorded
+        (:attr:`MonthResult.facts`).  Periods not in the ledger give nothing."""
+        periods = sorted(set(periods))
+        if not periods:
+            return []
+        marks = ",".join("?" * len(periods))
+        rows = self._conn.execute(
+            "WITH latest AS (SELECT period, MAX(revision) AS rev FROM revision "
+            f"WHERE scheme = ? AND period IN ({marks}) GROUP BY period) "
+            "SELECT f.period, f.data FROM fact f JOIN latest l ON f.period = l.period AND f.revision = l.rev "
+            "WHERE f.scheme = ? AND f.kind = ? ORDER BY f.period, f.seq", (scheme, *periods, scheme, kind))
+        return [(period, json.loads(data)) for period, data in rows]
+
+    def verify_outputs(self, scheme: str, period: str, folder: Path | str) -> list[OutputMismatch]:
         """Compare every recorded output of the month with the file in ``folder`` now."""
         folder = Path(folder)
         out = []
         for name, sha in self._conn.execute(
-                "SELECT name, sha256 FROM output_file WHERE period = ? ORDER BY name, revision", (period,)):
+                "SELECT name, sha256 FROM output_file WHERE scheme = ? AND period = ? "
+                "ORDER BY name, revision", (scheme, period)):
             path = folder / name
             found = hash_file(path) if path.is_file() else None
             if found != sha:
@@ -715,30 +739,32 @@ class Ledger:
     # -- writing --
 
     def record_month(self, result: MonthResult, outputs: Mapping[str, str], at: dt.datetime) -> None:
-        """Record a run of ``result.period`` as a draft (草稿), replacing a previous draft.
+        """Record a run of ``result.period`` of scheme ``result.scheme_id`` as a draft (草稿),
+        replacing a previous draft of it.
 
         ``outputs`` maps each output file (relative to the month's output folder) to its
         SHA-256 (:func:`hash_outputs`).  Raises :class:`MonthApproved` when the month is
         approved; then nothing is changed.
         """
+        key = (result.scheme_id, result.period)
         period = result.period
         with self._tx() as conn:
-            row = conn.execute("SELECT status FROM month WHERE period = ?", (period,)).fetchone()
+            row = conn.execute("SELECT status FROM month WHERE scheme = ? AND period = ?", key).fetchone()
             if row is not None and row[0] == APPROVED:
                 raise MonthApproved(
                     f"{period} 已批准，不能重新计算覆盖；"
                     f"如需更正，请用 --correction \"原因\" 生成更正单（补发/扣回）")
             if row is not None:
                 for table in (*_TABLES, "revision"):
-                    conn.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
+                    conn.execute(f"DELETE FROM {table} WHERE scheme = ? AND period = ?", key)
             else:
-                conn.execute("INSERT INTO month (period, status) VALUES (?, ?)", (period, DRAFT))
+                conn.execute("INSERT INTO month (scheme, period, status) VALUES (?, ?, ?)", (*key, DRAFT))
             self._insert_revision(result, 0, "run", "", at)
-            self._insert_outputs(period, 0, outputs)
-            conn.execute("INSERT INTO run_log SELECT ?, COALESCE(MAX(number), 0) + 1, ? FROM run_log "
-                         "WHERE period = ?", (period, _iso(at), period))
+            self._insert_outputs(*key, 0, outputs)
+            conn.execute("INSERT INTO run_log SELECT ?, ?, COALESCE(MAX(number), 0) + 1, ? FROM run_log "
+                         "WHERE scheme = ? AND period = ?", (*key, _iso(at), *key))
 
-    def approve(self, period: str, by: str, at: dt.datetime, approval_sha: str | None = None,
+    def approve(self, scheme: str, period: str, by: str, at: dt.datetime, approval_sha: str | None = None,
                 folder: Path | str | None = None) -> MonthRecord:
         """Mark a draft month approved (已批准) by ``by``.
 
@@ -750,14 +776,14 @@ class Ledger:
         by = (by or "").strip()
         if not by:
             raise LedgerError("批准需要写明批准人")
-        record = self.month(period)
+        record = self.month(scheme, period)
         if record is None:
             raise LedgerError(f"账本中没有 {period} 的记录：请先运行该月，再批准")
         if record.approved:
             raise MonthApproved(
                 f"{period} 已于 {record.approved_at} 由 {record.approved_by} 批准，不能重复批准")
         if folder is not None:
-            mismatches = self.verify_outputs(period, folder)
+            mismatches = self.verify_outputs(scheme, period, folder)
             if mismatches:
                 raise OutputsChanged(period, mismatches)
         if approval_sha is not None and approval_sha not in record.outputs.values():
@@ -765,148 +791,82 @@ class Ledger:
                 f"{period} 的审批汇总表（SHA-256 {approval_sha[:12]}…）不是账本记录的本月输出，不能批准")
         with self._tx() as conn:
             conn.execute("UPDATE month SET status = ?, approved_by = ?, approved_at = ?, approval_sha = ? "
-                         "WHERE period = ? AND status = ?",
-                         (APPROVED, by, _iso(at), approval_sha, period, DRAFT))
-        return self.month(period)  # type: ignore[return-value]
+                         "WHERE scheme = ? AND period = ? AND status = ?",
+                         (APPROVED, by, _iso(at), approval_sha, scheme, period, DRAFT))
+        return self.month(scheme, period)  # type: ignore[return-value]
 
     def record_correction(self, result: MonthResult, reason: str, diff: Iterable[CorrectionLine],
                           outputs: Mapping[str, str], at: dt.datetime) -> int:
-        """Record correction n (更正第 n 号) of an approved month: the recomputed month
-        (``result``), the changed lines (``diff``, from :func:`kfbonus.correction.diff_lines`)
-        and the correction's output files.  Returns n (1, 2, …)."""
-        period = result.period
+        """Record correction n (更正第 n 号) of an approved month (``result.scheme_id``,
+        ``result.period``): the recomputed month (``result``), the changed lines (``diff``,
+        from :func:`kfbonus.correction.diff_lines`) and the correction's output files.
+        Returns n (1, 2, …)."""
+        scheme, period = result.scheme_id, result.period
         reason = (reason or "").strip()
         if not reason:
             raise LedgerError("更正需要写明原因")
         with self._tx() as conn:
-            row = conn.execute("SELECT status FROM month WHERE period = ?", (period,)).fetchone()
+            row = conn.execute("SELECT status FROM month WHERE scheme = ? AND period = ?",
+                               (scheme, period)).fetchone()
             if row is None or row[0] != APPROVED:
                 raise LedgerError(f"{period} 尚未批准，无需更正：直接重新运行该月即可")
-            number = self._latest(period) + 1
+            number = self._latest(scheme, period) + 1
             self._insert_revision(result, number, "correction", reason, at)
             conn.executemany(
-                "INSERT INTO correction_line VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(period, number, seq, c.worker_id, c.name, str(c.award), c.project_id, c.project_name,
-                  c.category, c.ordinal, _text(c.approved), _text(c.now), _text(c.difference), c.kind)
+                "INSERT INTO correction_line VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(scheme, period, number, seq, c.worker_id, c.name, str(c.award), c.project_id,
+                  c.project_name, c.category, c.ordinal, _text(c.approved), _text(c.now),
+                  _text(c.difference), c.kind)
                  for seq, c in enumerate(diff)])
-            self._insert_outputs(period, number, outputs)
+            self._insert_outputs(scheme, period, number, outputs)
         return number
 
-    def correction_lines(self, period: str, number: int) -> list[tuple]:
+    def correction_lines(self, scheme: str, period: str, number: int) -> list[tuple]:
         """Correction ``number``'s changed lines as recorded: (工号, 姓名, award, 工程编号,
         类别, 原批准, 更正后, 差额, 补发/扣回)."""
         return [(w, n, Award(a), pid, cat, Decimal(ap), Decimal(nw), Decimal(df), k)
                 for w, n, a, pid, cat, ap, nw, df, k in self._conn.execute(
                     "SELECT worker_id, name, award, project_id, category, approved, now, difference, kind "
-                    "FROM correction_line WHERE period = ? AND revision = ? ORDER BY seq", (period, number))]
+                    "FROM correction_line WHERE scheme = ? AND period = ? AND revision = ? ORDER BY seq",
+                    (scheme, period, number))]
 
     def _insert_revision(self, result: MonthResult, rev: int, kind: str, reason: str,
                          at: dt.datetime) -> None:
-        conn, period = self._conn, result.period
-        conn.execute("INSERT INTO revision VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     (period, rev, kind, reason, result.scheme, result.rules_file,
+        conn, key = self._conn, (result.scheme_id, result.period)
+        conn.execute("INSERT INTO revision VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (*key, rev, kind, reason, result.scheme, result.rules_file,
                       _iso(result.assess_date), _iso(at)))
         files = result.inputs.files if result.inputs is not None else []
-        conn.executemany("INSERT INTO input_file VALUES (?, ?, ?, ?, ?)",
-                         sorted((period, rev, f.name, f.sha256, f.size) for f in files))
-        conn.executemany("INSERT INTO award_line VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [(period, rev, seq, *row) for seq, row in enumerate(_line_rows(result.lines))])
-        projects = []
-        for p in sorted(result.projects, key=lambda p: p.project_id):
-            s = p.scores or {}
-            projects.append((period, rev, p.project_id, p.project_name, _text(p.piece_total),
-                             _text(s.get("safety")), _text(s.get("quality")), _text(s.get("cooperation")),
-                             _text(s.get("discipline")), _text(p.total_score), _text(p.collective_ratio),
-                             _text(p.collective_pool), _text(p.individual_ratio), _text(p.individual_pool)))
-        conn.executemany("INSERT INTO project VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", projects)
-        months = worker_months(result)
-        absence = longest_absences(result)
-        conn.executemany("INSERT INTO worker_month VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [(period, rev, w, n, int(worked), excl, _text(absence.get(w)))
-                          for w, n, worked, _, excl in months])
-        conn.executemany("INSERT INTO quality_score VALUES (?, ?, ?, ?, ?)",
-                         [(period, rev, pid, _text(total), n) for pid, total, n in quality_rows(result)])
-        conn.executemany("INSERT INTO worker_project VALUES (?, ?, ?, ?)",
-                         [(period, rev, w, pid) for w, _, _, pids, _ in months for pid in pids])
-        conn.executemany("INSERT INTO incident VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [(period, rev, seq, *row) for seq, row in enumerate(_incident_rows(result))])
+        conn.executemany("INSERT INTO input_file VALUES (?, ?, ?, ?, ?, ?)",
+                         sorted((*key, rev, f.name, f.sha256, f.size) for f in files))
+        conn.executemany("INSERT INTO award_line VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(*key, rev, seq, *row) for seq, row in enumerate(_line_rows(result.lines))])
+        conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)",
+                         [(*key, rev, kind_, seq, fact_json(row))
+                          for kind_ in sorted(result.facts) for seq, row in enumerate(result.facts[kind_])])
 
-    def _insert_outputs(self, period: str, rev: int, outputs: Mapping[str, str]) -> None:
-        self._conn.executemany("INSERT INTO output_file VALUES (?, ?, ?, ?)",
-                               [(period, rev, name, outputs[name]) for name in sorted(outputs)])
-
-    # -- the year --
-
-    def year(self, year: int, include_drafts: bool = False) -> YearData:
-        """Everything the year-end run needs from the months of ``year`` (latest revisions).
-
-        Only approved months are counted (SCHEME.md §5) unless ``include_drafts``; every
-        month found is still listed in ``months`` with its status.
-        """
-        conn = self._conn
-        pattern = f"{int(year):04d}-__"
-        months = dict(conn.execute("SELECT period, status FROM month WHERE period LIKE ? ORDER BY period",
-                                   (pattern,)))
-        counted = tuple(p for p, status in months.items() if include_drafts or status == APPROVED)
-        marks = ",".join("?" * len(counted))
-        latest = ("WITH latest AS (SELECT period, MAX(revision) AS rev FROM revision "
-                  f"WHERE period IN ({marks}) GROUP BY period) ")
-        join = "JOIN latest l ON t.period = l.period AND t.revision = l.rev "
-        worked: dict[str, list[str]] = {}
-        names: dict[str, str] = {}
-        december: dict[str, Decimal] = {}
-        for wid, name, period, was_worked, absence in conn.execute(
-                latest + "SELECT t.worker_id, t.name, t.period, t.worked, t.longest_absence "
-                "FROM worker_month t " + join + "ORDER BY t.worker_id, t.period", counted):
-            if name:
-                names[wid] = name   # ordered by period: the latest name wins
-            else:
-                names.setdefault(wid, "")
-            if was_worked:
-                worked.setdefault(wid, []).append(period)
-            if period.endswith("-12") and absence is not None:
-                december[wid] = Decimal(absence)
-        projects: dict[str, set[str]] = {}
-        for wid, pid in conn.execute(
-                latest + "SELECT t.worker_id, t.project_id FROM worker_project t " + join, counted):
-            projects.setdefault(wid, set()).add(pid)
-        scores = tuple(ProjectScore(period, pid, pname, Decimal(total), n)
-                       for period, pid, pname, total, n in conn.execute(
-            latest + "SELECT t.period, t.project_id, p.project_name, t.quality_sum, t.score_rows "
-            "FROM quality_score t " + join + "LEFT JOIN project p ON p.period = t.period "
-            "AND p.revision = t.revision AND p.project_id = t.project_id "
-            "ORDER BY t.project_id, t.period", counted))
-        incidents = []
-        for period, date, kind, pid, wid, note, sj in conn.execute(
-                latest + "SELECT t.period, t.date, t.incident_type, t.project_id, t.worker_id, t.note, "
-                "t.source_json FROM incident t " + join + "ORDER BY t.period, t.seq", counted):
-            sd = json.loads(sj)
-            incidents.append(IncidentRecord(period, dt.date.fromisoformat(date) if date else None, kind, pid,
-                                            wid, note, Source(**sd) if sd else None))
-        return YearData(year=int(year), months=months,
-                        worked={w: tuple(ps) for w, ps in sorted(worked.items())},
-                        projects={w: tuple(sorted(ps)) for w, ps in sorted(projects.items())},
-                        names=dict(sorted(names.items())), quality_scores=scores,
-                        incidents=tuple(incidents), ledger_name=self.path.name, counted=counted,
-                        december_absence=dict(sorted(december.items())))
+    def _insert_outputs(self, scheme: str, period: str, rev: int, outputs: Mapping[str, str]) -> None:
+        self._conn.executemany("INSERT INTO output_file VALUES (?, ?, ?, ?, ?)",
+                               [(scheme, period, rev, name, outputs[name]) for name in sorted(outputs)])
 
     # -- discarding --
 
-    def discard(self, period: str) -> DiscardRecord:
-        """Remove a draft period (a month, or a year-end run) from the ledger: every row of
-        every table keyed by it, in one transaction.  :class:`MonthApproved` for an approved
-        period, :class:`LedgerError` for one not in the ledger; then nothing is changed."""
+    def discard(self, scheme: str, period: str) -> DiscardRecord:
+        """Remove a draft period (a month, or a year-end run) of ``scheme`` from the ledger:
+        every row of every table keyed by it, in one transaction.  :class:`MonthApproved`
+        for an approved period, :class:`LedgerError` for one not in the ledger; then
+        nothing is changed.  Another scheme's same period is not touched."""
         with self._tx() as conn:
-            record = self.month(period)
+            record = self.month(scheme, period)
             if record is None:
                 raise LedgerError(f"账本中没有 {period} 的记录")
             if record.approved:
                 raise MonthApproved(
                     f"{period} 已于 {record.approved_at:%Y-%m-%d %H:%M} 由 {record.approved_by} 批准，"
                     f"不能撤销；如需更正，请用 --correction \"原因\" 生成更正单")
-            lines = self.lines(period)
+            lines = self.lines(scheme, period)
             for table in (*_TABLES, "revision", "run_log", "month"):   # the run numbers go too
-                conn.execute(f"DELETE FROM {table} WHERE period = ?", (period,))
+                conn.execute(f"DELETE FROM {table} WHERE scheme = ? AND period = ?", (scheme, period))
         return DiscardRecord(record, len(lines), sum((x.amount for x in lines), Decimal(0)))
 
 

@@ -27,6 +27,9 @@ from kfbonus.schema import TABLE_BY_KIND
 
 EXIT_OK, EXIT_INPUT = 0, 1
 
+# The scheme whose periods the command runs, approves and discards (its key in the ledger).
+SCHEME_ID = "FS-MS-KF-13"
+
 
 class ConfigError(Exception):
     """Usage or configuration error (exit 2): a missing folder, a broken rules file."""
@@ -253,7 +256,7 @@ def run_month(opts: Options) -> int:
     _require_input(opts)
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
         settle(opts, ledger)
-        record = ledger.month(opts.period)
+        record = ledger.month(SCHEME_ID, opts.period)
         if record is not None and record.approved and not opts.correction:
             say(f"{_approved_text(opts.period, record)}，已锁定，不再重新计算；本次未改动任何文件。")
             say(f"如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}")
@@ -288,14 +291,15 @@ def previous_period(period: str) -> str | None:
 
 def run_stamp(ledger, result: MonthResult) -> RunStamp:
     """The run number of this run of the period and the month before from the ledger
-    (same scheme only: the part of ``scheme`` before its version), for the outputs' stamp
-    and 上月 comparisons."""
+    (same scheme only: the ledger keys months by scheme), for the outputs' stamp and 上月
+    comparisons."""
     prev = previous_period(result.period)
     previous = None
-    record = ledger.month(prev) if prev else None
-    if record is not None and record.scheme.split()[0] == result.scheme.split()[0]:
-        previous = PreviousMonth(prev, record.status_label, tuple(ledger.lines(prev)))
-    return RunStamp(ledger.next_run_number(result.period), previous_period=prev, previous=previous)
+    record = ledger.month(result.scheme_id, prev) if prev else None
+    if record is not None:
+        previous = PreviousMonth(prev, record.status_label, tuple(ledger.lines(result.scheme_id, prev)))
+    return RunStamp(ledger.next_run_number(result.scheme_id, result.period), previous_period=prev,
+                    previous=previous)
 
 
 def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime) -> int:
@@ -305,7 +309,7 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     from kfbonus.outputs import die_at, install_new, tmp_folder
     from kfbonus.render.correction import correction_folder, render_correction
 
-    diff = diff_lines(ledger.approved_lines(opts.period), result.lines, result.awards)
+    diff = diff_lines(ledger.approved_lines(result.scheme_id, opts.period), result.lines, result.awards)
     if not diff.lines:
         say(f"{opts.period} 按当前输入重新计算，与已批准结果（含历次更正）逐项相同，无需更正；未生成更正单。")
         return EXIT_OK
@@ -338,15 +342,16 @@ def approve(opts: Options) -> int:
 
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
         settle(opts, ledger)
-        record = ledger.month(opts.period)
+        record = ledger.month(SCHEME_ID, opts.period)
         if record is None:
             say(f"账本中没有 {opts.period} 的记录：请先运行该期间，核对后再批准。")
             return EXIT_INPUT
         folder = opts.output_dir / opts.period
         book = folder / approval_name(opts.period)
         sha = hash_file(book) if book.is_file() else None
-        record = ledger.approve(opts.period, opts.approve_by, run_time(), approval_sha=sha, folder=folder)
-        run = ledger.next_run_number(opts.period) - 1
+        record = ledger.approve(SCHEME_ID, opts.period, opts.approve_by, run_time(), approval_sha=sha,
+                                folder=folder)
+        run = ledger.next_run_number(SCHEME_ID, opts.period) - 1
     say(f"{_approved_text(opts.period, record)}。")
     say(f"  批准的是第 {run} 次运行的结果（审批汇总表页脚印有「第 {run} 次运行」，请与签字的纸本核对）")
     say(f"  审批汇总表 SHA-256：{record.approval_sha}")
@@ -377,7 +382,7 @@ def discard(opts: Options) -> int:
         return EXIT_INPUT
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
         settle(opts, ledger)
-        record = ledger.month(opts.period)
+        record = ledger.month(SCHEME_ID, opts.period)
         if record is None:
             say(f"账本「{ledger_path(opts)}」中没有 {label} 的记录，无需撤销；未改动任何文件。")
             return EXIT_INPUT
@@ -386,7 +391,7 @@ def discard(opts: Options) -> int:
                 f"{_approved_text(opts.period, record)}，已锁定，不能撤销；本次未改动任何文件。"
                 + ("" if opts.annual else
                    f"\n如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}"))
-        lines = ledger.lines(opts.period)
+        lines = ledger.lines(SCHEME_ID, opts.period)
         total = sum((x.amount for x in lines), ZERO)
         folder = opts.output_dir / opts.period
         say(f"撤销草稿 {label}，将删除：")
@@ -400,7 +405,7 @@ def discard(opts: Options) -> int:
         if folder.exists():
             rename_or_refuse(folder, aside, shown=folder)   # open in Excel/WPS: exit 1, nothing done
         try:
-            ledger.discard(opts.period)
+            ledger.discard(SCHEME_ID, opts.period)
         except BaseException:
             if aside.exists():
                 rename_or_refuse(aside, folder)
@@ -418,7 +423,7 @@ def run_annual(opts: Options) -> int:
     _require_input(opts)
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
         settle(opts, ledger)
-        record = ledger.month(opts.period)
+        record = ledger.month(SCHEME_ID, opts.period)
         if record is not None and record.approved:
             say(f"{_approved_text(opts.period, record)}，年度方案已锁定；本次未改动任何文件。")
             return EXIT_INPUT
@@ -447,8 +452,9 @@ def compute_annual_plan(opts: Options, ledger, month: MonthInput, problems: list
     """The year-end plan from the ledger's months and the year-end folder (read, no errors),
     under ``params``; the result's problems include ``problems``.  Writes nothing (the
     year-end run and its what-if comparison share it)."""
-    from kfbonus.annual import compute_annual
+    from kfbonus.annual import compute_annual, year_data
     from kfbonus.compute import roster_on
+    from kfbonus.compute.facts import month_facts
 
     year = int(opts.period)
     roster, roster_problems = roster_on(_without_attendance(month), params, assess_date)
@@ -457,9 +463,10 @@ def compute_annual_plan(opts: Options, ledger, month: MonthInput, problems: list
             "annual-attendance-ignored",
             f"年度运行不读取「{opts.input_dir}」中的考勤表：12 月 31 日的连续缺勤按账本中 "
             f"{year}-12 月已记录的考勤判断（SCHEME.md §5）"))
-    data = ledger.year(year, include_drafts=opts.include_drafts)
+    data = year_data(ledger, year, include_drafts=opts.include_drafts)
     result = compute_annual(year, data, roster, month.tables["incident"], params)
     result.inputs = month
+    result.facts = month_facts(result)   # what the ledger kept of a year-end run before, kept as facts
     result.problems = problems + roster_problems + result.problems
     return result
 
@@ -482,7 +489,7 @@ def settle(opts: Options, ledger) -> None:
     from kfbonus.outputs import recover, refuse_open_files
 
     refuse_open_files(opts.output_dir / opts.period)
-    for note in recover(opts.output_dir, opts.period, ledger):
+    for note in recover(opts.output_dir, opts.period, ledger, SCHEME_ID):
         say(note)
 
 

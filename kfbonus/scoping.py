@@ -47,6 +47,10 @@ def _title(schemes: Sequence[Scheme], kind: str) -> str:
     return kind
 
 
+def _titles(schemes: Sequence[Scheme], kinds: Sequence[str]) -> str:
+    return "、".join(_title(schemes, k) for k in kinds)
+
+
 def schemes_present(month: MonthInput, registered: Sequence[Scheme],
                     only: str | None = None) -> tuple[list[Scheme], list[Problem]]:
     """The schemes whose tables the folder holds (restricted to ``only``, a scheme id,
@@ -57,13 +61,13 @@ def schemes_present(month: MonthInput, registered: Sequence[Scheme],
     for s in present:
         for kind in s.requires:
             if not _has_rows(month, kind):
-                have = "、".join(_title(registered, k) for k in s.present_when if _has_rows(month, k))
+                have = "、".join(_title(registered, k) for k in s.present_when
+                                if _has_rows(month, k))
                 problems.append(error(
                     "scheme-table-missing",
                     f"找到了{have}，但没有{_title(registered, kind)}：{s.id}（{s.name}）需要两者才能计算"))
     if not present:
-        expected = "；".join(f"{s.id}（{s.name}）：" + "、".join(_title(registered, k) for k in s.present_when)
-                            for s in candidates)
+        expected = "；".join(f"{s.id}（{s.name}）：{_titles(registered, s.present_when)}" for s in candidates)
         problems.append(error(
             "no-scheme-tables",
             f"输入文件夹中没有找到任何方案的表格（除人员名册、其他奖惩外）。应有：{expected}"))
@@ -121,7 +125,8 @@ def scoped(month: MonthInput, scheme: Scheme, registered: Sequence[Scheme],
             continue
         owner = df["worker_id"].map(lambda w: who.get(w) if w is not None else None)
         if kind == "adjustment" and "team" in df.columns:
-            team_owner = df["team"].map(lambda t: teams.get(str(t).strip(), default) if t is not None else None)
+            team_owner = df["team"].map(
+                lambda t: teams.get(str(t).strip(), default) if t is not None else None)
             owner = owner.where(df["worker_id"].notna(), team_owner)
         # a worker not on the roster (an error reported by validation) stays with the default scheme
         mine = owner.isna() & (scheme.id == default) | (owner == scheme.id)

@@ -1,7 +1,8 @@
 """Hand-made MonthResults for the ledger, correction and annual tests.
 
 Builds the reader's DataFrames (settlement, attendance, incident, with ``src``
-RowRefs) and award lines directly, so these tests depend only on kfbonus.model.
+RowRefs) and award lines directly, so these tests depend only on kfbonus.model (and
+kfbonus.compute.facts for the facts the month keeps, as compute_month does).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from kfbonus.compute.facts import month_facts
 from kfbonus.model import Award, AwardLine, InputFile, MonthInput, MonthResult, ProjectResult, WorkerInfo
 from kfbonus.money import ZERO, D
 from kfbonus.problems import RowRef, SheetTable, Source
@@ -143,7 +145,7 @@ def make_month(
                 collective_allocated=ZERO,
             )
         )
-    return MonthResult(
+    result = MonthResult(
         period=period,
         assess_date=dt.date(year, month, calendar.monthrange(year, month)[1]),
         scheme="FS-MS-KF-13 A/2",
@@ -156,3 +158,5 @@ def make_month(
         awards=tuple(Award),
         presentation=KF13.presentation,
     )
+    result.facts = month_facts(result)   # as compute_month keeps them
+    return result

@@ -8,11 +8,13 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from kfbonus.annual import CLAUSE, compute_annual
+from kfbonus.annual import CLAUSE, compute_annual, year_data
 from kfbonus.ledger import Ledger
 from kfbonus.model import Award
 from kfbonus.money import D
 from tests.monthmaker import PARAMS, make_month, worker
+
+KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger
 
 AT = dt.datetime(2027, 1, 5, 9, 0)
 NAMES = {
@@ -70,8 +72,8 @@ def year_2026(tmp_path_factory):
         for m in range(1, 13):
             ledger.record_month(month_of_2026(m), {}, AT)
             if m < 12:
-                ledger.approve(f"2026-{m:02d}", by="王经理", at=AT)  # December stays a draft
-        return ledger.year(2026, include_drafts=True)   # counted here, marked as a draft
+                ledger.approve(KF, f"2026-{m:02d}", by="王经理", at=AT)  # December stays a draft
+        return year_data(ledger, 2026, include_drafts=True)   # counted here, marked as a draft
 
 
 def annual_incidents(rows) -> pd.DataFrame:
@@ -204,8 +206,8 @@ def test_missing_months_are_warnings(tmp_path):
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         for m in range(1, 11):
             ledger.record_month(month_of_2026(m), {}, AT)
-            ledger.approve(f"2026-{m:02d}", by="王经理", at=AT)
-        data = ledger.year(2026)
+            ledger.approve(KF, f"2026-{m:02d}", by="王经理", at=AT)
+        data = year_data(ledger, 2026)
     result = compute_annual(2026, data, ROSTER, None, PARAMS)
     missing = [p for p in result.problems if p.code == "annual-month-missing"]
     assert [p.message.split("：")[0] for p in missing] == [
@@ -256,13 +258,13 @@ def record_year(tmp_path, months: dict, drafts: tuple[str, ...] = ()):
         for period, result in months.items():
             ledger.record_month(result, {}, AT)
             if period not in drafts:
-                ledger.approve(period, by="王经理", at=AT)
+                ledger.approve(KF, period, by="王经理", at=AT)
     return path
 
 
 def year_of(path, include_drafts: bool = False):
     with Ledger.open(path) as ledger:
-        return ledger.year(2026, include_drafts=include_drafts)
+        return year_data(ledger, 2026, include_drafts=include_drafts)
 
 
 def test_s5_approved_months_only_drafts_listed_and_left_out(tmp_path):

@@ -14,6 +14,8 @@ from kfbonus.lock import output_lock
 from tests.test_lifecycle import hashes
 from tests.test_run_month import write_month
 
+KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger
+
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = cli.main(list(argv))
@@ -32,15 +34,15 @@ def month(tmp_path):
 
 def periods(out) -> list[str]:
     with Ledger.open(out / "ledger.sqlite") as ledger:
-        return ledger.periods()
+        return ledger.periods(KF)
 
 
 def test_discard_says_what_it_removes_then_removes_it(capsys, month):
     folder, out = month
     capsys.readouterr()
     with Ledger.open(out / "ledger.sqlite") as ledger:
-        record = ledger.month("2026-11")
-        lines = ledger.lines("2026-11")
+        record = ledger.month(KF, "2026-11")
+        lines = ledger.lines(KF, "2026-11")
     code, stdout, err = run(capsys, "2026-11", "--discard", "--output", str(out))
     assert code == 0 and err == ""
     assert stdout.startswith("撤销草稿 2026-11，将删除：\n")

@@ -24,6 +24,9 @@ FORBIDDEN = {
     "kfbonus.compute": ("kfbonus.reader", "kfbonus.validate", "kfbonus.render", "kfbonus.pipeline",
                         "kfbonus.ledger"),
     "kfbonus.render": ("kfbonus.reader", "kfbonus.validate", "kfbonus.compute", "kfbonus.pipeline"),
+    # the ledger stores what a scheme gives; it knows no scheme (issue 11 item 2)
+    "kfbonus.ledger": ("kfbonus.compute", "kfbonus.annual", "kfbonus.schemes", "kfbonus.reader",
+                       "kfbonus.rules", "kfbonus.render", "kfbonus.pipeline"),
 }
 
 
@@ -64,3 +67,13 @@ def test_the_rule_catches_a_slip(tmp_path):
     bad = tmp_path / "x.py"
     bad.write_text("from kfbonus.reader import read_month\n", encoding="utf-8")
     assert imports(bad) == {"kfbonus.reader", "kfbonus.reader.read_month"}
+
+
+def test_the_ledger_imports_no_scheme():
+    """Every import of kfbonus/ledger.py (top level, in functions, under TYPE_CHECKING):
+    no scheme module, whatever the layer rules above say."""
+    found = imports(PKG / "ledger.py")
+    assert found, "the ledger imports kfbonus.model at least: the check reads its imports"
+    schemes = ("kfbonus.compute", "kfbonus.annual", "kfbonus.schemes")
+    scheme = [name for name in found if name in schemes or name.startswith(tuple(s + "." for s in schemes))]
+    assert not scheme, scheme

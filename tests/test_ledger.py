@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from kfbonus.annual import year_data
 from kfbonus.correction import diff_lines
 from kfbonus.ledger import (
     APPROVED,
@@ -23,6 +24,9 @@ from kfbonus.ledger import (
 from kfbonus.model import Award, InputFile
 from kfbonus.problems import Source
 from tests.monthmaker import line, make_month, worker
+from tests.old import ledger_v4
+
+KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger
 
 AT = dt.datetime(2026, 12, 5, 9, 30)
 ZHANG, LI, WANG = worker("K001", "张三"), worker("K002", "李四"), worker("K003", "王五", excluded="离职")
@@ -61,9 +65,9 @@ def test_record_and_read_back_exact(tmp_path):
     result = november()
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_month(result, outputs, AT)
-        rec = ledger.month("2026-11")
-        lines = ledger.lines("2026-11")
-        year = ledger.year(2026, include_drafts=True)
+        rec = ledger.month(KF, "2026-11")
+        lines = ledger.lines(KF, "2026-11")
+        year = year_data(ledger, 2026, include_drafts=True)
         money_types = {r[0] for r in ledger._conn.execute("SELECT DISTINCT typeof(amount) FROM award_line")}
     assert rec.status == DRAFT and rec.status_label == "草稿"
     assert rec.scheme == "FS-MS-KF-13 A/2" and rec.assess_date == dt.date(2026, 11, 30) and rec.run_at == AT
@@ -91,19 +95,19 @@ def test_worked_needs_present_days(tmp_path):
     result = make_month("2026-03", workers=[ZHANG, LI], attendance=[("K001", "0"), ("K002", "0.5")])
     with Ledger.open(tmp_path / "l.sqlite") as ledger:
         ledger.record_month(result, {}, AT)
-        assert ledger.year(2026, include_drafts=True).worked == {"K002": ("2026-03",)}
+        assert year_data(ledger, 2026, include_drafts=True).worked == {"K002": ("2026-03",)}
 
 
 def test_draft_recorded_twice_is_replaced(tmp_path):
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_month(november("100.00"), {"a.xlsx": "1" * 64}, AT)
         ledger.record_month(november("200.00"), {"b.xlsx": "2" * 64}, AT + dt.timedelta(hours=1))
-        rec = ledger.month("2026-11")
-        amounts = [x.amount for x in ledger.lines("2026-11") if x.worker_id == "K001"]
-        counts = {
-            t: ledger._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("award_line", "incident", "worker_month", "revision")
-        }
+        rec = ledger.month(KF, "2026-11")
+        amounts = [x.amount for x in ledger.lines(KF, "2026-11") if x.worker_id == "K001"]
+        counts = {t: ledger._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("award_line", "revision")}
+        counts |= {k: ledger._conn.execute("SELECT count(*) FROM fact WHERE kind = ?", (k,)).fetchone()[0]
+                   for k in ("incident", "worker_month")}
     assert amounts == [Decimal("200.00"), Decimal("-0.10")]
     assert rec.outputs == {"b.xlsx": "2" * 64} and rec.run_at == AT + dt.timedelta(hours=1)
     assert counts == {"award_line": 4, "incident": 1, "worker_month": 3, "revision": 1}
@@ -116,7 +120,7 @@ def test_approved_month_refuses_a_new_run_and_keeps_everything(tmp_path):
     with Ledger.open(path) as ledger:
         ledger.record_month(november(), outputs, AT)
         rec = ledger.approve(
-            "2026-11", by="王经理", at=AT, folder=out, approval_sha=outputs["审批汇总表_2026-11.xlsx"]
+            KF, "2026-11", by="王经理", at=AT, folder=out, approval_sha=outputs["审批汇总表_2026-11.xlsx"]
         )
         assert rec.status == APPROVED and rec.approved_by == "王经理" and rec.status_label == "已批准"
     before = path.read_bytes()
@@ -124,8 +128,8 @@ def test_approved_month_refuses_a_new_run_and_keeps_everything(tmp_path):
         with pytest.raises(MonthApproved, match="已批准"):
             ledger.record_month(november("999.99"), {}, AT)
         with pytest.raises(MonthApproved, match="不能重复批准"):
-            ledger.approve("2026-11", by="赵总", at=AT)
-        assert ledger.approved_lines("2026-11")[0].amount == Decimal("123.45")
+            ledger.approve(KF, "2026-11", by="赵总", at=AT)
+        assert ledger.approved_lines(KF, "2026-11")[0].amount == Decimal("123.45")
     assert path.read_bytes() == before
 
 
@@ -134,24 +138,24 @@ def test_approve_checks_outputs_on_disk(tmp_path):
     outputs = write_outputs(out)
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_month(november(), outputs, AT)
-        assert ledger.verify_outputs("2026-11", out) == []
+        assert ledger.verify_outputs(KF, "2026-11", out) == []
         (out / "slips" / "K001_张三.html").write_text("edited by hand", encoding="utf-8")
         (out / "审批汇总表_2026-11.xlsx").unlink()
-        mismatches = ledger.verify_outputs("2026-11", out)
+        mismatches = ledger.verify_outputs(KF, "2026-11", out)
         assert [(m.name, m.found is None) for m in mismatches] == [
             ("slips/K001_张三.html", False),
             ("审批汇总表_2026-11.xlsx", True),
         ]
         assert "被修改" in mismatches[0].message and "不存在" in mismatches[1].message
         with pytest.raises(OutputsChanged, match="不能批准"):
-            ledger.approve("2026-11", by="王经理", at=AT, folder=out)
+            ledger.approve(KF, "2026-11", by="王经理", at=AT, folder=out)
         with pytest.raises(LedgerError, match="不是账本记录"):
-            ledger.approve("2026-11", by="王经理", at=AT, approval_sha="f" * 64)
-        assert ledger.month("2026-11").status == DRAFT
+            ledger.approve(KF, "2026-11", by="王经理", at=AT, approval_sha="f" * 64)
+        assert ledger.month(KF, "2026-11").status == DRAFT
         with pytest.raises(LedgerError, match="尚未批准"):
-            ledger.approved_lines("2026-11")
+            ledger.approved_lines(KF, "2026-11")
         with pytest.raises(LedgerError, match="没有 2026-10"):
-            ledger.approve("2026-10", by="王经理", at=AT)
+            ledger.approve(KF, "2026-10", by="王经理", at=AT)
 
 
 def test_failure_inside_the_transaction_changes_nothing(tmp_path):
@@ -166,8 +170,8 @@ def test_failure_inside_the_transaction_changes_nothing(tmp_path):
     with Ledger.open(path) as ledger:
         with pytest.raises(TypeError):
             ledger.record_month(broken, {"b.xlsx": "2" * 64}, AT)
-        assert ledger.lines("2026-11")[0].amount == Decimal("100.00")
-        assert ledger.month("2026-11").outputs == {"a.xlsx": "1" * 64}
+        assert ledger.lines(KF, "2026-11")[0].amount == Decimal("100.00")
+        assert ledger.month(KF, "2026-11").outputs == {"a.xlsx": "1" * 64}
     assert path.read_bytes() == before
 
 
@@ -176,20 +180,20 @@ def test_corrections_are_numbered_and_become_the_baseline(tmp_path):
         ledger.record_month(november("100.00"), {}, AT)
         with pytest.raises(LedgerError, match="尚未批准"):
             ledger.record_correction(november("150.00"), "补录", [], {}, AT)
-        ledger.approve("2026-11", by="王经理", at=AT)
+        ledger.approve(KF, "2026-11", by="王经理", at=AT)
         first = november("150.00")
         n1 = ledger.record_correction(
             first,
             "补录结算单",
-            diff_lines(ledger.approved_lines("2026-11"), first.lines),
+            diff_lines(ledger.approved_lines(KF, "2026-11"), first.lines),
             {"更正_01/x.xlsx": "c" * 64},
             AT,
         )
         second = november("140.00")
-        diff2 = diff_lines(ledger.approved_lines("2026-11"), second.lines)
+        diff2 = diff_lines(ledger.approved_lines(KF, "2026-11"), second.lines)
         n2 = ledger.record_correction(second, "再次更正", diff2, {}, AT)
-        rec = ledger.month("2026-11")
-        recorded = ledger.correction_lines("2026-11", 2)
+        rec = ledger.month(KF, "2026-11")
+        recorded = ledger.correction_lines(KF, "2026-11", 2)
     assert (n1, n2) == (1, 2)
     assert [c.difference for c in diff2] == [Decimal("-10.00")]  # against correction 1, not the original
     assert recorded == [
@@ -211,7 +215,7 @@ def test_corrections_are_numbered_and_become_the_baseline(tmp_path):
 
 def test_older_schema_is_migrated_forward(tmp_path):
     path = tmp_path / "ledger.sqlite"
-    with Ledger.open(path) as ledger:
+    with ledger_v4.Ledger.open(path) as ledger:   # recorded by the version-4 code
         ledger.record_month(november(), {}, AT)
     # make it a version-1 ledger, as the first release wrote it: no correction table
     conn = sqlite3.connect(path)
@@ -219,9 +223,9 @@ def test_older_schema_is_migrated_forward(tmp_path):
                        "ALTER TABLE worker_month DROP COLUMN longest_absence; PRAGMA user_version = 1;")
     conn.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == SCHEMA_VERSION == 4
-        assert ledger.lines("2026-11")[0].amount == Decimal("123.45")
-        ledger.approve("2026-11", by="王经理", at=AT)
+        assert ledger.schema_version == SCHEMA_VERSION == 5
+        assert ledger.lines(KF, "2026-11")[0].amount == Decimal("123.45")
+        ledger.approve(KF, "2026-11", by="王经理", at=AT)
         assert ledger.record_correction(november("1.00"), "试", [], {}, AT) == 1
 
 
@@ -229,7 +233,7 @@ def test_version_2_ledger_keeps_its_quality_scores(tmp_path):
     """Migration 3: a version-2 ledger kept only each project's monthly mean; it is
     carried over as one score row, and December's absence is unknown (NULL)."""
     path = tmp_path / "ledger.sqlite"
-    with Ledger.open(path) as ledger:
+    with ledger_v4.Ledger.open(path) as ledger:   # recorded by the version-4 code
         ledger.record_month(november(), {}, AT)
         ledger.approve("2026-11", by="王经理", at=AT)
     conn = sqlite3.connect(path)
@@ -237,8 +241,8 @@ def test_version_2_ledger_keeps_its_quality_scores(tmp_path):
                        "DROP TABLE run_log; PRAGMA user_version = 2;")
     conn.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == 4
-        (score,) = ledger.year(2026).quality_scores
+        assert ledger.schema_version == 5
+        (score,) = year_data(ledger, 2026).quality_scores
     assert (score.project_id, score.quality_sum, score.rows, score.quality) == (
         "GC-01", Decimal("88.5"), 1, Decimal("88.5"))
 
@@ -251,7 +255,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     before = path.read_bytes()
-    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 4"):
+    with pytest.raises(LedgerError, match="格式版本为 7，高于本程序支持的版本 5"):
         Ledger.open(path)
     assert path.read_bytes() == before
 
@@ -273,7 +277,7 @@ def test_year_uses_latest_revision_and_lists_missing_months(tmp_path):
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_month(make_month("2026-01", workers=[ZHANG], settlement=[("GC-A", "K001")]), {}, AT)
         ledger.record_month(make_month("2025-12", workers=[LI], settlement=[("GC-Z", "K002")]), {}, AT)
-        ledger.approve("2026-01", by="王经理", at=AT)
+        ledger.approve(KF, "2026-01", by="王经理", at=AT)
         ledger.record_correction(
             make_month("2026-01", workers=[ZHANG, LI], settlement=[("GC-A", "K001"), ("GC-B", "K002")]),
             "补录",
@@ -281,7 +285,7 @@ def test_year_uses_latest_revision_and_lists_missing_months(tmp_path):
             {},
             AT,
         )
-        year = ledger.year(2026)
+        year = year_data(ledger, 2026)
     assert dict(year.months) == {"2026-01": APPROVED}
     assert year.missing == tuple(f"2026-{m:02d}" for m in range(2, 13))
     assert year.worked == {"K001": ("2026-01",), "K002": ("2026-01",)}
@@ -292,12 +296,12 @@ def test_discard_removes_every_row_of_a_draft_in_one_go(tmp_path):
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_month(november(), {"审批汇总表_2026-11.xlsx": "c" * 64}, AT)
         ledger.record_month(make_month("2026-10", workers=[ZHANG], settlement=[("GC-A", "K001")]), {}, AT)
-        gone = ledger.discard("2026-11")
+        gone = ledger.discard(KF, "2026-11")
         assert gone.record.period == "2026-11" and gone.record.run_at == AT
         assert [f.name for f in gone.record.inputs] == ["结算单.xlsx", "考勤.xlsx"]
         # 123.45 − 0.10 + 80.00 + 0.00
         assert (gone.lines, gone.total) == (4, Decimal("203.35"))
-        assert ledger.month("2026-11") is None and ledger.periods() == ["2026-10"]
+        assert ledger.month(KF, "2026-11") is None and ledger.periods(KF) == ["2026-10"]
         # no table keeps a row of the period (any table with a period column, present or future)
         conn = ledger._conn
         tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
@@ -307,30 +311,30 @@ def test_discard_removes_every_row_of_a_draft_in_one_go(tmp_path):
                 left = conn.execute(f"SELECT count(*) FROM {table} WHERE period = '2026-11'").fetchone()
                 assert left == (0,), table
         # the other month is untouched; the period can be run again
-        assert len(ledger.lines("2026-10")) == 0 and ledger.month("2026-10") is not None
+        assert len(ledger.lines(KF, "2026-10")) == 0 and ledger.month(KF, "2026-10") is not None
         ledger.record_month(november(), {}, AT)
-        assert ledger.month("2026-11").status == DRAFT
+        assert ledger.month(KF, "2026-11").status == DRAFT
 
 
 def test_discard_refuses_an_approved_month_and_an_unknown_one(tmp_path):
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_month(november(), {}, AT)
-        ledger.approve("2026-11", by="王经理", at=AT)
+        ledger.approve(KF, "2026-11", by="王经理", at=AT)
         with pytest.raises(MonthApproved, match="不能撤销"):
-            ledger.discard("2026-11")
-        assert ledger.month("2026-11").approved and len(ledger.lines("2026-11")) == 4
+            ledger.discard(KF, "2026-11")
+        assert ledger.month(KF, "2026-11").approved and len(ledger.lines(KF, "2026-11")) == 4
         with pytest.raises(LedgerError, match="账本中没有 2026-09 的记录"):
-            ledger.discard("2026-09")
+            ledger.discard(KF, "2026-09")
 
 
 def test_year_counts_approved_months_unless_drafts_are_included(tmp_path):
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_month(make_month("2026-01", workers=[ZHANG], settlement=[("GC-A", "K001")]), {}, AT)
-        ledger.approve("2026-01", by="王经理", at=AT)
+        ledger.approve(KF, "2026-01", by="王经理", at=AT)
         ledger.record_month(make_month("2026-02", workers=[LI], settlement=[("GC-B", "K002")],
                                        quality={"GC-B": "91"}), {}, AT)
-        approved = ledger.year(2026)
-        everything = ledger.year(2026, include_drafts=True)
+        approved = year_data(ledger, 2026)
+        everything = year_data(ledger, 2026, include_drafts=True)
     assert dict(approved.months) == {"2026-01": APPROVED, "2026-02": DRAFT}
     assert approved.counted == ("2026-01",) and approved.drafts == ("2026-02",)
     assert approved.worked == {"K001": ("2026-01",)} and approved.projects == {"K001": ("GC-A",)}
@@ -346,9 +350,11 @@ def test_month_keeps_score_row_sums_and_recorded_absence(tmp_path):
                        attendance=[("K001", "20", "3"), ("K002", "0", "31")])
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
         ledger.record_month(month, {}, AT)
-        year = ledger.year(2026, include_drafts=True)
-        stored = ledger._conn.execute("SELECT typeof(quality_sum), typeof(longest_absence) "
-                                      "FROM quality_score, worker_month LIMIT 1").fetchone()
+        year = year_data(ledger, 2026, include_drafts=True)
+        stored = ledger._conn.execute(
+            "SELECT json_type(q.data, '$.quality_sum'), json_type(w.data, '$.longest_absence') "
+            "FROM fact q, fact w WHERE q.kind = 'quality_score' AND w.kind = 'worker_month' LIMIT 1"
+        ).fetchone()
     # GC-B was scored without a settlement line this month: its row is kept all the same
     assert [(s.project_id, s.quality_sum, s.rows) for s in year.quality_scores] == [
         ("GC-A", Decimal("177.5"), 2), ("GC-B", Decimal("99"), 1)]
@@ -358,22 +364,22 @@ def test_month_keeps_score_row_sums_and_recorded_absence(tmp_path):
 
 def test_runs_of_a_period_are_numbered_and_survive_the_draft_being_replaced(tmp_path):
     with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
-        assert ledger.next_run_number("2026-11") == 1
+        assert ledger.next_run_number(KF, "2026-11") == 1
         ledger.record_month(november("100.00"), {}, AT)
-        assert ledger.next_run_number("2026-11") == 2
+        assert ledger.next_run_number(KF, "2026-11") == 2
         ledger.record_month(november("200.00"), {}, AT + dt.timedelta(hours=1))
-        assert ledger.next_run_number("2026-11") == 3
-        assert ledger.next_run_number("2026-10") == 1
+        assert ledger.next_run_number(KF, "2026-11") == 3
+        assert ledger.next_run_number(KF, "2026-10") == 1
 
 
 def test_a_version_2_ledger_counts_each_recorded_month_as_run_1(tmp_path):
     path = tmp_path / "ledger.sqlite"
-    with Ledger.open(path) as ledger:
+    with ledger_v4.Ledger.open(path) as ledger:   # recorded by the version-4 code
         ledger.record_month(november(), {}, AT)
     conn = sqlite3.connect(path)
     conn.executescript("DROP TABLE run_log; DROP TABLE quality_score; "
                        "ALTER TABLE worker_month DROP COLUMN longest_absence; PRAGMA user_version = 2;")
     conn.close()
     with Ledger.open(path) as ledger:
-        assert ledger.schema_version == 4
-        assert ledger.next_run_number("2026-11") == 2
+        assert ledger.schema_version == 5
+        assert ledger.next_run_number(KF, "2026-11") == 2

@@ -28,6 +28,8 @@ from kfbonus.ledger import Ledger
 from kfbonus.lock import output_lock
 from tests.test_run_month import write_month
 
+KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "input_samples" / "2026-11"
 PERIOD = "2026-11"
@@ -55,7 +57,7 @@ def ledger_month(out: Path, period: str = PERIOD):
     if not (out / "ledger.sqlite").exists():
         return None
     with Ledger.open(out / "ledger.sqlite") as ledger:
-        return ledger.month(period)
+        return ledger.month(KF, period)
 
 
 def epoch(*args: int) -> str:

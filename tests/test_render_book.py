@@ -310,7 +310,7 @@ def test_a_second_month_compares_with_the_first_and_counts_its_runs(two_months):
     # the payroll export is an output like the others: hashed into the ledger
     from kfbonus.ledger import Ledger
     with Ledger.open(out / "ledger.sqlite") as ledger:
-        assert payroll_name("2026-11") in ledger.month("2026-11").outputs
+        assert payroll_name("2026-11") in ledger.month("FS-MS-KF-13", "2026-11").outputs
 
 
 def test_stamp_is_a_dataclass_the_pipeline_fills():

@@ -22,6 +22,7 @@ from tests.helpers import folder_digest, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2026-11"
+KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger
 
 ROSTER = [
     ["工号", "姓名", "入职日期", "用工类型", "特殊技能"],
@@ -77,7 +78,7 @@ def ledger_month(out: Path):
     if not path.exists():
         return None
     with Ledger.open(path) as ledger:
-        return ledger.month(PERIOD)
+        return ledger.month(KF, PERIOD)
 
 
 # --- a clean month ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "input_samples" / "2026-11"
 SIM = Path(__file__).resolve().parent / "winsim"
 PERIOD = "2026-11"
+KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger
 BOOK = "审批汇总表_2026-11.xlsx"
 EPOCH = "1764576000"   # 2025-12-01 08:00 UTC
 
@@ -54,7 +55,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 def ledger_agrees(out: Path) -> bool:
     with Ledger.open(out / "ledger.sqlite") as ledger:
-        return ledger.month(PERIOD) is not None and not ledger.verify_outputs(PERIOD, out / PERIOD)
+        return ledger.month(KF, PERIOD) is not None and not ledger.verify_outputs(KF, PERIOD, out / PERIOD)
 
 
 @pytest.fixture

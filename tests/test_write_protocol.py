@@ -28,6 +28,7 @@ from tests.test_run_month import write_month
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2026-11"
+KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger
 BOOK = "审批汇总表_2026-11.xlsx"
 NOT_A_RUN = {".kfbonus.lock", "ledger.sqlite", "logs", PERIOD}
 
@@ -49,7 +50,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 def recorded(out: Path):
     with Ledger.open(out / "ledger.sqlite") as ledger:
-        return ledger.month(PERIOD), ledger.verify_outputs(PERIOD, out / PERIOD)
+        return ledger.month(KF, PERIOD), ledger.verify_outputs(KF, PERIOD, out / PERIOD)
 
 
 def assert_agrees(out: Path, draft: dict[str, str] | None = None) -> None:
@@ -276,8 +277,8 @@ def test_a_correction_killed_at_any_step(capsys, month, step):
     else:
         assert code == 0 and "更正第 01 号" in stdout, stdout + err
     with Ledger.open(out / "ledger.sqlite") as ledger:
-        assert ledger.month(PERIOD).revision == 1
-        assert not ledger.verify_outputs(PERIOD, out / PERIOD)
+        assert ledger.month(KF, PERIOD).revision == 1
+        assert not ledger.verify_outputs(KF, PERIOD, out / PERIOD)
     assert sorted(p.name for p in (out / PERIOD).iterdir() if p.is_dir()) == ["slips", "更正_01"]
 
 
@@ -325,7 +326,7 @@ def test_a_discard_that_died_is_settled_by_the_ledger(capsys, month, committed):
     (out / PERIOD).rename(aside)
     if committed:
         with Ledger.open(out / "ledger.sqlite") as ledger:
-            ledger.discard(PERIOD)
+            ledger.discard(KF, PERIOD)
         code, stdout, _ = run(capsys, *args(folder, out, "--approve", "--by", "王经理"))
         assert code == 1 and "已删除" in stdout and "没有 2026-11 的记录" in stdout
         assert not aside.exists() and not (out / PERIOD).exists()

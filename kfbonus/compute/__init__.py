@@ -2,7 +2,8 @@
 
 :func:`compute_month` groups the month's rows once (:class:`~kfbonus.compute.common.MonthData`),
 finds each roster worker's service years and exclusions, then runs one pure function per
-award type (one module each) and gathers the lines, the project figures and the problems.
+award type (one module each) and gathers the lines, the project figures and the problems,
+and the facts the month keeps for the year end (:mod:`kfbonus.compute.facts`).
 Errors do not stop the computation: every problem of the month is reported together and
 the pipeline refuses to write when any is an error.
 """
@@ -13,8 +14,9 @@ import datetime as dt
 
 from kfbonus.compute.adjustment import compute_adjustment
 from kfbonus.compute.collective import compute_collective, project_scores
-from kfbonus.compute.common import Context, MonthData, row_source, service_years
+from kfbonus.compute.common import SCHEME_ID, Context, MonthData, row_source, service_years
 from kfbonus.compute.exclusions import exclusion_reasons
+from kfbonus.compute.facts import month_facts
 from kfbonus.compute.individual import compute_individual
 from kfbonus.compute.seniority import compute_seniority
 from kfbonus.compute.training import compute_training
@@ -80,11 +82,13 @@ def compute_month(month: MonthInput, params: Params, assess_date: dt.date, perio
 
     workers = _worker_infos(data, years, exclusions)
 
-    return MonthResult(
+    result = MonthResult(
         period=period, assess_date=assess_date, scheme=params.label, rules_file=params.source,
         parameters=[(k, v, c, cs, params.labels.get(k, "")) for k, v, c, cs in params.rows()],
         workers=workers, lines=lines, projects=projects, problems=problems, inputs=month,
-        awards=tuple(Award), presentation=SCHEME.presentation)
+        awards=tuple(Award), presentation=SCHEME.presentation, scheme_id=SCHEME_ID)
+    result.facts = month_facts(result)   # what the year end will need, kept by the ledger as given
+    return result
 
 
 def _worker_infos(data: MonthData, years: dict, exclusions: dict) -> dict[str, WorkerInfo]:

@@ -21,8 +21,10 @@ from kfbonus.money import D
 from kfbonus.problems import Problem, Source, error
 from kfbonus.rules import Params, fmt_number, fmt_percent
 
-__all__ = ["Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent",
+__all__ = ["SCHEME_ID", "Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent",
            "ratio_out_of_range", "row_source", "rows_of"]
+
+SCHEME_ID = "FS-MS-KF-13"   # this scheme's id: its months' key in the ledger, with the period
 
 Row = Any  # a namedtuple from DataFrame.itertuples: fields of kfbonus.schema + src
 
