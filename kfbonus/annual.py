@@ -2,8 +2,8 @@
 
 The year-end run computes them for a calendar year from the months of that year
 in the ledger (:func:`year_data`, from the facts each month kept:
-:mod:`kfbonus.compute.facts`): the approved months only, or the
-drafts too when the run is told to include them (``--include-drafts``; they are then
+:mod:`kfbonus.compute.facts`): the approved months only, or the drafts too when the
+run is told to include them (``--include-drafts``; they are then
 marked as drafts); draft months left out and months missing are listed as warnings
 and on the plan.  It is a draft plan (年度激励评议方案) for the manager.  Its result
 is a :class:`MonthResult` with period ``"2026"`` and assessment date 31 December, so
@@ -17,9 +17,9 @@ Eligibility, exactly as SCHEME.md §5 (every sentence has a scenario in
   ``annual.min_months`` counted months;
 - the worker's projects are those of their settlement lines in the counted months;
 - a project's 质量得分 is the mean of all its score rows in the counted months
-  (each month keeps its sum and number of rows: :mod:`kfbonus.compute.facts`); the worker's mean is over
-  their scored projects, each once, compared unrounded (exact fractions) with
-  ``annual.min_quality_score``; no scored project → no quality award (无评分工程);
+  (each month keeps its sum and number of rows: :mod:`kfbonus.compute.facts`); the
+  worker's mean is over their scored projects, each once, compared unrounded (exact
+  fractions) with ``annual.min_quality_score``; no scored project → no quality award (无评分工程);
 - safety / quality: no 安全事故 / 质量投诉 dated in the year naming the worker or one
   of their projects;
 - not excluded on 31 December — by the year-end folder's roster (type, probation,
