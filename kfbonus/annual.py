@@ -62,7 +62,16 @@ from kfbonus.compute import facts as kept
 from kfbonus.compute.common import SCHEME_ID
 from kfbonus.compute.facts import clean_text
 from kfbonus.ledger import APPROVED
-from kfbonus.model import AnnualBasis, AnnualPlan, Award, AwardLine, MonthResult, RunKind, WorkerInfo
+from kfbonus.model import (
+    AnnualBasis,
+    AnnualPlan,
+    Award,
+    AwardLine,
+    MonthInput,
+    MonthResult,
+    RunKind,
+    WorkerInfo,
+)
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
 from kfbonus.rules import fmt_number
@@ -458,3 +467,38 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
         parameters=_parameter_rows(params), workers=workers, lines=lines, projects=[],
         problems=problems, inputs=None, annual=plan, awards=tuple(Award), kind=RunKind.YEAR_END,
         presentation=SCHEME.presentation)
+
+
+def year_end(ledger: Ledger, month: MonthInput, params, run, include_drafts: bool = False,
+             folder: object = "") -> MonthResult:
+    """The year-end run of FS-MS-KF-13 (the scheme's ``year_end``): the plan from the
+    ledger's months of ``run.period`` and the year-end folder's roster and incidents (read,
+    no errors), under ``params``.  Writes nothing (the year-end run and its what-if
+    comparison share it)."""
+    from kfbonus.compute import roster_on
+    from kfbonus.compute.facts import month_facts
+
+    year = int(run.period)
+    roster, roster_problems = roster_on(_without_attendance(month), params, run.assess_date)
+    if month.tables.get("attendance") is not None and len(month.tables["attendance"]):
+        roster_problems.append(warning(
+            "annual-attendance-ignored",
+            f"年度运行不读取「{folder}」中的考勤表：12 月 31 日的连续缺勤按账本中 "
+            f"{year}-12 月已记录的考勤判断（SCHEME.md §5）"))
+    data = year_data(ledger, year, include_drafts=include_drafts)
+    result = compute_annual(year, data, roster, month.tables["incident"], params)
+    result.inputs = month
+    result.facts = month_facts(result)   # what the ledger kept of a year-end run before, kept as facts
+    result.problems = roster_problems + result.problems
+    return result
+
+
+def _without_attendance(month: MonthInput) -> MonthInput:
+    """The year-end folder as the 31 December roster check sees it: exclusion by absence
+    comes from December's recorded attendance (the ledger), not from this folder."""
+    from dataclasses import replace
+
+    tables = dict(month.tables)
+    if tables.get("attendance") is not None:
+        tables["attendance"] = tables["attendance"].iloc[0:0]
+    return replace(month, tables=tables)

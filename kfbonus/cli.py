@@ -191,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare-input", metavar="表.键.列=值", action="append", default=[],
                    help="测算对比：改一个输入值，如 工程激励申报.GC-2611-05.集体激励比例=15%%、"
                         "考勤.1002.实出勤天数=20（可给多次，与 --compare-set 合为一个方案）")
+    p.add_argument("--scheme", metavar="ID",
+                   help="只计算这一个方案（如 FS-MS-KF-13、SHKF-TC）；不写时计算文件夹中找到表格的每个方案")
     p.add_argument("--timings", action="store_true",
                    help="运行结束后列出各阶段用时（启动与导入、读取、校验、计算、各项输出、校验和、账本），"
                         "便于查明某月为何运行较慢")
@@ -375,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
             annual=args.annual,
             discard=args.discard,
             include_drafts=args.include_drafts,
+            scheme=args.scheme.strip() if args.scheme else None,
         )
         if args.compare or args.compare_set or args.compare_input:
             from kfbonus.whatif import CompareOptions, run_compare

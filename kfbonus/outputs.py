@@ -243,18 +243,20 @@ def _remove(folder: Path) -> bool:
 
 # --- after a run that died --------------------------------------------------------------------
 
-def recover(output_dir: Path, name: str, ledger: Ledger, scheme: str) -> list[str]:
-    """Settle what a run that died left in ``output_dir`` for ``name`` (a period of
-    ``scheme``, the scheme's id in the ledger), so that the files agree with the ledger
-    again; returns what was done, in Chinese, for the user.
+def recover(output_dir: Path, name: str, ledger: Ledger, scheme: str, period: str | None = None) -> list[str]:
+    """Settle what a run that died left in ``output_dir`` for ``name`` (the output folder
+    of ``period`` of ``scheme``, the scheme's id in the ledger; ``period`` is ``name`` when
+    not given), so that the files agree with the ledger again; returns what was done, in
+    Chinese, for the user.
 
     Holding the output folder's lock means no other run is under way: every ``.tmp-`` and
     ``.old-`` folder there was left by a run that died.
     """
+    period = period or name
     target = output_dir / name
     notes: list[str] = []
     for old in sorted(output_dir.glob(f".{name}.old-*")):
-        if _agrees(ledger, scheme, name, target):
+        if _agrees(ledger, scheme, period, target):
             # the run was committed; only its backup was left
             if _remove(old):
                 notes.append(f"上次运行已完成并记入账本，但在清理时中断；已删除它留下的备份文件夹「{old.name}」。")
@@ -273,7 +275,7 @@ def recover(output_dir: Path, name: str, ledger: Ledger, scheme: str) -> list[st
                          f"与账本一致。")
     for aside in sorted(output_dir.glob(f".{name}.discard-*")):
         # --discard moves the folder here, deletes the ledger entry, then the folder
-        if ledger.month(scheme, name) is None:
+        if ledger.month(scheme, period) is None:
             if _remove(aside):
                 notes.append(f"上次撤销 {name} 已记入账本，但在删除文件夹时中断；已删除「{aside.name}」。")
         elif not target.exists():
@@ -288,7 +290,7 @@ def recover(output_dir: Path, name: str, ledger: Ledger, scheme: str) -> list[st
         notes.append("已清除上次中断的运行留下的临时文件夹（其中的结果未记入账本）：" +
                      "、".join(f"「{p.name}」" for p in removed))
     if target.is_dir():
-        record = ledger.month(scheme, name)
+        record = ledger.month(scheme, period)
         recorded = record.revision if record is not None else 0
         for folder in sorted(target.glob("更正_*")):
             number = folder.name.removeprefix("更正_")

@@ -16,19 +16,17 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from kfbonus import timings
-from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult, PreviousMonth, RunStamp
+from kfbonus.model import MonthInput, MonthResult, PreviousMonth, RunKind, RunStamp
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.problems import Problem, format_problems, has_errors, sorted_problems, warning
-from kfbonus.schema import TABLE_BY_KIND
+from kfbonus.schemes.base import Run, Scheme
 
 EXIT_OK, EXIT_INPUT = 0, 1
 
 # The scheme whose periods the command runs, approves and discards (its key in the ledger).
-SCHEME_ID = "FS-MS-KF-13"
 
 
 class ConfigError(Exception):
@@ -49,6 +47,7 @@ class Options:
     annual: bool = False
     discard: bool = False
     include_drafts: bool = False
+    scheme: str | None = None    # --scheme ID: this scheme only (else every scheme whose tables are found)
 
 
 def say(text: str = "") -> None:
@@ -77,6 +76,8 @@ def command_text(opts: Options, *extra: str, inputs: bool = False) -> str:
     args = [opts.period]
     if opts.annual:
         args.append("--annual")
+    if opts.scheme is not None:
+        args += ["--scheme", opts.scheme]
     args += extra
     if inputs:
         if opts.input_dir != Path("input") / opts.period:
@@ -111,13 +112,71 @@ def run_time() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def load_params(opts: Options, assess_date: dt.date):
-    from kfbonus.rules import RulesError, load_rules
+def registered(opts: Options) -> tuple[Scheme, ...]:
+    """Every registered scheme; ``--scheme`` must name one of them (exit 2 otherwise)."""
+    from kfbonus.schemes import all_schemes
 
+    schemes = all_schemes()
+    if opts.scheme is not None and opts.scheme not in {s.id for s in schemes}:
+        known = "、".join(f"{s.id}（{s.name}）" for s in schemes)
+        raise ConfigError(f"未知的方案「{opts.scheme}」；可用的方案：{known}")
+    return schemes
+
+
+def default_scheme(schemes: Iterable[Scheme]) -> Scheme:
+    """The scheme that covers every worker no other scheme claims (the installation crews)."""
+    schemes = list(schemes)
+    return next((s for s in schemes if s.posts is None), schemes[0])
+
+
+def _rules_ids(path: Path) -> set[str]:
+    """The [scheme] ids of a rules file (or of every *.toml in a folder); unreadable files
+    give none (the loader then says what is wrong)."""
+    import tomllib
+
+    files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
+    ids = set()
+    for f in files:
+        try:
+            scheme = tomllib.loads(f.read_text(encoding="utf-8")).get("scheme")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(scheme, dict) and isinstance(scheme.get("id"), str):
+            ids.add(scheme["id"].strip())
+    return ids
+
+
+def rules_apply(path: Path, scheme: Scheme, schemes: Iterable[Scheme]) -> bool:
+    """``--rules PATH`` is ``scheme``'s when the file says so ([scheme] id); a file naming
+    no registered scheme goes to the default scheme, whose loader then says why it fails."""
+    ids = _rules_ids(path)
+    known = {s.id for s in schemes}
+    if ids & known:
+        return scheme.id in ids
+    return scheme is default_scheme(schemes)
+
+
+def load_params(opts: Options, assess_date: dt.date, scheme: Scheme | None = None,
+                rules: Path | None = None):
+    """The parameters of ``scheme`` (the default scheme when None) in force on
+    ``assess_date``: from ``rules`` (or ``--rules`` when it is this scheme's file), else
+    from the scheme's own rules folder.  A broken file is exit 2."""
+    from kfbonus.rules import RulesError, RuleSpec, load_rules
+
+    schemes = registered(opts)
+    scheme = scheme or default_scheme(schemes)
+    if rules is None and opts.rules is not None and rules_apply(opts.rules, scheme, schemes):
+        rules = opts.rules
+    spec = RuleSpec(scheme.param_checks, tuple(scheme.param_pairs), scheme.show_value, scheme.id)
     try:
-        return load_rules(opts.rules).in_force(assess_date)
+        return load_rules(rules, spec, scheme.rules_dir).in_force(assess_date)
     except RulesError as exc:
         raise ConfigError(f"规则文件错误：{exc}") from None
+
+
+def run_of(opts: Options, scheme: Scheme, assess_date: dt.date) -> Run:
+    kind = RunKind.YEAR_END if opts.annual else RunKind.CORRECTION if opts.correction else RunKind.MONTH
+    return Run(kind, scheme.id, opts.period, assess_date)
 
 
 def read_inputs(folder: Path, period: str) -> tuple[MonthInput, list[Problem]]:
@@ -135,7 +194,7 @@ def read_inputs(folder: Path, period: str) -> tuple[MonthInput, list[Problem]]:
 def settings_problems() -> list[Problem]:
     """A settings file (KFBONUS_SETTINGS) that cannot be read never stops a run, but it is
     said: the defaults are used instead of what the department wrote."""
-    from kfbonus.problems import Source, warning
+    from kfbonus.problems import Source
     from kfbonus.settings import settings_trouble
 
     trouble = settings_trouble()
@@ -146,10 +205,17 @@ def settings_problems() -> list[Problem]:
                     Source(str(path)))]
 
 
+def _all_tables():
+    from kfbonus.schemes import all_tables
+
+    return all_tables()
+
+
 def print_found(month: MonthInput) -> None:
     say(f"读取 {month.folder}：{len(month.files)} 个工作簿，识别出 {len(month.found)} 张表")
+    titles = {t.kind: t.title for t in _all_tables()}
     for t in month.found:
-        title = TABLE_BY_KIND[t.kind].title
+        title = titles.get(t.kind, t.kind)
         shape = "（表单式）" if t.form_style else ""
         say(f"  {t.file} › {t.sheet} → {title}{shape}，表头第 {t.header_row} 行，{t.rows} 行数据")
     say()
@@ -195,21 +261,40 @@ def _require_input(opts: Options) -> None:
         raise ConfigError(f"输入文件夹「{opts.input_dir}」不存在；请用 --input 指定{kind}所在的文件夹")
 
 
-def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], MonthResult | None]:
-    """Read, validate and compute the month (or the year-end run's inputs)."""
+def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], list[MonthResult]]:
+    """Read and validate the folder, find the schemes it holds, and compute each one's
+    month (nothing for the year-end run, which reads the ledger too).  The problems are
+    every problem found; each result carries the folder's shared ones and its own."""
+    from kfbonus.scoping import owners, schemes_present, scoped
+
     _require_input(opts)
     assess_date = opts.assess_date or default_assess_date(opts.period)
-    with timings.stage("载入规则"):
-        params = load_params(opts, assess_date)
+    schemes = registered(opts)
+    if opts.rules is not None:   # a broken --rules file is exit 2 before anything is read
+        with timings.stage("载入规则"):
+            for s in schemes:
+                if opts.scheme in (None, s.id) and rules_apply(opts.rules, s, schemes):
+                    load_params(opts, assess_date, s)
     month, problems = read_inputs(opts.input_dir, opts.period)
-    if has_errors(problems) or opts.annual:
-        return month, problems, None
-    from kfbonus.compute import compute_month
-
+    if opts.annual:
+        return month, problems, []
+    present, found = schemes_present(month, schemes, opts.scheme)
+    problems += found
+    if has_errors(problems):
+        return month, problems, []
+    with timings.stage("载入规则"):
+        params = {s.id: load_params(opts, assess_date, s) for s in present}
+    who = owners(month, schemes)
+    results: list[MonthResult] = []
+    everything = list(problems)
     with timings.stage("计算"):
-        result = compute_month(month, params, assess_date, opts.period)
-    result.problems = problems + result.problems
-    return month, result.problems, result
+        for s in present:
+            sub, left_out = scoped(month, s, schemes, who)
+            result = s.compute(sub, params[s.id], run_of(opts, s, assess_date))
+            result.problems = problems + left_out + result.problems
+            everything += left_out + result.problems[len(problems) + len(left_out):]
+            results.append(result)
+    return month, everything, results
 
 
 def check(opts: Options) -> int:
@@ -248,37 +333,66 @@ def _approved_text(period: str, record) -> str:
     return f"{period} 已于 {record.approved_at:%Y-%m-%d %H:%M} 由 {record.approved_by} 批准"
 
 
+def folder_of(scheme: Scheme, period: str) -> str:
+    """The output folder of ``scheme``'s ``period`` (``2026-11``, ``2026-11_业绩提成``)."""
+    return scheme.presentation.folder(period)
+
+
 def run_month(opts: Options) -> int:
-    """A month: compute and write it (a draft), or on an approved month, a correction."""
+    """A month: compute and write each scheme the folder holds (a draft each), or on an
+    approved month, a correction.  Every scheme found must be in the state the command
+    asks for (all drafts to run, all approved to correct), else nothing is written."""
     from kfbonus.ledger import Ledger
     from kfbonus.lock import output_lock
 
     _require_input(opts)
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
-        settle(opts, ledger)
-        record = ledger.month(SCHEME_ID, opts.period)
-        if record is not None and record.approved and not opts.correction:
-            say(f"{_approved_text(opts.period, record)}，已锁定，不再重新计算；本次未改动任何文件。")
-            say(f"如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}")
-            return EXIT_INPUT
-        if opts.correction and (record is None or not record.approved):
-            say(f"{opts.period} 尚未批准，不需要更正：修改输入后直接重新运行该月即可。")
-            return EXIT_INPUT
-        _, problems, result = _prepare(opts)
+        schemes = registered(opts)
+        settle(opts, ledger, schemes)
+        _, problems, results = _prepare(opts)
         if has_errors(problems):
             return refuse_errors(problems, opts)
-        assert result is not None
+        by_id = {s.id: s for s in schemes}
+        records = {r.scheme_id: ledger.month(r.scheme_id, opts.period) for r in results}
+        several = len(results) > 1
+        for r in results:
+            record = records[r.scheme_id]
+            name = f"{opts.period}（{r.scheme_id}）" if several else opts.period
+            if record is not None and record.approved and not opts.correction:
+                say(f"{_approved_text(name, record)}，已锁定，不再重新计算；本次未改动任何文件。")
+                say(f"如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}")
+                if several:
+                    say(f"只重新计算其他方案：{command_text(_only(opts, results, r.scheme_id), inputs=True)}")
+                return EXIT_INPUT
+            if opts.correction and (record is None or not record.approved):
+                say(f"{name} 尚未批准，不需要更正：修改输入后直接重新运行该月即可。")
+                if several:
+                    say(f"只更正已批准的方案：请加 --scheme，例如 "
+                        f"{command_text(_only(opts, results, r.scheme_id), '--correction', '更正原因')}")
+                return EXIT_INPUT
         at = run_time()
-        if opts.correction:
-            return _correct(opts, ledger, record, result, at)
-        result.stamp = run_stamp(ledger, result)
-        target = write_outputs(result, opts.output_dir, opts.period,
-                               record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
-                               ledger=ledger)
-        print_summary(result, target)
+        for result in results:
+            scheme = by_id[result.scheme_id]
+            if opts.correction:
+                _correct(opts, ledger, records[result.scheme_id], result, at, scheme)
+                continue
+            result.stamp = run_stamp(ledger, result)
+            target = write_outputs(result, opts.output_dir, folder_of(scheme, opts.period),
+                                   record=lambda hashes, r=result: ledger.record_month(r, hashes, at), at=at,
+                                   ledger=ledger)
+            print_summary(result, target)
         problem_list(opts, [])
-        say(f"状态：草稿。核对无误并签字后，请运行 {command_text(opts, '--approve', '--by', '批准人')}")
+        if not opts.correction:
+            say(f"状态：草稿。核对无误并签字后，请运行 {command_text(opts, '--approve', '--by', '批准人')}")
     return EXIT_OK
+
+
+def _only(opts: Options, results: list[MonthResult], but: str) -> Options:
+    """``opts`` restricted to the one other scheme found (for a suggested command)."""
+    from dataclasses import replace
+
+    others = [r.scheme_id for r in results if r.scheme_id != but]
+    return replace(opts, scheme=others[0] if len(others) == 1 else but)
 
 
 def previous_period(period: str) -> str | None:
@@ -302,7 +416,7 @@ def run_stamp(ledger, result: MonthResult) -> RunStamp:
                     previous=previous)
 
 
-def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime) -> int:
+def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime, scheme: Scheme) -> int:
     """Correction n of an approved month: 补发/扣回 against the month as approved (and corrected)."""
     from kfbonus.correction import diff_lines
     from kfbonus.ledger import hash_outputs
@@ -314,7 +428,7 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
         say(f"{opts.period} 按当前输入重新计算，与已批准结果（含历次更正）逐项相同，无需更正；未生成更正单。")
         return EXIT_OK
     number = record.revision + 1
-    month_dir = opts.output_dir / opts.period
+    month_dir = opts.output_dir / folder_of(scheme, opts.period)
     tmp = tmp_folder(month_dir, "correction")
     final = month_dir / correction_folder(number)
     try:
@@ -334,27 +448,50 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     return EXIT_OK
 
 
+def _recorded(opts: Options, ledger, schemes: Iterable[Scheme]) -> list[tuple[Scheme, object]]:
+    """The schemes with a record of the period in the ledger (``--scheme`` restricts)."""
+    out = []
+    for s in schemes:
+        if opts.scheme not in (None, s.id):
+            continue
+        record = ledger.month(s.id, opts.period)
+        if record is not None:
+            out.append((s, record))
+    return out
+
+
 def approve(opts: Options) -> int:
-    """--approve --by NAME: lock the month after checking its files still match the ledger."""
-    from kfbonus.ledger import Ledger, hash_file
+    """--approve --by NAME: lock the period's draft of each scheme recorded (or of
+    ``--scheme``) after checking its files still match the ledger."""
+    from kfbonus.ledger import Ledger, MonthApproved, hash_file
     from kfbonus.lock import output_lock
     from kfbonus.render import approval_name
 
+    approved = []
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
-        settle(opts, ledger)
-        record = ledger.month(SCHEME_ID, opts.period)
-        if record is None:
+        schemes = registered(opts)
+        settle(opts, ledger, schemes)
+        found = _recorded(opts, ledger, schemes)
+        if not found:
             say(f"账本中没有 {opts.period} 的记录：请先运行该期间，核对后再批准。")
             return EXIT_INPUT
-        folder = opts.output_dir / opts.period
-        book = folder / approval_name(opts.period)
-        sha = hash_file(book) if book.is_file() else None
-        record = ledger.approve(SCHEME_ID, opts.period, opts.approve_by, run_time(), approval_sha=sha,
-                                folder=folder)
-        run = ledger.next_run_number(SCHEME_ID, opts.period) - 1
-    say(f"{_approved_text(opts.period, record)}。")
-    say(f"  批准的是第 {run} 次运行的结果（审批汇总表页脚印有「第 {run} 次运行」，请与签字的纸本核对）")
-    say(f"  审批汇总表 SHA-256：{record.approval_sha}")
+        drafts = [(s, r) for s, r in found if not r.approved] if len(found) > 1 else found
+        if not drafts:
+            raise MonthApproved("；".join(_approved_text(f"{opts.period}（{s.id}）", r) for s, r in found)
+                                + "，不能重复批准")
+        for scheme, record in drafts:
+            folder = opts.output_dir / folder_of(scheme, opts.period)
+            book = folder / approval_name(opts.period)
+            sha = hash_file(book) if book.is_file() else None
+            record = ledger.approve(scheme.id, opts.period, opts.approve_by, run_time(), approval_sha=sha,
+                                    folder=folder)
+            approved.append((scheme, record, ledger.next_run_number(scheme.id, opts.period) - 1))
+    several = len(approved) > 1
+    for scheme, record, run in approved:
+        name = f"{opts.period}（{scheme.id} {scheme.name}）" if several else opts.period
+        say(f"{_approved_text(name, record)}。")
+        say(f"  批准的是第 {run} 次运行的结果（审批汇总表页脚印有「第 {run} 次运行」，请与签字的纸本核对）")
+        say(f"  审批汇总表 SHA-256：{record.approval_sha}")
     if opts.annual:
         say("此后年度方案不会再被重新计算。")
     else:
@@ -374,70 +511,104 @@ def discard(opts: Options) -> int:
     back and nothing has changed."""
     from kfbonus.ledger import Ledger, MonthApproved
     from kfbonus.lock import output_lock
-    from kfbonus.outputs import rename_or_refuse
 
     label = f"{opts.period} 年度方案" if opts.annual else opts.period
     if not ledger_path(opts).is_file():   # nothing to discard: create no ledger, no folder
         say(f"账本「{ledger_path(opts)}」不存在，其中没有 {label} 的记录，无需撤销；未改动任何文件。")
         return EXIT_INPUT
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
-        settle(opts, ledger)
-        record = ledger.month(SCHEME_ID, opts.period)
-        if record is None:
+        schemes = registered(opts)
+        settle(opts, ledger, schemes)
+        found = _recorded(opts, ledger, schemes)
+        if not found:
             say(f"账本「{ledger_path(opts)}」中没有 {label} 的记录，无需撤销；未改动任何文件。")
             return EXIT_INPUT
-        if record.approved:
-            raise MonthApproved(
-                f"{_approved_text(opts.period, record)}，已锁定，不能撤销；本次未改动任何文件。"
-                + ("" if opts.annual else
-                   f"\n如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}"))
-        lines = ledger.lines(SCHEME_ID, opts.period)
-        total = sum((x.amount for x in lines), ZERO)
-        folder = opts.output_dir / opts.period
-        say(f"撤销草稿 {label}，将删除：")
-        say(f"  输出文件夹 {folder}" + ("" if folder.is_dir() else "（已不存在）"))
-        say(f"  账本记录：运行于 {record.run_at:%Y-%m-%d %H:%M}，规则 {record.scheme}，"
-            f"考核日 {record.assess_date}")
-        say(f"  输入文件 {len(record.inputs)} 个" + "".join(f"\n    {f.name}" for f in record.inputs))
-        say(f"  明细 {len(lines)} 行，合计 {fmt_money(total)}")
-        aside = opts.output_dir / f".{opts.period}.discard-{os.getpid()}"
-        shutil.rmtree(aside, ignore_errors=True)
-        if folder.exists():
-            rename_or_refuse(folder, aside, shown=folder)   # open in Excel/WPS: exit 1, nothing done
-        try:
-            ledger.discard(SCHEME_ID, opts.period)
-        except BaseException:
-            if aside.exists():
-                rename_or_refuse(aside, folder)
-            raise
-        shutil.rmtree(aside, ignore_errors=True)
+        for scheme, record in found:
+            if record.approved:
+                name = f"{opts.period}（{scheme.id}）" if len(found) > 1 else opts.period
+                other = command_text(_other(opts, found, scheme), "--discard")
+                again = "" if len(found) == 1 else f"\n只撤销其他方案的草稿，请运行：{other}"
+                raise MonthApproved(
+                    f"{_approved_text(name, record)}，已锁定，不能撤销；本次未改动任何文件。"
+                    + ("" if opts.annual else
+                       f"\n如需更正，请运行：{command_text(opts, '--correction', '更正原因', inputs=True)}")
+                    + again)
+        for scheme, record in found:
+            shown = label if len(found) == 1 else f"{label}（{scheme.id}）"
+            _discard_one(opts, ledger, scheme, record, shown)
     say(f"已撤销 {label}：输出文件夹和账本记录均已删除。")
     return EXIT_OK
 
 
+def _other(opts: Options, found, but: Scheme) -> Options:
+    from dataclasses import replace
+
+    others = [s.id for s, _ in found if s is not but]
+    return replace(opts, scheme=others[0] if others else None)
+
+
+def _discard_one(opts: Options, ledger, scheme: Scheme, record, label: str) -> None:
+    """Remove one scheme's draft of the period: folder aside, ledger entry, folder gone."""
+    from kfbonus.outputs import rename_or_refuse
+
+    lines = ledger.lines(scheme.id, opts.period)
+    total = sum((x.amount for x in lines), ZERO)
+    name = folder_of(scheme, opts.period)
+    folder = opts.output_dir / name
+    say(f"撤销草稿 {label}，将删除：")
+    say(f"  输出文件夹 {folder}" + ("" if folder.is_dir() else "（已不存在）"))
+    say(f"  账本记录：运行于 {record.run_at:%Y-%m-%d %H:%M}，规则 {record.scheme}，"
+        f"考核日 {record.assess_date}")
+    say(f"  输入文件 {len(record.inputs)} 个" + "".join(f"\n    {f.name}" for f in record.inputs))
+    say(f"  明细 {len(lines)} 行，合计 {fmt_money(total)}")
+    aside = opts.output_dir / f".{name}.discard-{os.getpid()}"
+    shutil.rmtree(aside, ignore_errors=True)
+    if folder.exists():
+        rename_or_refuse(folder, aside, shown=folder)   # open in Excel/WPS: exit 1, nothing done
+    try:
+        ledger.discard(scheme.id, opts.period)
+    except BaseException:
+        if aside.exists():
+            rename_or_refuse(aside, folder)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def year_end_scheme(opts: Options, schemes: Iterable[Scheme]) -> Scheme:
+    """The scheme whose year-end run this is: the one with a year-end run (``--scheme``
+    restricts; a scheme without one is exit 2)."""
+    candidates = [s for s in schemes if s.year_end is not None and opts.scheme in (None, s.id)]
+    if not candidates:
+        raise ConfigError(f"方案 {opts.scheme} 没有年度运行（--annual）")
+    return candidates[0]
+
+
 def run_annual(opts: Options) -> int:
-    """The year-end run (SCHEME.md §5): annual safety and quality awards from the ledger."""
+    """The year-end run (SCHEME.md §5 for FS-MS-KF-13): the scheme's year-end awards from
+    the ledger's months and the year-end folder."""
     from kfbonus.ledger import Ledger
     from kfbonus.lock import output_lock
 
     _require_input(opts)
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
-        settle(opts, ledger)
-        record = ledger.month(SCHEME_ID, opts.period)
+        schemes = registered(opts)
+        scheme = year_end_scheme(opts, schemes)
+        settle(opts, ledger, [scheme])
+        record = ledger.month(scheme.id, opts.period)
         if record is not None and record.approved:
             say(f"{_approved_text(opts.period, record)}，年度方案已锁定；本次未改动任何文件。")
             return EXIT_INPUT
         assess_date = opts.assess_date or default_assess_date(opts.period)
-        params = load_params(opts, assess_date)
+        params = load_params(opts, assess_date, scheme)
         month, problems = read_inputs(opts.input_dir, opts.period)
         if has_errors(problems):
             return refuse_errors(problems, opts)
-        result = compute_annual_plan(opts, ledger, month, problems, params, assess_date)
+        result = year_end_plan(opts, ledger, month, problems, params, assess_date, scheme)
         if has_errors(result.problems):
             return refuse_errors(result.problems, opts)
         at = run_time()
         result.stamp = run_stamp(ledger, result)
-        target = write_outputs(result, opts.output_dir, opts.period,
+        target = write_outputs(result, opts.output_dir, folder_of(scheme, opts.period),
                                record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
                                ledger=ledger)
         print_summary(result, target)
@@ -447,50 +618,35 @@ def run_annual(opts: Options) -> int:
     return EXIT_OK
 
 
-def compute_annual_plan(opts: Options, ledger, month: MonthInput, problems: list[Problem], params,
-                        assess_date: dt.date) -> MonthResult:
-    """The year-end plan from the ledger's months and the year-end folder (read, no errors),
-    under ``params``; the result's problems include ``problems``.  Writes nothing (the
-    year-end run and its what-if comparison share it)."""
-    from kfbonus.annual import compute_annual, year_data
-    from kfbonus.compute import roster_on
-    from kfbonus.compute.facts import month_facts
+def year_end_plan(opts: Options, ledger, month: MonthInput, problems: list[Problem], params,
+                  assess_date: dt.date, scheme: Scheme | None = None) -> MonthResult:
+    """The scheme's year-end result from the ledger and the year-end folder (read, no
+    errors) under ``params``, the folder scoped to the scheme's workers; its problems
+    include ``problems``.  Writes nothing (the year-end run and its what-if comparison
+    share it)."""
+    from kfbonus.scoping import scoped
 
-    year = int(opts.period)
-    roster, roster_problems = roster_on(_without_attendance(month), params, assess_date)
-    if month.tables.get("attendance") is not None and len(month.tables["attendance"]):
-        roster_problems.append(warning(
-            "annual-attendance-ignored",
-            f"年度运行不读取「{opts.input_dir}」中的考勤表：12 月 31 日的连续缺勤按账本中 "
-            f"{year}-12 月已记录的考勤判断（SCHEME.md §5）"))
-    data = year_data(ledger, year, include_drafts=opts.include_drafts)
-    result = compute_annual(year, data, roster, month.tables["incident"], params)
-    result.inputs = month
-    result.facts = month_facts(result)   # what the ledger kept of a year-end run before, kept as facts
-    result.problems = problems + roster_problems + result.problems
+    schemes = registered(opts)
+    scheme = scheme or year_end_scheme(opts, schemes)
+    sub, left_out = scoped(month, scheme, schemes)
+    result = scheme.year_end(ledger, sub, params, run_of(opts, scheme, assess_date),
+                             include_drafts=opts.include_drafts, folder=opts.input_dir)
+    result.problems = problems + left_out + result.problems
     return result
 
 
-def _without_attendance(month: MonthInput) -> MonthInput:
-    """The year-end folder as the 31 December roster check sees it: exclusion by absence
-    comes from December's recorded attendance (the ledger), not from this folder."""
-    from dataclasses import replace
-
-    tables = dict(month.tables)
-    if tables.get("attendance") is not None:
-        tables["attendance"] = tables["attendance"].iloc[0:0]
-    return replace(month, tables=tables)
-
-
-def settle(opts: Options, ledger) -> None:
-    """Before a command touches the period's output folder: refuse when Excel/WPS has one
-    of its workbooks open (nothing done yet), then settle what a run that died left
+def settle(opts: Options, ledger, schemes: Iterable[Scheme]) -> None:
+    """Before a command touches the period's output folders: refuse when Excel/WPS has one
+    of their workbooks open (nothing done yet), then settle what a run that died left
     behind (:func:`kfbonus.outputs.recover`), saying what was done."""
     from kfbonus.outputs import recover, refuse_open_files
 
-    refuse_open_files(opts.output_dir / opts.period)
-    for note in recover(opts.output_dir, opts.period, ledger, SCHEME_ID):
-        say(note)
+    schemes = [s for s in schemes if opts.scheme in (None, s.id)]
+    for s in schemes:
+        refuse_open_files(opts.output_dir / folder_of(s, opts.period))
+    for s in schemes:
+        for note in recover(opts.output_dir, folder_of(s, opts.period), ledger, s.id, opts.period):
+            say(note)
 
 
 def write_outputs(result: MonthResult, output_dir: Path, name: str,
@@ -568,8 +724,8 @@ class _progress:
             self._bar.stop()
 
 
-def award_totals(result: MonthResult, awards: Iterable[Award] = MONTHLY_AWARDS) -> dict[Award, Decimal]:
-    totals = {a: ZERO for a in awards}
+def award_totals(result: MonthResult, awards: Iterable) -> dict:
+    totals = dict.fromkeys(awards, ZERO)
     for line in result.lines:
         if line.award in totals:
             totals[line.award] += line.amount
@@ -584,7 +740,11 @@ def print_summary(result: MonthResult, target: Path) -> None:
     """What a successful run says: the warnings (the first few), the totals, where the files are."""
     per_worker = result.totals()
     paid = [w for w, t in per_worker.items() if any(v != 0 for v in t.values())]
-    awards = [a for a in Award if any(line.award is a for line in result.lines)] or list(MONTHLY_AWARDS)
+    from kfbonus.render.view import award_columns, is_annual, what_of
+
+    present = {str(line.award) for line in result.lines}
+    columns = award_columns(result)
+    awards = [a for a in columns if str(a) in present] or list(columns)
     totals = award_totals(result, awards)
     warnings = [p for p in result.problems if not p.is_error]
     if warnings:
@@ -593,12 +753,13 @@ def print_summary(result: MonthResult, target: Path) -> None:
         if len(warnings) > len(shown):
             say(f"（另有 {len(warnings) - len(shown)} 条警告未在此列出，全部见审批汇总表「问题清单」）")
         say()
-    if len(result.period) == 4:
+    if is_annual(result):
         say(f"{result.period} 年度安全、质量奖评议方案已计算（{result.scheme}，考核日 {result.assess_date}）")
         say(f"  人员 {len(paid)} 人有发放，警告 {len(warnings)} 条")
     else:
-        say(f"{result.period} 综合激励已计算（{result.scheme}，考核日 {result.assess_date}）")
-        say(f"  人员 {len(paid)} 人有发放，工程 {len(result.projects)} 个，警告 {len(warnings)} 条")
+        say(f"{result.period} {what_of(result)}已计算（{result.scheme}，考核日 {result.assess_date}）")
+        projects = f"工程 {len(result.projects)} 个，" if result.projects else ""
+        say(f"  人员 {len(paid)} 人有发放，{projects}警告 {len(warnings)} 条")
     for award in awards:
         say(f"  {award.label:　<6}{fmt_money(totals[award]):>14}")
     say(f"  {'合计':　<6}{fmt_money(sum(totals.values(), ZERO)):>14}")

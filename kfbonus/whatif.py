@@ -3,8 +3,8 @@
 ``--compare RULES`` (a rules file or folder, as ``--rules`` takes) is one alternative
 each; every ``--compare-set key=value`` and ``--compare-input 表.键.列=值`` together form
 one more.  The month is read and computed once as it stands (:func:`kfbonus.pipeline._prepare`),
-then again under each alternative with :func:`kfbonus.compute.compute_month` (the year-end
-run: :func:`kfbonus.pipeline.compute_annual_plan` on a copy of the ledger), and the one
+then again under each alternative with the scheme's own ``compute`` (the year-end
+run: :func:`kfbonus.pipeline.year_end_plan` on a copy of the ledger), and the one
 file ``对比_<期间>_<name>.xlsx`` is written in the output folder — never in the period's
 own folder, never the ledger.  An approved period compares like a draft: nothing here
 looks at its lock.
@@ -39,18 +39,25 @@ from kfbonus.pipeline import (
     Options,
     _prepare,
     _require_input,
-    compute_annual_plan,
     default_assess_date,
+    default_scheme,
     ledger_path,
     load_params,
     print_problems,
     read_inputs,
+    registered,
+    rules_apply,
+    run_of,
     run_time,
     say,
+    year_end_plan,
+    year_end_scheme,
 )
 from kfbonus.problems import Problem, RowRef, SheetTable, has_errors
-from kfbonus.rules import ParamError, Params, RulesError, load_rules, override_params, show_value
+from kfbonus.render.view import is_annual, what_of
+from kfbonus.rules import ParamError, Params, override_params, show_value
 from kfbonus.schema import TABLE_BY_KIND, TABLES, Field, Table
+from kfbonus.schemes.base import Scheme
 from kfbonus.values import PARSERS, BadValue, display
 
 __all__ = ["CompareOptions", "InputOverride", "Variant", "compare_name", "parse_input_override",
@@ -304,14 +311,30 @@ def compare_file(opts: Options, variants: list[Variant]) -> Path:
 
 # --- the run ----------------------------------------------------------------------------
 
-def build_variants(opts: Options, compare: CompareOptions, base: Params, assess_date) -> list[Variant]:
+def compare_scheme(opts: Options, compare: CompareOptions) -> Scheme:
+    """The scheme compared: ``--scheme``; else the scheme a ``--compare`` rules file is
+    for; else the year-end scheme (``--annual``) or the default scheme."""
+    schemes = registered(opts)
+    if opts.scheme is not None:
+        return next(s for s in schemes if s.id == opts.scheme)
+    if opts.annual:
+        return year_end_scheme(opts, schemes)
+    for path in compare.rules:
+        for s in schemes:
+            if s.posts is not None and rules_apply(path, s, schemes):
+                return s
+    return default_scheme(schemes)
+
+
+def build_variants(opts: Options, compare: CompareOptions, base: Params, assess_date,
+                   scheme: Scheme | None = None) -> list[Variant]:
     """Every alternative with its parameters, checked before anything is read."""
     variants: list[Variant] = []
     for path in compare.rules:
         try:
-            params = load_rules(path).in_force(assess_date)
-        except RulesError as exc:
-            raise ConfigError(f"对比规则文件错误：{exc}") from None
+            params = load_params(opts, assess_date, scheme, rules=path)
+        except ConfigError as exc:
+            raise ConfigError(f"对比{exc}") from None
         variants.append(Variant(slug(Path(params.source).stem), f"规则文件 {params.source}（{params.label}）",
                                 params))
     if compare.sets or compare.inputs:
@@ -324,7 +347,7 @@ def build_variants(opts: Options, compare: CompareOptions, base: Params, assess_
     for v in variants:
         v.changed = [(k, v.params.labels.get(k, "") or base.labels.get(k, ""),
                       v.params.clauses.get(k, base.clauses[k]),
-                      show_value(k, base.values[k]), show_value(k, v.params.values[k]))
+                      show_value(k, base.values[k], base.spec), show_value(k, v.params.values[k], base.spec))
                      for k in base.values if v.params.values.get(k) != base.values[k]]
         if (v.params.scheme, v.params.version) != (base.scheme, base.version):
             v.changed.insert(0, ("scheme", "方案版本", "", base.label, v.params.label))
@@ -335,12 +358,13 @@ def run_compare(opts: Options, compare: CompareOptions) -> int:
     """Compute the period as it stands and under each alternative; write the one 对比 workbook."""
     _require_input(opts)
     assess_date = opts.assess_date or default_assess_date(opts.period)
-    base = load_params(opts, assess_date)
-    variants = build_variants(opts, compare, base, assess_date)
+    scheme = compare_scheme(opts, compare)
+    base = load_params(opts, assess_date, scheme)
+    variants = build_variants(opts, compare, base, assess_date, scheme)
     if opts.annual:
-        current = _annual(opts, base, variants, assess_date)
+        current = _annual(opts, base, variants, assess_date, scheme)
     else:
-        current = _monthly(opts, variants, assess_date)
+        current = _monthly(opts, variants, assess_date, scheme)
     if current is None:
         return EXIT_INPUT
     for v in variants:
@@ -357,20 +381,27 @@ def _refuse(problems: list[Problem], where: str) -> None:
     say(f"{where}有错误，未生成对比表；本期结果和账本未改动。")
 
 
-def _monthly(opts: Options, variants: list[Variant], assess_date) -> MonthResult | None:
-    from kfbonus.compute import compute_month
+def _monthly(opts: Options, variants: list[Variant], assess_date, scheme: Scheme) -> MonthResult | None:
+    from dataclasses import replace
+
+    from kfbonus.scoping import scoped
     from kfbonus.validate import validate
 
-    month, problems, current = _prepare(opts)
+    month, problems, results = _prepare(replace(opts, scheme=scheme.id))
+    current = next((r for r in results if r.scheme_id == scheme.id), None)
     if has_errors(problems) or current is None:
         _refuse(problems, "输入")
         return None
+    schemes = registered(opts)
+    run = run_of(opts, scheme, assess_date)
     for v in variants:
         alt_month, alt_problems = month, list(problems)
         if v.inputs:
             alt_month = apply_input_overrides(month, v.inputs)
             alt_problems = list(month.problems) + validate(alt_month)
-        result = compute_month(alt_month, v.params, assess_date, opts.period)
+        sub, left_out = scoped(alt_month, scheme, schemes)
+        alt_problems += left_out
+        result = scheme.compute(sub, v.params, run)
         result.problems = alt_problems + result.problems
         if has_errors(result.problems):
             _refuse(result.problems, f"对比方案「{v.label}」下")
@@ -379,7 +410,8 @@ def _monthly(opts: Options, variants: list[Variant], assess_date) -> MonthResult
     return current
 
 
-def _annual(opts: Options, base: Params, variants: list[Variant], assess_date) -> MonthResult | None:
+def _annual(opts: Options, base: Params, variants: list[Variant], assess_date,
+            scheme: Scheme) -> MonthResult | None:
     """The year-end plan as it stands and under each alternative, from a copy of the ledger
     (opening a ledger may migrate it: the department's own file is never opened)."""
     from kfbonus.ledger import Ledger
@@ -396,12 +428,12 @@ def _annual(opts: Options, base: Params, variants: list[Variant], assess_date) -
         copy = Path(tmp) / "ledger.sqlite"
         shutil.copyfile(source, copy)
         with Ledger.open(copy) as ledger:
-            current = compute_annual_plan(opts, ledger, month, problems, base, assess_date)
+            current = year_end_plan(opts, ledger, month, problems, base, assess_date, scheme)
             if has_errors(current.problems):
                 _refuse(current.problems, "年度方案")
                 return None
             for v in variants:
-                result = compute_annual_plan(opts, ledger, month, problems, v.params, assess_date)
+                result = year_end_plan(opts, ledger, month, problems, v.params, assess_date, scheme)
                 if has_errors(result.problems):
                     _refuse(result.problems, f"对比方案「{v.label}」下")
                     return None
@@ -437,12 +469,12 @@ def _print_summary(current: MonthResult, variants: list[Variant], target: Path) 
         return sum((line.amount for line in result.lines), ZERO)
 
     now = total(current)
-    what = "年度奖" if len(current.period) == 4 else "综合激励"
+    what = "年度奖" if is_annual(current) else what_of(current)
     say(f"{current.period} {what}对比（现行 {current.scheme}，考核日 {current.assess_date}）")
     say(f"  现行合计 {fmt_money(now):>14}")
     for i, v in enumerate(variants, start=1):
         assert v.result is not None
         alt = total(v.result)
         say(f"  方案{i} 合计 {fmt_money(alt):>14}  差额 {fmt_money(alt - now):>12}  （{v.label}）")
-    unchanged = "本年度方案" if len(current.period) == 4 else "本月结果"
+    unchanged = "本年度方案" if is_annual(current) else "本月结果"
     say(f"对比表已写入 {target}（仅供测算；{unchanged}和账本未改动）")

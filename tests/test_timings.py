@@ -12,7 +12,7 @@ from kfbonus import cli, timings
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "input_samples" / "2026-11"
 
-STAGES = ("启动与导入", "载入规则", "读取输入", "校验输入", "计算", "核对（对账）", "明细单 HTML",
+STAGES = ("启动与导入", "读取输入", "校验输入", "载入规则", "计算", "核对（对账）", "明细单 HTML",
           "工资条", "审批汇总表", "工资导入", "校验和（回读输出文件）", "账本记录与移动到位",
           "其他（打印、问题清单等）", "合计")
 

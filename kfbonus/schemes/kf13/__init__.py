@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kfbonus.model import Award
+from kfbonus.rules import _PAIRS as PAIRS
+from kfbonus.rules import SPEC
+from kfbonus.rules import _kf13_show as kf13_show
 from kfbonus.schema import APPLICATION, ATTENDANCE, INCIDENT, NOMINATION, SCORES, SETTLEMENT, TRAINING
 from kfbonus.schemes.base import Presentation, Run, Scheme
 
@@ -38,10 +41,10 @@ def _project_checks(result) -> list:
     return project_checks(result)
 
 
-def _checks():
-    from kfbonus.rules import SPEC
+def _year_end(ledger, month, params, run: Run, include_drafts: bool = False, folder: object = ""):
+    from kfbonus.annual import year_end
 
-    return SPEC
+    return year_end(ledger, month, params, run, include_drafts=include_drafts, folder=folder)
 
 
 SCHEME = Scheme(
@@ -52,7 +55,10 @@ SCHEME = Scheme(
     requires=(),
     awards=tuple(Award),
     rules_dir=Path(__file__).resolve().parents[2] / "rules",
-    param_checks=_checks(),
+    param_checks=SPEC,
+    param_pairs=PAIRS,
+    show_value=kf13_show,
+    year_end=_year_end,
     compute=_compute,
     presentation=Presentation(
         title="综合激励审批汇总表",
