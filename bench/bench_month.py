@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from make_month import make_big_month
 
-from kfbonus.compute import compute_month
 from kfbonus.reader import read_month
 from kfbonus.render import render_month
-from kfbonus.rules import load_rules
+from kfbonus.schemes.kf13.compute import compute_month
+from kfbonus.schemes.kf13.params import load_rules
 from kfbonus.validate import validate
 
 

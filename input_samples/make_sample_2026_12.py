@@ -18,7 +18,7 @@ on probation.  Everything is fixed data (no randomness), with fixed document
 properties and fixed zip timestamps, so two runs write identical bytes.
 
 ``--expected`` works the month out from the same data with :mod:`decimal`, following
-SCHEME.md (not kfbonus.compute): per project 计件工资总额, 总分, pools and 未分配, per
+SCHEME.md (not kfbonus.schemes.kf13.compute): per project 计件工资总额, 总分, pools and 未分配, per
 worker the amount of each award type, and prints them with the literal for
 ``tests/expected_2026_12.py``.
 """

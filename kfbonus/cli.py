@@ -333,12 +333,14 @@ def _start_timings() -> None:
     """--timings: record stage times; the modules a month's run uses are imported now, so
     that 启动与导入 holds the imports rather than the first stage that needs each."""
     timings.enable()
-    import kfbonus.compute
     import kfbonus.ledger
     import kfbonus.outputs
     import kfbonus.reader
     import kfbonus.render
     import kfbonus.validate  # noqa: F401
+    from kfbonus.schemes import all_schemes
+
+    all_schemes()
     timings.mark("启动与导入")
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kfbonus.schema import TABLES, Field, Kind, Table
+from kfbonus.schema import Field, Kind, Table
 from kfbonus.settings import load_settings
 
 __all__ = ["ATTENDANCE_MARKS", "GRID_FILE", "run_template", "template_files", "write_templates"]
@@ -113,7 +113,14 @@ def _file_name(table: Table) -> str:
 
 def template_files(period: str | None = None) -> list[str]:
     """The file names :func:`write_templates` writes, in order."""
-    return [_file_name(t) for t in TABLES] + ([GRID_FILE] if period else [])
+    return [_file_name(t) for t in _tables()] + ([GRID_FILE] if period else [])
+
+
+def _tables() -> tuple[Table, ...]:
+    """Every registered scheme's tables, the shared ones first."""
+    from kfbonus.schemes import all_tables
+
+    return all_tables()
 
 
 def write_templates(folder: Path, categories: Sequence[str] = (), period: str | None = None,
@@ -126,7 +133,7 @@ def write_templates(folder: Path, categories: Sequence[str] = (), period: str | 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for table in TABLES:
+    for table in _tables():
         path = folder / _file_name(table)
         _write_table(path, table, categories, standard_amounts or {})
         written.append(path)
@@ -276,7 +283,9 @@ def _textbox_sheet(wb, text: str) -> None:
 def run_template(folder: Path, period: str | None, rules: Path | None) -> int:
     """``--template DIR``: write the templates, say where; the 类别 list from the rules in
     force at the end of ``period`` (today without one).  Returns the exit code."""
-    from kfbonus.rules import RulesError, load_rules
+    from kfbonus.pipeline import rules_apply
+    from kfbonus.rules import RulesError, RuleSpec, load_rules
+    from kfbonus.schemes import all_schemes
 
     if period is not None and len(period) != 7:
         period = None   # a year: no day grid
@@ -285,13 +294,20 @@ def run_template(folder: Path, period: str | None, rules: Path | None) -> int:
         on = dt.date(year, month, calendar.monthrange(year, month)[1])
     else:
         on = dt.date.today()
-    try:
-        params = load_rules(rules).in_force(on)
-        standard = dict(params["adjustment.standard_amounts"])  # type: ignore[arg-type]
-        deductions = list(params["adjustment.deduction_categories"])  # type: ignore[arg-type]
-    except (RulesError, KeyError) as exc:
-        print(f"规则文件错误：{exc}", flush=True)
-        return 2
+    standard: dict[str, object] = {}
+    deductions: list[str] = []
+    schemes = all_schemes()
+    for s in schemes:   # 其他奖惩 is everyone's: the categories of every scheme's rules in force
+        path = rules if rules is not None and rules_apply(rules, s, schemes) else None
+        spec = RuleSpec(s.param_checks, tuple(s.param_pairs), s.show_value, s.id)
+        try:
+            params = load_rules(path, spec, s.rules_dir).in_force(on)
+        except RulesError as exc:
+            print(f"规则文件错误：{exc}", flush=True)
+            return 2
+        for name, amount in dict(params.get("adjustment.standard_amounts") or {}).items():
+            standard.setdefault(name, amount)
+        deductions += [c for c in params.get("adjustment.deduction_categories") or () if c not in deductions]
     existing = [name for name in template_files(period) if (Path(folder) / name).exists()]
     if existing:   # never overwrite a workbook the accountant may have filled in
         print(f"文件夹「{folder}」中已有 {'、'.join(existing)}，模板未写出；请换一个空文件夹。", flush=True)

@@ -12,8 +12,8 @@ given); the SHA-256 of every output file.  A draft can be removed whole
 
 The ledger stores, it never derives: it does not read input tables nor know what a
 fact means.  What a scheme keeps (FS-MS-KF-13: worked months, projects, 质量得分 rows,
-incidents — :mod:`kfbonus.compute.facts`) and what it makes of them later (the year
-end: :func:`kfbonus.annual.year_data`) is the scheme's own.  This module imports no
+incidents — :mod:`kfbonus.schemes.kf13.facts`) and what it makes of them later (the year
+end: :func:`kfbonus.schemes.kf13.annual.year_data`) is the scheme's own.  This module imports no
 scheme.
 
 Money and scores are stored as TEXT decimals and read back as exact
@@ -49,7 +49,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kfbonus.model import Award, AwardLine, InputFile, MonthResult
+from kfbonus.model import AwardLine, InputFile, MonthResult
 from kfbonus.money import D
 from kfbonus.problems import Source
 
@@ -210,7 +210,7 @@ INSERT OR IGNORE INTO run_log (period, number, run_at)
 # FS-MS-KF-13; ledgers before version 5 were only written by that scheme), then the
 # old ones dropped, children first.  The scheme-specific tables (project, worker_month,
 # worker_project, quality_score, incident) become rows of the generic ``fact`` table,
-# each a JSON object with its keys sorted, exactly as kfbonus.compute.facts writes it,
+# each a JSON object with its keys sorted, exactly as kfbonus.schemes.kf13.facts writes it,
 # in the same order (seq).
 _V5 = """
 ALTER TABLE month RENAME TO v4_month;
@@ -687,12 +687,17 @@ class Ledger:
                                  (scheme, period)).fetchone()
         return (row[0] or 0) + 1
 
-    def lines(self, scheme: str, period: str, revision: int | None = None) -> list[AwardLine]:
-        """The award lines of a month (latest revision unless given), in recorded order."""
+    def lines(self, scheme: str, period: str, revision: int | None = None,
+              awards: Iterable[str] = ()) -> list[AwardLine]:
+        """The award lines of a month (latest revision unless given), in recorded order.
+        Each line's award is the recorded id, or the one of ``awards`` (the scheme's award
+        types, which carry their labels) equal to it."""
         rev = self._latest(scheme, period) if revision is None else revision
         if rev is None:
             raise LedgerError(f"账本中没有 {scheme} {period} 的记录")
-        return [AwardLine(worker_id=w, name=n, award=Award(a), amount=Decimal(amt), formula=f, clause=c,
+        kinds = {str(a): a for a in awards}
+        return [AwardLine(worker_id=w, name=n, award=kinds.get(a, a), amount=Decimal(amt), formula=f,
+                          clause=c,
                           sources=sources_from_json(sj), project_id=pid, project_name=pn,
                           unpaid=Decimal(unp), reason=r, category=cat)
                 for w, n, a, pid, pn, cat, amt, unp, r, f, c, sj in self._conn.execute(
@@ -700,13 +705,13 @@ class Ledger:
                     "reason, formula, clause, sources_json FROM award_line "
                     "WHERE scheme = ? AND period = ? AND revision = ? ORDER BY seq", (scheme, period, rev))]
 
-    def approved_lines(self, scheme: str, period: str) -> list[AwardLine]:
+    def approved_lines(self, scheme: str, period: str, awards: Iterable[str] = ()) -> list[AwardLine]:
         """The lines as approved, with every correction recorded since applied (the
         baseline of the next correction).  LedgerError when the month is not approved."""
         record = self.month(scheme, period)
         if record is None or not record.approved:
             raise LedgerError(f"{period} 尚未批准，没有已批准的明细")
-        return self.lines(scheme, period)
+        return self.lines(scheme, period, awards=awards)
 
     def facts(self, scheme: str, periods: Iterable[str], kind: str) -> list[tuple[str, dict]]:
         """The ``kind`` fact rows of ``scheme``'s ``periods`` (each month's latest
@@ -821,10 +826,12 @@ class Ledger:
             self._insert_outputs(scheme, period, number, outputs)
         return number
 
-    def correction_lines(self, scheme: str, period: str, number: int) -> list[tuple]:
+    def correction_lines(self, scheme: str, period: str, number: int,
+                         awards: Iterable[str] = ()) -> list[tuple]:
         """Correction ``number``'s changed lines as recorded: (工号, 姓名, award, 工程编号,
         类别, 原批准, 更正后, 差额, 补发/扣回)."""
-        return [(w, n, Award(a), pid, cat, Decimal(ap), Decimal(nw), Decimal(df), k)
+        kinds = {str(a): a for a in awards}
+        return [(w, n, kinds.get(a, a), pid, cat, Decimal(ap), Decimal(nw), Decimal(df), k)
                 for w, n, a, pid, cat, ap, nw, df, k in self._conn.execute(
                     "SELECT worker_id, name, award, project_id, category, approved, now, difference, kind "
                     "FROM correction_line WHERE scheme = ? AND period = ? AND revision = ? ORDER BY seq",

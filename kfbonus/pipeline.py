@@ -411,7 +411,8 @@ def run_stamp(ledger, result: MonthResult) -> RunStamp:
     previous = None
     record = ledger.month(result.scheme_id, prev) if prev else None
     if record is not None:
-        previous = PreviousMonth(prev, record.status_label, tuple(ledger.lines(result.scheme_id, prev)))
+        previous = PreviousMonth(prev, record.status_label,
+                                 tuple(ledger.lines(result.scheme_id, prev, awards=result.awards)))
     return RunStamp(ledger.next_run_number(result.scheme_id, result.period), previous_period=prev,
                     previous=previous)
 
@@ -423,7 +424,8 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     from kfbonus.outputs import die_at, install_new, tmp_folder
     from kfbonus.render.correction import correction_folder, render_correction
 
-    diff = diff_lines(ledger.approved_lines(result.scheme_id, opts.period), result.lines, result.awards)
+    diff = diff_lines(ledger.approved_lines(result.scheme_id, opts.period, result.awards), result.lines,
+                      result.awards)
     if not diff.lines:
         say(f"{opts.period} 按当前输入重新计算，与已批准结果（含历次更正）逐项相同，无需更正；未生成更正单。")
         return EXIT_OK
@@ -432,7 +434,7 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     tmp = tmp_folder(month_dir, "correction")
     final = month_dir / correction_folder(number)
     try:
-        render_correction(opts.period, number, opts.correction, record, diff, tmp, at)
+        render_correction(opts.period, number, opts.correction, record, diff, tmp, at, result.presentation)
         hashes = hash_outputs(tmp)
         die_at("rendered")
         # recorded, moved into place, then committed (kfbonus.outputs)

@@ -20,15 +20,8 @@ from types import MappingProxyType
 
 from kfbonus.money import D, fmt_money
 
-__all__ = ["RULES_DIR", "SPEC", "ParamError", "Params", "RuleSet", "RuleSpec", "RulesError", "check_pairs",
-           "check_value", "load_rules", "override_params"]
-
-RULES_DIR = Path(__file__).with_name("rules")
-
-AWARD_CODES = ("individual", "collective", "training", "seniority", "annual", "adjustment")
-_AWARD_NAMES = {"individual": "个人奖", "collective": "集体奖", "training": "培训补贴", "seniority": "工龄奖",
-                "annual": "年度奖", "adjustment": "其他奖惩"}
-
+__all__ = ["ParamError", "Params", "RuleSet", "RuleSpec", "RulesError", "check_pairs", "check_value",
+           "load_rules", "override_params", "show_value"]
 
 class RulesError(Exception):
     """A rules file that cannot be used; the message (Chinese) names the file and the key."""
@@ -146,33 +139,6 @@ def _money_map(v: object) -> Mapping[str, Decimal]:
     return MappingProxyType(out)
 
 
-SPEC: dict[str, Callable[[object], object]] = {
-    "exclusions.applies_to": lambda v: _str_list(v, AWARD_CODES),
-    "exclusions.outsourced_types": _str_list,
-    "exclusions.probation_types": _str_list,
-    "exclusions.min_absence_days": lambda v: _int(v, lo=1),
-    "individual.rate_min": _rate,
-    "individual.rate_max": _rate,
-    "individual.required_rating": _text,
-    "individual.special_skills": _str_list,
-    "individual.min_service_years": _int,
-    "individual.cap_per_month": _money,
-    "collective.ratio_min": _rate,
-    "collective.ratio_max": _rate,
-    "collective.total_days": _choice("person_days", "project_duration"),
-    "collective.default_percent": _percent,
-    "training.daily_rate": _money,
-    "seniority.tiers": _tiers,
-    "seniority.forfeit_on_absent_without_leave": _bool,
-    "annual.min_months": lambda v: _int(v, lo=0, hi=12),
-    "annual.safety_amount": _money,
-    "annual.quality_amount": _money,
-    "annual.min_quality_score": _score,
-    "annual.prorate": _bool,
-    "adjustment.standard_amounts": _money_map,
-    "adjustment.deduction_categories": _str_list,
-}
-"""Every parameter key a rules file must define, with the check that types it."""
 
 
 
@@ -191,17 +157,13 @@ class RuleSpec:
 
 _PARAM_FIELDS = {"value", "clause", "company_set", "label"}
 _SCHEME_FIELDS = {"id", "version", "effective", "title"}
-_PAIRS = (("individual.rate_min", "individual.rate_max"), ("collective.ratio_min", "collective.ratio_max"))
 
 
-DEFAULT_SPEC = RuleSpec(SPEC, _PAIRS, lambda k, v: _kf13_show(k, v))
-
-
-def check_value(key: str, raw: object, spec: RuleSpec | None = None) -> object:
+def check_value(key: str, raw: object, spec: RuleSpec) -> object:
     """``raw`` (as TOML gives it, floats as Decimal) typed by the check of ``spec``
     (FS-MS-KF-13's :data:`SPEC` by default) for ``key``; :class:`ParamError` for an
     unknown key or a value of the wrong type or out of range."""
-    check = (spec or DEFAULT_SPEC).checks.get(key)
+    check = spec.checks.get(key)
     if check is None:
         raise ParamError(key, "未知的参数键")
     try:
@@ -210,18 +172,18 @@ def check_value(key: str, raw: object, spec: RuleSpec | None = None) -> object:
         raise ParamError(key, str(exc)) from None
 
 
-def check_pairs(values: Mapping[str, object], spec: RuleSpec | None = None) -> None:
+def check_pairs(values: Mapping[str, object], spec: RuleSpec) -> None:
     """Lower bounds not above their upper bounds (rate_min ≤ rate_max …): :class:`ParamError`
     naming the lower key otherwise."""
-    for lo, hi in (spec or DEFAULT_SPEC).pairs:
+    for lo, hi in spec.pairs:
         if values[lo] > values[hi]:  # type: ignore[operator]
-            raise ParamError(lo, f"下限 {show_value(lo, values[lo])} 大于上限 {hi} = "
-                                 f"{show_value(hi, values[hi])}")
+            raise ParamError(lo, f"下限 {show_value(lo, values[lo], spec)} 大于上限 {hi} = "
+                                 f"{show_value(hi, values[hi], spec)}")
 
 
 def show_value(key: str, value: object, spec: RuleSpec | None = None) -> str:
     """A parameter value as text for the 规则与来源 sheet (Chinese, no Python syntax)."""
-    special = (spec or DEFAULT_SPEC).show
+    special = spec.show if spec is not None else None
     shown = special(key, value) if special is not None else None
     if shown is not None:
         return shown
@@ -234,19 +196,6 @@ def show_value(key: str, value: object, spec: RuleSpec | None = None) -> str:
     if isinstance(value, Decimal):
         return fmt_money(value) if key.endswith("amount") else fmt_number(value)
     return str(value)
-
-
-def _kf13_show(key: str, value: object) -> str | None:
-    """FS-MS-KF-13's own forms: rates as percentages, the seniority tiers, award names."""
-    if key.endswith(("rate_min", "rate_max", "ratio_min", "ratio_max", "default_percent")):
-        return fmt_percent(value)  # type: ignore[arg-type]
-    if key == "seniority.tiers":
-        return "；".join(f"满{y}年 {fmt_money(a)}" for y, a in value)  # type: ignore[union-attr]
-    if key == "exclusions.applies_to":
-        return "、".join(_AWARD_NAMES.get(x, x) for x in value)  # type: ignore[union-attr]
-    if key.endswith(("cap_per_month", "daily_rate")):
-        return fmt_money(value)  # type: ignore[arg-type]
-    return None
 
 
 def fmt_number(value: Decimal) -> str:
@@ -274,7 +223,7 @@ class Params:
     clauses: Mapping[str, str]
     company_set: Mapping[str, bool]
     labels: Mapping[str, str] = field(default_factory=dict)
-    spec: RuleSpec | None = field(default=None, compare=False, repr=False)
+    spec: RuleSpec = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     @property
     def label(self) -> str:
@@ -291,7 +240,7 @@ class Params:
 
     def rows(self) -> list[tuple[str, str, str, bool]]:
         """(key, value shown as text, clause, company_set) in the order of the spec."""
-        spec = self.spec or DEFAULT_SPEC
+        spec = self.spec
         return [(k, show_value(k, self.values[k], spec), self.clauses[k], self.company_set[k])
                 for k in spec.checks]
 
@@ -405,14 +354,15 @@ def override_params(params: Params, raw: Mapping[str, object], source: str) -> P
     return replace(params, values=MappingProxyType(values), source=source)
 
 
-def load_rules(path: Path | str | None = None, spec: RuleSpec | None = None,
-               default_dir: Path | None = None) -> RuleSet:
-    """Load the rules: None = ``default_dir`` (FS-MS-KF-13's ``kfbonus/rules`` folder when
-    not given); a folder = every ``*.toml`` in it; a file = that file.  Every file is
-    checked against ``spec`` (FS-MS-KF-13's by default).  Raises :class:`RulesError` for
-    a broken file."""
-    spec = spec or DEFAULT_SPEC
-    path = (default_dir or RULES_DIR) if path is None else Path(path)
+def load_rules(path: Path | str | None, spec: RuleSpec, default_dir: Path | None = None) -> RuleSet:
+    """Load a scheme's rules: ``path`` None = ``default_dir`` (the scheme's own folder); a
+    folder = every ``*.toml`` in it; a file = that file.  Every file is checked against
+    the scheme's ``spec``.  Raises :class:`RulesError` for a broken file."""
+    if path is None:
+        if default_dir is None:
+            raise RulesError("没有指定规则文件")
+        path = default_dir
+    path = Path(path)
     if path.is_dir():
         files = sorted(path.glob("*.toml"))
         if not files:

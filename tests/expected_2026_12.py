@@ -1,7 +1,7 @@
 """Expected figures of the sample month input_samples/2026-12 (issue 8).
 
 Worked out with :mod:`decimal` following SCHEME.md (A/2 defaults; assessment date
-2026-12-31; 27 due days), not with kfbonus.compute: ``python input_samples/make_sample_2026_12.py
+2026-12-31; 27 due days), not with kfbonus.schemes.kf13.compute: ``python input_samples/make_sample_2026_12.py
 --expected`` prints them.  The derivation, project by project, is in input_samples/README.md.
 Amounts are Decimal strings; ``WORKERS`` holds every worker the 汇总 sheet should list (a
 non-zero line), with the award columns in the order of the sheet.

@@ -2,7 +2,7 @@
 
 Builds the reader's DataFrames (settlement, attendance, incident, with ``src``
 RowRefs) and award lines directly, so these tests depend only on kfbonus.model (and
-kfbonus.compute.facts for the facts the month keeps, as compute_month does).
+kfbonus.schemes.kf13.facts for the facts the month keeps, as compute_month does).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from kfbonus.compute.facts import month_facts
 from kfbonus.model import Award, AwardLine, InputFile, MonthInput, MonthResult, ProjectResult, WorkerInfo
 from kfbonus.money import ZERO, D
 from kfbonus.problems import RowRef, SheetTable, Source
 from kfbonus.schemes.kf13 import SCHEME as KF13
+from kfbonus.schemes.kf13.facts import month_facts
 
 __all__ = ["line", "make_month", "worker"]
 

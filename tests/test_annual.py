@@ -8,10 +8,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from kfbonus.annual import CLAUSE, compute_annual, year_data
 from kfbonus.ledger import Ledger
 from kfbonus.model import Award
 from kfbonus.money import D
+from kfbonus.schemes.kf13.annual import CLAUSE, compute_annual, year_data
 from tests.monthmaker import PARAMS, make_month, worker
 
 KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger
@@ -234,7 +234,7 @@ def test_exclusion_does_not_apply_when_rules_leave_annual_out(year_2026):
 
 
 def test_real_rules_params(year_2026):
-    from kfbonus.rules import load_rules
+    from kfbonus.schemes.kf13.params import load_rules
 
     params = load_rules().in_force(dt.date(2026, 12, 31))
     result = compute_annual(2026, year_2026, ROSTER, None, params)
@@ -271,7 +271,7 @@ def test_s5_approved_months_only_drafts_listed_and_left_out(tmp_path):
     """"from every month of that year that was approved … Draft months are listed on the
     plan's first sheet and left out, unless the run is told to include them (then they are
     marked as drafts)"."""
-    from kfbonus.render.workbook import annual_warnings
+    from kfbonus.schemes.kf13.workbook import annual_warnings
 
     k = worker("K001", "张三")
     months = {f"2026-{m:02d}": make_month(f"2026-{m:02d}", workers=[k], settlement=[("GC-A", "K001")])
@@ -419,9 +419,9 @@ def test_s5_incidents_count_when_dated_in_the_year(tmp_path):
 def test_s5_excluded_by_the_year_end_roster(tmp_path):
     """"Excluded on 31 December means by the year-end folder's roster (type, probation,
     departure before 31 December)"."""
-    from kfbonus.compute import roster_on
     from kfbonus.reader import read_month
-    from kfbonus.rules import load_rules
+    from kfbonus.schemes.kf13.compute import roster_on
+    from kfbonus.schemes.kf13.params import load_rules
     from tests.helpers import write_xlsx
 
     folder = tmp_path / "in" / "2026"

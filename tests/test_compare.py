@@ -26,7 +26,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kfbonus import cli
-from kfbonus.rules import RULES_DIR
+from kfbonus.schemes.kf13.params import RULES_DIR
 from tests.helpers import folder_digest, write_xlsx
 from tests.test_run_month import SETTLE_HEAD, write_month
 

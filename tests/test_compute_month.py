@@ -6,11 +6,11 @@ import datetime as dt
 import time
 from decimal import Decimal
 
-from kfbonus.compute import compute_month
-from kfbonus.compute.common import fmt_exact, service_years
 from kfbonus.model import Award
 from kfbonus.money import ZERO
-from kfbonus.rules import load_rules
+from kfbonus.schemes.kf13.common import fmt_exact, service_years
+from kfbonus.schemes.kf13.compute import compute_month
+from kfbonus.schemes.kf13.params import load_rules
 from tests.month_builder import build_month
 
 ASSESS = dt.date(2026, 11, 30)

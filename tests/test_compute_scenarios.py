@@ -22,9 +22,9 @@ from types import MappingProxyType
 
 import pytest
 
-from kfbonus.compute import compute_month
-from kfbonus.rules import SPEC, load_rules
 from kfbonus.schema import TABLE_BY_KIND
+from kfbonus.schemes.kf13.compute import compute_month
+from kfbonus.schemes.kf13.params import SPEC, load_rules
 from tests.month_builder import build_month
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.toml"))

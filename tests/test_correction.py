@@ -13,6 +13,7 @@ from kfbonus.model import Award, AwardLine
 from kfbonus.money import D, allocate
 from kfbonus.problems import Source
 from kfbonus.render.correction import render_correction
+from kfbonus.schemes.kf13 import SCHEME as KF13
 from tests.monthmaker import line
 
 CREW = {"K001": "张三", "K002": "李四", "K003": "王五"}
@@ -112,7 +113,8 @@ def test_render_correction_workbook_and_slips(tmp_path):
     now[0] = AwardLine(**{**now[0].__dict__, "name": "张三<script>"})
     diff = diff_lines(approved, now)
     at = dt.datetime(2026, 12, 20, 8, 0)
-    files = render_correction("2026-11", 1, "补录 GC-01 结算单 & 工期", approved_record(), diff, tmp_path, at)
+    files = render_correction("2026-11", 1, "补录 GC-01 结算单 & 工期", approved_record(), diff, tmp_path, at,
+                              KF13.presentation)
     rel = [p.relative_to(tmp_path).as_posix() for p in files]
     assert rel == [
         "更正_01/更正单_2026-11_01.xlsx",
@@ -157,8 +159,8 @@ def test_render_correction_workbook_and_slips(tmp_path):
     assert "K002" not in slip and "李四" not in slip
 
     again = render_correction(
-        "2026-11", 1, "补录 GC-01 结算单 & 工期", approved_record(), diff, tmp_path / "again", at
-    )
+        "2026-11", 1, "补录 GC-01 结算单 & 工期", approved_record(), diff, tmp_path / "again", at,
+        KF13.presentation)
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in files]
 
 

@@ -1,7 +1,16 @@
-"""The stages run one way: read → validate → compute → render (STYLE.md §1).
+"""Which module may import which, over the whole tree (STYLE.md §1 and "A scheme as a unit").
 
-Each rule lists modules a module must NOT import from kfbonus; the test reads
-the imports of every module with ast, so a layering slip fails here.
+- The stages run one way: read → validate → compute → render; the core modules (money,
+  problems, schema) import nothing of kfbonus.
+- A scheme is a unit: each package under ``kfbonus/schemes/`` may import the machinery,
+  never another scheme, nor the registry that lists them all.
+- The machinery knows no scheme by name: outside ``kfbonus/schemes/<scheme>/`` nothing
+  imports a scheme package; only the command (pipeline, cli, whatif), the reader's
+  default and the input templates ask the registry (``kfbonus.schemes``) for the list.
+- The ledger imports no scheme at all, not even the registry (issue 11 item 2).
+
+The test reads every import of every module with ast (top level, in functions, under
+TYPE_CHECKING), so a slip fails here.
 """
 
 from __future__ import annotations
@@ -10,24 +19,25 @@ import ast
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "kfbonus"
+SCHEMES = sorted(p.name for p in (PKG / "schemes").iterdir() if (p / "__init__.py").is_file())
 
 # module (prefix) → kfbonus modules (prefixes) it must not import
-FORBIDDEN = {
-    "kfbonus.money": ("kfbonus.",),
-    "kfbonus.problems": ("kfbonus.",),
-    "kfbonus.schema": ("kfbonus.",),
-    "kfbonus.values": ("kfbonus.reader", "kfbonus.compute", "kfbonus.render", "kfbonus.pipeline"),
-    "kfbonus.reader": ("kfbonus.compute", "kfbonus.render", "kfbonus.rules", "kfbonus.pipeline",
-                       "kfbonus.ledger"),
-    "kfbonus.validate": ("kfbonus.compute", "kfbonus.render", "kfbonus.pipeline", "kfbonus.ledger"),
-    "kfbonus.rules": ("kfbonus.reader", "kfbonus.compute", "kfbonus.render", "kfbonus.pipeline"),
-    "kfbonus.compute": ("kfbonus.reader", "kfbonus.validate", "kfbonus.render", "kfbonus.pipeline",
-                        "kfbonus.ledger"),
-    "kfbonus.render": ("kfbonus.reader", "kfbonus.validate", "kfbonus.compute", "kfbonus.pipeline"),
-    # the ledger stores what a scheme gives; it knows no scheme (issue 11 item 2)
-    "kfbonus.ledger": ("kfbonus.compute", "kfbonus.annual", "kfbonus.schemes", "kfbonus.reader",
-                       "kfbonus.rules", "kfbonus.render", "kfbonus.pipeline"),
+STAGES = {
+    "kfbonus.money": ("kfbonus",),
+    "kfbonus.problems": ("kfbonus",),
+    "kfbonus.schema": ("kfbonus",),
+    "kfbonus.values": ("kfbonus.reader", "kfbonus.render", "kfbonus.pipeline", "kfbonus.schemes"),
+    "kfbonus.reader": ("kfbonus.render", "kfbonus.rules", "kfbonus.pipeline", "kfbonus.ledger"),
+    "kfbonus.validate": ("kfbonus.render", "kfbonus.pipeline", "kfbonus.ledger", "kfbonus.schemes"),
+    "kfbonus.rules": ("kfbonus.reader", "kfbonus.render", "kfbonus.pipeline", "kfbonus.schemes"),
+    "kfbonus.render": ("kfbonus.reader", "kfbonus.validate", "kfbonus.pipeline", "kfbonus.schemes"),
+    "kfbonus.ledger": ("kfbonus.schemes", "kfbonus.reader", "kfbonus.rules", "kfbonus.render",
+                       "kfbonus.pipeline"),
+    "kfbonus.scoping": ("kfbonus.reader", "kfbonus.render", "kfbonus.pipeline", "kfbonus.ledger"),
 }
+# the machinery that may ask the registry (kfbonus.schemes / kfbonus.schemes.base) for the schemes
+ASKS_REGISTRY = ("kfbonus.pipeline", "kfbonus.cli", "kfbonus.whatif", "kfbonus.reader",
+                 "kfbonus.input_templates", "kfbonus.scoping")
 
 
 def module_name(path: Path) -> str:
@@ -50,30 +60,60 @@ def imports(path: Path) -> set[str]:
     return {name for name in found if name.startswith("kfbonus")}
 
 
-def test_layers_import_only_downstream():
+def _under(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def slips_of(mod: str, names: set[str]) -> list[str]:
+    """Every rule ``mod`` breaks by importing ``names``."""
+    out = []
+    scheme = next((s for s in SCHEMES if _under(mod, f"kfbonus.schemes.{s}")), None)
+    for name in sorted(names):
+        for prefix, banned in STAGES.items():
+            if _under(mod, prefix) and any(_under(name, b) for b in banned) and not _under(name, mod):
+                out.append(f"{mod} imports {name} (stages run one way)")
+        other = next((s for s in SCHEMES if _under(name, f"kfbonus.schemes.{s}")), None)
+        if scheme is not None:
+            if other is not None and other != scheme:
+                out.append(f"{mod} imports {name} (a scheme never imports another scheme)")
+            if name in ("kfbonus.schemes", "kfbonus.schemes.all_schemes", "kfbonus.schemes.all_tables"):
+                out.append(f"{mod} imports {name} (a scheme never asks the registry)")
+        elif other is not None and mod != "kfbonus.schemes":
+            out.append(f"{mod} imports {name} (the machinery knows no scheme by name)")
+        elif (_under(name, "kfbonus.schemes") and not _under(name, "kfbonus.schemes.base")
+              and mod != "kfbonus.schemes" and not any(_under(mod, m) for m in ASKS_REGISTRY)):
+            out.append(f"{mod} imports {name} (only the command asks the registry)")
+    return out
+
+
+def test_the_whole_tree_keeps_its_layers():
     slips = []
     for path in sorted(PKG.rglob("*.py")):
         mod = module_name(path)
-        for prefix, banned in FORBIDDEN.items():
-            if mod == prefix or mod.startswith(prefix + "."):
-                for name in imports(path):
-                    if any(name == b.rstrip(".") or name.startswith(b if b.endswith(".") else b + ".")
-                           or name == b for b in banned):
-                        slips.append(f"{mod} imports {name}")
+        slips += slips_of(mod, imports(path))
     assert not slips, "\n".join(slips)
 
 
-def test_the_rule_catches_a_slip(tmp_path):
+def test_there_are_schemes_to_check():
+    assert {"kf13", "shkf"} <= set(SCHEMES)
+
+
+def test_the_rules_catch_each_kind_of_slip(tmp_path):
     bad = tmp_path / "x.py"
-    bad.write_text("from kfbonus.reader import read_month\n", encoding="utf-8")
+    bad.write_text("def f():\n    from kfbonus.reader import read_month\n", encoding="utf-8")
     assert imports(bad) == {"kfbonus.reader", "kfbonus.reader.read_month"}
+    assert slips_of("kfbonus.render.slips", {"kfbonus.reader"})
+    assert slips_of("kfbonus.render.slips", {"kfbonus.schemes.kf13.plain"})
+    assert slips_of("kfbonus.ledger", {"kfbonus.schemes"})
+    assert slips_of("kfbonus.schemes.shkf.compute", {"kfbonus.schemes.kf13.awards.adjustment"})
+    assert slips_of("kfbonus.schemes.kf13.compute", {"kfbonus.schemes"})
+    assert not slips_of("kfbonus.schemes.kf13.compute", {"kfbonus.schemes.kf13.common", "kfbonus.render.xlsx",
+                                                         "kfbonus.schemes.base"})
+    assert not slips_of("kfbonus.pipeline", {"kfbonus.schemes", "kfbonus.schemes.base"})
 
 
 def test_the_ledger_imports_no_scheme():
-    """Every import of kfbonus/ledger.py (top level, in functions, under TYPE_CHECKING):
-    no scheme module, whatever the layer rules above say."""
+    """Every import of kfbonus/ledger.py: no scheme module and not the registry."""
     found = imports(PKG / "ledger.py")
     assert found, "the ledger imports kfbonus.model at least: the check reads its imports"
-    schemes = ("kfbonus.compute", "kfbonus.annual", "kfbonus.schemes")
-    scheme = [name for name in found if name in schemes or name.startswith(tuple(s + "." for s in schemes))]
-    assert not scheme, scheme
+    assert not [name for name in found if _under(name, "kfbonus.schemes")]

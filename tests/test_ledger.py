@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from kfbonus.annual import year_data
 from kfbonus.correction import diff_lines
 from kfbonus.ledger import (
     APPROVED,
@@ -23,6 +22,7 @@ from kfbonus.ledger import (
 )
 from kfbonus.model import Award, InputFile
 from kfbonus.problems import Source
+from kfbonus.schemes.kf13.annual import year_data
 from tests.monthmaker import line, make_month, worker
 from tests.old import ledger_v4
 

@@ -12,10 +12,10 @@ from dataclasses import astuple, fields, replace
 
 import pytest
 
-from kfbonus.annual import compute_annual, year_data
 from kfbonus.correction import diff_lines
 from kfbonus.ledger import SCHEMA_VERSION, Ledger
 from kfbonus.model import Award, InputFile
+from kfbonus.schemes.kf13.annual import compute_annual, year_data
 from tests.monthmaker import PARAMS, line, make_month, worker
 from tests.old import ledger_v4
 from tests.test_annual import ROSTER, month_of_2026

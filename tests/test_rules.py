@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kfbonus.rules import RULES_DIR, SPEC, RulesError, load_rules
+from kfbonus.rules import RulesError
+from kfbonus.schemes.kf13.params import RULES_DIR, SPEC, load_rules
 
 SHIPPED = RULES_DIR / "FS-MS-KF-13_A2.toml"
 

@@ -249,7 +249,7 @@ def test_bad_input_after_a_good_run_keeps_the_previous_draft(capsys, tmp_path):
 
 def test_rules_file_with_an_unknown_key_is_a_configuration_error(capsys, tmp_path, clean_month):
     rules = tmp_path / "我的规则.toml"
-    text = (ROOT / "kfbonus/rules/FS-MS-KF-13_A2.toml").read_text(encoding="utf-8")
+    text = (ROOT / "kfbonus/schemes/kf13/rules/FS-MS-KF-13_A2.toml").read_text(encoding="utf-8")
     rules.write_text(text + '\n[training.bonus_rate]\nvalue = 1\nclause = "无"\n', encoding="utf-8")
     out = tmp_path / "out"
     code, stdout, err = run(capsys, PERIOD, "--input", str(clean_month), "--output", str(out),

@@ -4,7 +4,7 @@ December is built from the shapes of issue 8: sectioned tables with 小计/总�
 right under the header, two-row headers, aliases outside their INPUTS.md table, stacked
 tables, merged data cells, a hidden data row, percent-formatted numbers and a
 day-count attendance table.  The expected amounts (tests/expected_2026_12.py) were
-worked out with decimal from SCHEME.md, not by kfbonus.compute; input_samples/README.md
+worked out with decimal from SCHEME.md, not by kfbonus.schemes.kf13.compute; input_samples/README.md
 shows the arithmetic.  The command runs once for the module on a copy of the folder.
 """
 

@@ -21,6 +21,7 @@ import pytest
 import kfbonus.ledger
 import kfbonus.outputs
 import kfbonus.render
+import kfbonus.schemes.kf13.workbook
 from kfbonus import cli
 from kfbonus.ledger import Ledger
 from tests.test_lifecycle import edit_settlement
@@ -109,7 +110,7 @@ def _boom(*a, **kw):
 
 
 def _fail_render(monkeypatch):
-    monkeypatch.setattr(kfbonus.render, "write_approval_workbook", _boom)
+    monkeypatch.setattr(kfbonus.schemes.kf13.workbook, "write_approval_workbook", _boom)
 
 
 def _fail_hash(monkeypatch):

@@ -24,7 +24,6 @@ from kfbonus.render.reconcile import Check, ReconciliationError, check_or_raise,
 from kfbonus.render.slips import write_slips
 from kfbonus.render.strips import write_strips
 from kfbonus.render.view import worker_views
-from kfbonus.render.workbook import write_approval_workbook
 
 __all__ = ["Check", "ReconciliationError", "approval_name", "payroll_name", "reconcile", "render_month",
            "strips_name"]
@@ -58,8 +57,8 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
         with timings.stage("工资条"):
             strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
         with timings.stage("审批汇总表"):
-            approval = write_approval_workbook(result, views, checks, out_dir / approval_name(result.period),
-                                               generated_at)
+            book = out_dir / approval_name(result.period)
+            approval = result.presentation.write_workbook(result, views, checks, book, generated_at)
         # the payroll export (工资导入) beside the approval workbook
         with timings.stage("工资导入"):
             payroll = write_payroll(result, views, out_dir / payroll_name(result.period), generated_at)

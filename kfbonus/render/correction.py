@@ -21,14 +21,10 @@ from kfbonus.money import ZERO, fmt_money, to_capital
 from kfbonus.render.plain import clean_formula
 from kfbonus.render.slips import TEMPLATE_DIR, ask_text, slip_filename
 from kfbonus.render.view import period_label, worker_sort_key
-from kfbonus.render.workbook import SIGN_CLAUSE, SIGN_OFF
 from kfbonus.render.xlsx import Col, Formats, new_workbook, print_setup, write_table
 from kfbonus.settings import company_line, load_settings
 
-__all__ = ["TITLE", "SLIP_TITLE", "correction_folder", "render_correction"]
-
-TITLE = "客户服务部工程施工安装人员综合激励更正单"
-SLIP_TITLE = "综合激励更正通知单"
+__all__ = ["correction_folder", "render_correction"]
 
 
 def correction_folder(n: int) -> str:
@@ -50,12 +46,20 @@ class _Meta:
     generated_at: str
     unchanged: int
     ask: str = ""
+    heading: str = ""          # the correction workbook's title (the scheme's 更正单)
+    what: str = "综合激励"     # what the scheme pays, in the notice's wording
+    signers: tuple = ()        # the sign-off (action, role) pairs
+    sign_clause: str = ""
 
 
 def _meta(period: str, n: int, reason: str, approved: MonthRecord, diff: CorrectionDiff,
-          generated_at: dt.datetime) -> _Meta:
+          generated_at: dt.datetime, presentation) -> _Meta:
+    what = getattr(presentation, "what", "") or "综合激励"
     return _Meta(
-        company=company_line(), title=SLIP_TITLE, period=period, period_label=period_label(period),
+        company=company_line(), title=f"{what}更正通知单", period=period, period_label=period_label(period),
+        heading=getattr(presentation, "correction_title", "") or f"{what}更正单", what=what,
+        signers=tuple(getattr(presentation, "signers", ())),
+        sign_clause=getattr(presentation, "sign_clause", ""),
         number=f"第 {n:02d} 号", reason=reason, scheme=approved.scheme,
         approved_by=approved.approved_by or "（未记录）",
         approved_at=approved.approved_at.strftime("%Y-%m-%d %H:%M") if approved.approved_at else "（未记录）",
@@ -79,7 +83,7 @@ def _summary_sheet(wb, f: Formats, meta: _Meta, workers: list[WorkerCorrection],
             Col("净额", "money", min_width=13, total=True), Col("结论", "center", min_width=8),
             Col("变动项数", "integer", min_width=8)]
     ncols = len(cols)
-    ws.merge_range(0, 0, 0, ncols - 1, f"{TITLE} {meta.period_label} {meta.number}", f.title)
+    ws.merge_range(0, 0, 0, ncols - 1, f"{meta.heading} {meta.period_label} {meta.number}", f.title)
     ws.set_row(0, 30)
     ws.merge_range(1, 0, 1, ncols - 1, f"方案：{meta.scheme}　　单位：元　　生成时间：{meta.generated_at}",
                    f.subtitle)
@@ -96,10 +100,11 @@ def _summary_sheet(wb, f: Formats, meta: _Meta, workers: list[WorkerCorrection],
     ws.merge_range(r, 0, r, ncols - 1,
                    f"净额合计（大写）：{to_capital(net)}（¥{fmt_money(net)}，{word}）", f.label)
     r += 2
-    ws.merge_range(r, 0, r, ncols - 1, f"审批（{SIGN_CLAUSE}）", f.sign_label)
+    label = f"审批（{meta.sign_clause}）" if meta.sign_clause else "审批"
+    ws.merge_range(r, 0, r, ncols - 1, label, f.sign_label)
     r += 1
     settings = load_settings()
-    for action, role in SIGN_OFF:
+    for action, role in meta.signers:
         ws.set_row(r, 30)
         ws.write_string(r, 0, action, f.sign_label)
         name = settings.signer(role)
@@ -121,10 +126,11 @@ def _detail_sheet(wb, f: Formats, meta: _Meta, lines: list[CorrectionLine], head
             Col("差额", "money", min_width=12, total=True), Col("类型", "center", min_width=6),
             Col("计算公式（更正后）", "wrap", min_width=20, max_width=48),
             Col("说明", "wrap", min_width=12, max_width=30)]
-    ws.merge_range(0, 0, 0, len(cols) - 1, f"{TITLE}明细 {meta.period_label} {meta.number}", f.title)
+    ws.merge_range(0, 0, 0, len(cols) - 1, f"{meta.heading}明细 {meta.period_label} {meta.number}", f.title)
     ws.set_row(0, 30)
     header_row = 2
-    rows = [[c.worker_id, c.name, c.award.label, _project_text(c), c.project_name or "", c.category or "",
+    rows = [[c.worker_id, c.name, getattr(c.award, "label", str(c.award)), _project_text(c),
+             c.project_name or "", c.category or "",
              c.approved, c.now, c.difference, c.kind, c.formula, c.reason] for c in lines]
     write_table(ws, f, header_row, cols, rows, empty_note="（无变动）")
     print_setup(ws, header_text, header_row, landscape=True)
@@ -140,16 +146,16 @@ def _environment() -> Environment:
 
 
 def render_correction(period: str, n: int, reason: str, approved_meta: MonthRecord, diff: CorrectionDiff,
-                      out_dir: Path, generated_at: dt.datetime) -> list[Path]:
+                      out_dir: Path, generated_at: dt.datetime, presentation=None) -> list[Path]:
     """Write correction ``n`` of ``period`` into ``out_dir/更正_<NN>/``; returns the files
     written (workbook first, then slips by 工号).  ``approved_meta`` is the month as the
     ledger holds it (who approved it and when)."""
     folder = Path(out_dir) / correction_folder(n)
     (folder / "slips").mkdir(parents=True, exist_ok=True)
-    meta = _meta(period, n, reason, approved_meta, diff, generated_at)
+    meta = _meta(period, n, reason, approved_meta, diff, generated_at, presentation)
     workers = sorted(diff.workers, key=lambda w: worker_sort_key(w.worker_id))
     lines = sorted(diff.lines, key=_line_sort)   # stable: keeps diff order within a worker
-    header_text = f"{TITLE} {meta.period_label} {meta.number}"
+    header_text = f"{meta.heading} {meta.period_label} {meta.number}"
 
     book = folder / f"更正单_{period}_{n:02d}.xlsx"
     wb = new_workbook(book, title=header_text, subject=f"{period} 更正 {n:02d}", generated_at=generated_at,

@@ -44,13 +44,15 @@ class Presentation:
 
     title: str                                   # 审批表 title, e.g. 售后客服、销售岗位业绩提成审批表
     what: str                                    # the command's words for a run: 综合激励 / 业绩提成
-    signers: tuple[str, ...]                     # sign-off roles, in order
+    signers: tuple                               # sign-off (action, role) pairs: (("编制", "…核算员"), …)
     folder: Callable[[str], str]                 # period → the output folder's name
     write_workbook: Callable[..., Path]          # (result, views, checks, path, generated_at) → path
     plain_text: Callable[[object], str] | None = None   # AwardLine → a plain sentence for slips
     checks: Callable[[object], list] | None = None      # MonthResult → the scheme's own 核对 checks
     slip_title: str = ""                         # the slips' heading (明细单)
     year_end_slip_title: str = ""                # the year-end run's slips' heading
+    sign_clause: str = ""                        # the clause that sets the sign-off
+    correction_title: str = ""                   # the correction workbook's heading (更正单)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kfbonus.model import Award
-from kfbonus.rules import _PAIRS as PAIRS
-from kfbonus.rules import SPEC
-from kfbonus.rules import _kf13_show as kf13_show
 from kfbonus.schema import APPLICATION, ATTENDANCE, INCIDENT, NOMINATION, SCORES, SETTLEMENT, TRAINING
 from kfbonus.schemes.base import Presentation, Run, Scheme
+from kfbonus.schemes.kf13.params import PAIRS, RULES_DIR, SPEC
+from kfbonus.schemes.kf13.params import show as kf13_show
 
 __all__ = ["SCHEME"]
 
@@ -17,20 +16,20 @@ ID = "FS-MS-KF-13"
 
 
 def _compute(month, params, run: Run):
-    from kfbonus.compute import compute_month
+    from kfbonus.schemes.kf13.compute import compute_month
 
     result = compute_month(month, params, run.assess_date, run.period)
     return result
 
 
 def _write_workbook(result, views, checks, path: Path, generated_at) -> Path:
-    from kfbonus.render.workbook import write_approval_workbook
+    from kfbonus.schemes.kf13.workbook import write_approval_workbook
 
     return write_approval_workbook(result, views, checks, path, generated_at)
 
 
 def _plain_text(line) -> str:
-    from kfbonus.render.plain import plain_text
+    from kfbonus.schemes.kf13.plain import plain_text
 
     return plain_text(line)
 
@@ -42,7 +41,7 @@ def _project_checks(result) -> list:
 
 
 def _year_end(ledger, month, params, run: Run, include_drafts: bool = False, folder: object = ""):
-    from kfbonus.annual import year_end
+    from kfbonus.schemes.kf13.annual import year_end
 
     return year_end(ledger, month, params, run, include_drafts=include_drafts, folder=folder)
 
@@ -54,7 +53,7 @@ SCHEME = Scheme(
     present_when=("settlement", "application", "scores", "nomination", "attendance", "training"),
     requires=(),
     awards=tuple(Award),
-    rules_dir=Path(__file__).resolve().parents[2] / "rules",
+    rules_dir=RULES_DIR,
     param_checks=SPEC,
     param_pairs=PAIRS,
     show_value=kf13_show,
@@ -63,7 +62,9 @@ SCHEME = Scheme(
     presentation=Presentation(
         title="综合激励审批汇总表",
         what="综合激励",
-        signers=("核算员", "部门经理", "事业部总经理"),
+        signers=(("编制", "客户服务部核算员"), ("审核", "客户服务部经理"), ("批准", "光热事业部总经理")),
+        sign_clause="FS-MS-KF-13 §4",
+        correction_title="客户服务部工程施工安装人员综合激励更正单",
         folder=lambda period: period,
         write_workbook=_write_workbook,
         plain_text=_plain_text,

@@ -1,9 +1,9 @@
 """Compute one month of FS-MS-KF-13 awards from the reader's tables and the rules in force.
 
-:func:`compute_month` groups the month's rows once (:class:`~kfbonus.compute.common.MonthData`),
+:func:`compute_month` groups the month's rows once (:class:`~kfbonus.schemes.kf13.common.MonthData`),
 finds each roster worker's service years and exclusions, then runs one pure function per
 award type (one module each) and gathers the lines, the project figures and the problems,
-and the facts the month keeps for the year end (:mod:`kfbonus.compute.facts`).
+and the facts the month keeps for the year end (:mod:`kfbonus.schemes.kf13.facts`).
 Errors do not stop the computation: every problem of the month is reported together and
 the pipeline refuses to write when any is an error.
 """
@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kfbonus.compute.adjustment import compute_adjustment
-from kfbonus.compute.collective import compute_collective, project_scores
-from kfbonus.compute.common import SCHEME_ID, Context, MonthData, row_source, service_years
-from kfbonus.compute.exclusions import exclusion_reasons
-from kfbonus.compute.facts import month_facts
-from kfbonus.compute.individual import compute_individual
-from kfbonus.compute.seniority import compute_seniority
-from kfbonus.compute.training import compute_training
 from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult, ProjectResult, WorkerInfo
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, warning
 from kfbonus.rules import Params
 from kfbonus.schemes.kf13 import SCHEME
+from kfbonus.schemes.kf13.awards.adjustment import compute_adjustment
+from kfbonus.schemes.kf13.awards.collective import compute_collective, project_scores
+from kfbonus.schemes.kf13.awards.individual import compute_individual
+from kfbonus.schemes.kf13.awards.seniority import compute_seniority
+from kfbonus.schemes.kf13.awards.training import compute_training
+from kfbonus.schemes.kf13.common import SCHEME_ID, Context, MonthData, row_source, service_years
+from kfbonus.schemes.kf13.exclusions import exclusion_reasons
+from kfbonus.schemes.kf13.facts import month_facts
 
 __all__ = ["compute_month", "roster_on"]
 

@@ -1,9 +1,9 @@
 """The facts FS-MS-KF-13 keeps for later: what the year-end run needs from each month.
 
 :func:`month_facts` builds them from the month's tables and result, once, when the
-month is computed (:func:`kfbonus.compute.compute_month`; the year-end run builds its
+month is computed (:func:`kfbonus.schemes.kf13.compute.compute_month`; the year-end run builds its
 own the same way); the ledger records them as given (:attr:`MonthResult.facts`) and
-never works them out itself.  :func:`kfbonus.annual.year_data` reads them back.
+never works them out itself.  :func:`kfbonus.schemes.kf13.annual.year_data` reads them back.
 
 Each kind is a list of JSON-safe dicts (str/int/bool/None; money and scores as their
 strings, dates ISO), in a fixed order:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kfbonus.compute.common import (
+from kfbonus.model import Award, AwardLine
+from kfbonus.money import ZERO, allocate, fmt_money, round_money
+from kfbonus.problems import error, warning
+from kfbonus.schemes.kf13.common import (
     Context,
     Row,
     exact_div,
@@ -19,10 +22,7 @@ from kfbonus.compute.common import (
     ratio_out_of_range,
     row_source,
 )
-from kfbonus.compute.exclusions import in_probation
-from kfbonus.model import Award, AwardLine
-from kfbonus.money import ZERO, allocate, fmt_money, round_money
-from kfbonus.problems import error, warning
+from kfbonus.schemes.kf13.exclusions import in_probation
 
 __all__ = ["IndividualFigures", "compute_individual"]
 

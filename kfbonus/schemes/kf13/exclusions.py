@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from kfbonus.compute.common import Row, fmt_number
 from kfbonus.rules import Params
+from kfbonus.schemes.kf13.common import Row, fmt_number
 
 __all__ = ["exclusion_reasons", "in_probation"]
 

@@ -2,7 +2,7 @@
 
 The year-end run computes them for a calendar year from the months of that year
 in the ledger (:func:`year_data`, from the facts each month kept:
-:mod:`kfbonus.compute.facts`): the approved months only, or the drafts too when the
+:mod:`kfbonus.schemes.kf13.facts`): the approved months only, or the drafts too when the
 run is told to include them (``--include-drafts``; they are then
 marked as drafts); draft months left out and months missing are listed as warnings
 and on the plan.  It is a draft plan (年度激励评议方案) for the manager.  Its result
@@ -17,7 +17,7 @@ Eligibility, exactly as SCHEME.md §5 (every sentence has a scenario in
   ``annual.min_months`` counted months;
 - the worker's projects are those of their settlement lines in the counted months;
 - a project's 质量得分 is the mean of all its score rows in the counted months
-  (each month keeps its sum and number of rows: :mod:`kfbonus.compute.facts`); the
+  (each month keeps its sum and number of rows: :mod:`kfbonus.schemes.kf13.facts`); the
   worker's mean is over their scored projects, each once, compared unrounded (exact
   fractions) with ``annual.min_quality_score``; no scored project → no quality award (无评分工程);
 - safety / quality: no 安全事故 / 质量投诉 dated in the year naming the worker or one
@@ -58,9 +58,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kfbonus.compute import facts as kept
-from kfbonus.compute.common import SCHEME_ID
-from kfbonus.compute.facts import clean_text
 from kfbonus.ledger import APPROVED
 from kfbonus.model import (
     AnnualBasis,
@@ -76,6 +73,9 @@ from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
 from kfbonus.rules import fmt_number
 from kfbonus.schemes.kf13 import SCHEME
+from kfbonus.schemes.kf13 import facts as kept
+from kfbonus.schemes.kf13.common import SCHEME_ID
+from kfbonus.schemes.kf13.facts import clean_text
 
 if TYPE_CHECKING:
     from kfbonus.ledger import Ledger
@@ -159,7 +159,7 @@ class YearData:
 
 def year_data(ledger: Ledger, year: int, include_drafts: bool = False) -> YearData:
     """Everything the year-end run needs from the months of ``year`` in ``ledger``: the
-    facts each month kept (:mod:`kfbonus.compute.facts`), of its latest revision.
+    facts each month kept (:mod:`kfbonus.schemes.kf13.facts`), of its latest revision.
 
     Only approved months are counted (SCHEME.md §5) unless ``include_drafts``; every
     month found is still listed in ``months`` with its status.
@@ -475,8 +475,8 @@ def year_end(ledger: Ledger, month: MonthInput, params, run, include_drafts: boo
     ledger's months of ``run.period`` and the year-end folder's roster and incidents (read,
     no errors), under ``params``.  Writes nothing (the year-end run and its what-if
     comparison share it)."""
-    from kfbonus.compute import roster_on
-    from kfbonus.compute.facts import month_facts
+    from kfbonus.schemes.kf13.compute import roster_on
+    from kfbonus.schemes.kf13.facts import month_facts
 
     year = int(run.period)
     roster, roster_problems = roster_on(_without_attendance(month), params, run.assess_date)

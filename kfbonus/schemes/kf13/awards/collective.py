@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kfbonus.compute.common import (
+from kfbonus.model import Award, AwardLine
+from kfbonus.money import ZERO, allocate, fmt_money, round_money
+from kfbonus.problems import Source, error
+from kfbonus.schemes.kf13.common import (
     Context,
     Row,
     exact_div,
@@ -20,9 +23,6 @@ from kfbonus.compute.common import (
     ratio_out_of_range,
     row_source,
 )
-from kfbonus.model import Award, AwardLine
-from kfbonus.money import ZERO, allocate, fmt_money, round_money
-from kfbonus.problems import Source, error
 
 __all__ = ["SCORE_FIELDS", "CollectiveFigures", "compute_collective", "project_scores"]
 
