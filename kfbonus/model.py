@@ -45,7 +45,7 @@ class InputFile:
 
 @dataclass
 class MonthInput:
-    """What the reader gives: one DataFrame per table kind (schema.TABLES), with
+    """What the reader gives: one DataFrame per table kind it was asked to read, with
     the fields' ``name`` as columns plus ``src`` (:class:`~kfbonus.problems.RowRef`);
     every kind is present, empty when no such table was found."""
 
@@ -54,9 +54,14 @@ class MonthInput:
     files: list[InputFile]
     found: list[FoundTable]
     problems: list[Problem]
+    read: tuple = ()    # the tables (kfbonus.schema.Table) the reader recognised: their titles, fields
 
     def table(self, kind: str) -> pd.DataFrame:
         return self.tables[kind]
+
+    def title(self, kind: str) -> str:
+        """The table's Chinese name (计件工资结算单 …)."""
+        return next((t.title for t in self.read if t.kind == kind), kind)
 
 
 class AwardKind(str):

@@ -290,6 +290,10 @@ def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], list[MonthResult
     with timings.stage("计算"):
         for s in present:
             sub, left_out = scoped(month, s, schemes, who)
+            left_out += [p for check in s.checks for p in check(sub)]
+            if has_errors(left_out):
+                everything += left_out
+                continue
             result = s.compute(sub, params[s.id], run_of(opts, s, assess_date))
             result.problems = problems + left_out + result.problems
             everything += left_out + result.problems[len(problems) + len(left_out):]

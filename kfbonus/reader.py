@@ -96,7 +96,7 @@ from python_calamine import CalamineWorkbook
 from kfbonus.model import FoundTable, InputFile, MonthInput
 from kfbonus.money import fmt_money
 from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, has_errors, warning
-from kfbonus.schema import TABLES, Field, Kind, Table
+from kfbonus.schema import COMMON, Field, Kind, Table
 from kfbonus.values import PARSERS, BadValue, Percentage, display, excel_error, is_blank, parse_number
 from kfbonus.xlsxfacts import cell_ref, inspect_workbook
 
@@ -193,7 +193,7 @@ def use_tables(tables: Sequence[Table]) -> None:
     _FIELD_HEADERS = headers
 
 
-use_tables(TABLES)
+use_tables(COMMON)
 
 
 def _headers_of(f: Field) -> list[str]:
@@ -1154,4 +1154,4 @@ def read_month(folder: Path | str, period: str | None = None,
         cols = {f.name: a.columns[f.name] for f in t.fields}
         cols["src"] = a.src
         tables[t.kind] = pd.DataFrame(cols, columns=[*cols], dtype=object)
-    return MonthInput(str(folder), tables, files, found, problems)
+    return MonthInput(str(folder), tables, files, found, problems, _TABLES)

@@ -112,7 +112,7 @@ def scoped(month: MonthInput, scheme: Scheme, registered: Sequence[Scheme],
     default = next((s.id for s in registered if s.posts is None), None)
     by_id = {s.id: s for s in registered}
     own_kinds = {t.kind for t in scheme.tables}
-    kinds = set(_COMMON_KINDS) | own_kinds | set(scheme.extra.get("reads", ()))
+    kinds = set(_COMMON_KINDS) | own_kinds | set(scheme.reads)
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     teams = _team_owners(month, who, default)
@@ -133,7 +133,7 @@ def scoped(month: MonthInput, scheme: Scheme, registered: Sequence[Scheme],
         if kind in own_kinds and kind not in _COMMON_KINDS:
             for (wid, other, src) in zip(df["worker_id"][~mine], owner[~mine], df["src"][~mine], strict=True):
                 theirs = by_id.get(other)
-                if theirs is None or kind in theirs.extra.get("reads", ()):
+                if theirs is None or kind in theirs.reads:
                     continue
                 title = next(t.title for t in scheme.tables if t.kind == kind)
                 problems.append(warning(

@@ -56,7 +56,7 @@ from kfbonus.pipeline import (
 from kfbonus.problems import Problem, RowRef, SheetTable, has_errors
 from kfbonus.render.view import is_annual, what_of
 from kfbonus.rules import ParamError, Params, override_params, show_value
-from kfbonus.schema import TABLE_BY_KIND, TABLES, Field, Table
+from kfbonus.schema import Field, Table
 from kfbonus.schemes.base import Scheme
 from kfbonus.values import PARSERS, BadValue, display
 
@@ -113,28 +113,19 @@ class Variant:
 
 # --- the tables' keys and short names -------------------------------------------------
 
-KEYS: dict[str, tuple[str, ...]] = {
-    "roster": ("worker_id",),
-    "settlement": ("project_id", "worker_id"),
-    "application": ("project_id",),
-    "scores": ("project_id",),
-    "nomination": ("project_id", "worker_id"),
-    "attendance": ("worker_id",),
-    "training": ("worker_id",),
-    "adjustment": ("worker_id",),
-}
-"""The fields that choose a row, per table kind that an override may change."""
+def _tables() -> tuple[Table, ...]:
+    from kfbonus.schemes import all_tables
 
-TABLE_ALIASES = {"花名册": "roster", "名册": "roster", "结算单": "settlement", "计件工资": "settlement",
-                 "激励申报": "application", "申报": "application", "评分": "scores", "评分表": "scores",
-                 "个人申报": "nomination", "出勤": "attendance", "培训": "training", "奖惩": "adjustment"}
+    return all_tables()
 
 
 def _table(name: str) -> Table:
-    by_name = {t.title: t for t in TABLES} | {t.kind: t for t in TABLES}
-    table = by_name.get(name) or TABLE_BY_KIND.get(TABLE_ALIASES.get(name, ""))
-    if table is None or table.kind not in KEYS:
-        usable = "、".join(t.title for t in TABLES if t.kind in KEYS)
+    tables = _tables()
+    by_name = {t.title: t for t in tables} | {t.kind: t for t in tables}
+    by_name |= {n: t for t in tables for n in t.nicknames}
+    table = by_name.get(name)
+    if table is None or not table.keys:
+        usable = "、".join(t.title for t in tables if t.keys)
         raise ConfigError(f"对比输入修改「{name}」：没有这张表；可修改的表：{usable}")
     return table
 
@@ -142,10 +133,10 @@ def _table(name: str) -> Table:
 def _field(table: Table, name: str) -> Field:
     for f in table.fields:
         if name in (f.name, *f.headers):
-            if f.name in KEYS[table.kind]:
+            if f.name in table.keys:
                 raise ConfigError(f"对比输入修改：「{table.title}」的「{f.header}」用来选定行，不能修改")
             return f
-    columns = "、".join(f.header for f in table.fields if f.name not in KEYS[table.kind])
+    columns = "、".join(f.header for f in table.fields if f.name not in table.keys)
     raise ConfigError(f"对比输入修改：「{table.title}」没有「{name}」列；可修改的列：{columns}")
 
 
@@ -162,7 +153,7 @@ def parse_input_override(text: str) -> InputOverride:
         raise ConfigError(f"对比输入修改「{text}」：格式应为 {INPUT_SYNTAX}")
     table = _table(parts[0])
     keys = tuple(k.strip() for k in parts[1].split("/"))
-    wanted = KEYS[table.kind]
+    wanted = table.keys
     if len(keys) != len(wanted) or not all(keys):
         names = "/".join(table.field(k).header for k in wanted)
         raise ConfigError(f"对比输入修改「{text}」：「{table.title}」的行按 {names} 选定，"
@@ -182,8 +173,9 @@ def parse_input_override(text: str) -> InputOverride:
 def apply_input_overrides(month: MonthInput, overrides: tuple[InputOverride, ...]) -> MonthInput:
     """A copy of ``month`` with the overrides applied (the files are never touched).
 
-    The row is the one whose key fields match; no such row is an error, except an
-    工程激励申报 row for a project that has settlement lines: it is added (重点工程 否
+    The row is the one whose key fields match; no such row is an error, except where the
+    table says a row may be added (``added_if_in``: an 工程激励申报 row for a project that
+    has settlement lines): it is added with its other cells blank (重点工程 blank = 否
     unless an override gives it), so a ratio can be tried before the application is filed."""
     tables = dict(month.tables)
     copied: set[str] = set()
@@ -194,16 +186,20 @@ def apply_input_overrides(month: MonthInput, overrides: tuple[InputOverride, ...
             copied.add(kind)
         df = tables[kind]
         mask = pd.Series(True, index=df.index)
-        for k, v in zip(KEYS[kind], o.key, strict=True):
+        for k, v in zip(o.table.keys, o.key, strict=True):
             mask &= df[k].map(lambda x, v=v: x is not None and str(x) == v)
         hits = list(df.index[mask])
-        if not hits and kind == "application" and o.key[0] in _settled(tables):
-            tables[kind] = df = _add_application(df, o.key[0])
+        grows = o.table.added_if_in
+        if not hits and grows is not None and o.key[0] in _values(tables, *grows):
+            tables[kind] = df = _add_row(df, o.table, o.key)
             hits = [df.index[-1]]
         if not hits:
             keys = "/".join(f"{o.table.field(k).header}「{v}」"
-                            for k, v in zip(KEYS[kind], o.key, strict=True))
-            extra = "（新增申报行的工程须在本月计件工资结算单中）" if kind == "application" else ""
+                            for k, v in zip(o.table.keys, o.key, strict=True))
+            extra = ""
+            if grows is not None:
+                where = next((t.title for t in _tables() if t.kind == grows[0]), grows[0])
+                extra = f"（新增{o.table.title}行的{o.table.field(o.table.keys[0]).header}须在本月{where}中）"
             raise ConfigError(f"对比输入修改「{o.text}」：「{o.table.title}」中没有{keys}的行{extra}")
         if len(hits) > 1:
             raise ConfigError(f"对比输入修改「{o.text}」：「{o.table.title}」中 {'/'.join(o.key)} 有 "
@@ -212,20 +208,20 @@ def apply_input_overrides(month: MonthInput, overrides: tuple[InputOverride, ...
     return replace(month, tables=tables)
 
 
-def _settled(tables: dict[str, pd.DataFrame]) -> set[str]:
-    settlement = tables.get("settlement")
-    if settlement is None or not len(settlement):
+def _values(tables: dict[str, pd.DataFrame], kind: str, name: str) -> set[str]:
+    df = tables.get(kind)
+    if df is None or not len(df) or name not in df.columns:
         return set()
-    return {str(p) for p in settlement["project_id"] if p is not None}
+    return {str(p) for p in df[name] if p is not None}
 
 
-_ADDED = SheetTable("（对比假设）", "工程激励申报", "application", 1,
-                    {f.name: ("", f.header) for f in TABLE_BY_KIND["application"].fields})
-
-
-def _add_application(df: pd.DataFrame, project_id: str) -> pd.DataFrame:
+def _add_row(df: pd.DataFrame, table: Table, key: tuple[str, ...]) -> pd.DataFrame:
+    """A row of ``table`` that is not in the folder (an application not yet filed): its key
+    fields set, every other cell blank, its source the what-if itself."""
+    headers = {f.name: ("", f.header) for f in table.fields}
+    where = SheetTable("（对比假设）", table.title, table.kind, 1, headers)
     row: dict[str, object] = {c: None for c in df.columns}
-    row.update(project_id=project_id, key_project=False, src=RowRef(_ADDED, len(df) + 2))
+    row.update(dict(zip(table.keys, key, strict=True)), src=RowRef(where, len(df) + 2))
     added = pd.DataFrame([row], columns=df.columns, dtype=object)
     return pd.concat([df, added], ignore_index=True) if len(df) else added
 
@@ -245,7 +241,7 @@ def _shown_input(o: InputOverride, value: object) -> str:
 def _input_before(month: MonthInput, o: InputOverride) -> str:
     df = month.tables[o.table.kind]
     for _, r in df.iterrows():
-        if all(r[k] is not None and str(r[k]) == v for k, v in zip(KEYS[o.table.kind], o.key, strict=True)):
+        if all(r[k] is not None and str(r[k]) == v for k, v in zip(o.table.keys, o.key, strict=True)):
             return _shown_input(o, r[o.field.name])
     return "（无此行，新增）"
 
@@ -400,7 +396,7 @@ def _monthly(opts: Options, variants: list[Variant], assess_date, scheme: Scheme
             alt_month = apply_input_overrides(month, v.inputs)
             alt_problems = list(month.problems) + validate(alt_month)
         sub, left_out = scoped(alt_month, scheme, schemes)
-        alt_problems += left_out
+        alt_problems += left_out + [p for check in scheme.checks for p in check(sub)]
         result = scheme.compute(sub, v.params, run)
         result.problems = alt_problems + result.problems
         if has_errors(result.problems):

@@ -23,8 +23,11 @@ import pandas as pd
 from kfbonus.model import MonthInput
 from kfbonus.money import D
 from kfbonus.problems import RowRef, SheetTable
-from kfbonus.schema import TABLES, Field, Kind
+from kfbonus.schema import Field, Kind
+from kfbonus.schemes import all_tables
 from kfbonus.values import Percentage
+
+TABLES = all_tables()
 
 __all__ = ["FILES", "build_month"]
 
@@ -95,4 +98,4 @@ def build_month(rows: Mapping[str, Sequence[Mapping[str, object]]], folder: str 
             records.append(rec)
         cols = [f.name for f in table.fields] + ["src"]
         tables[table.kind] = pd.DataFrame(records, columns=cols, dtype=object)
-    return MonthInput(folder=folder, tables=tables, files=[], found=[], problems=[])
+    return MonthInput(folder=folder, tables=tables, files=[], found=[], problems=[], read=TABLES)

@@ -45,8 +45,10 @@ from kfbonus.model import (
 )
 from kfbonus.money import ZERO, D
 from kfbonus.problems import Source, warning
-from kfbonus.schema import TABLES
+from kfbonus.schemes import all_tables
 from kfbonus.schemes.kf13 import SCHEME as KF13
+
+TABLES = all_tables()
 
 __all__ = ["EXPECTED_TOTALS", "FORMULA_NAME", "GRAND_TOTAL", "INCIDENT_SOURCE", "SCRIPT_NAME",
            "make_annual_result", "make_result"]
@@ -198,7 +200,7 @@ def _inputs() -> MonthInput:
         FoundTable(OTHER, "培训", "training", 1, 2),
         FoundTable(OTHER, "奖惩", "adjustment", 1, 4),
     ]
-    return MonthInput("input/2026-11", tables, files, found, [])
+    return MonthInput("input/2026-11", tables, files, found, [], read=TABLES)
 
 
 def _parameters() -> list[tuple]:

@@ -22,10 +22,12 @@ from types import MappingProxyType
 
 import pytest
 
-from kfbonus.schema import TABLE_BY_KIND
+from kfbonus.schemes import all_tables
 from kfbonus.schemes.kf13.compute import compute_month
 from kfbonus.schemes.kf13.params import SPEC, load_rules
 from tests.month_builder import build_month
+
+TABLE_BY_KIND = {t.kind: t for t in all_tables()}
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.toml"))
 PROJECT_FIELDS = ("piece_total", "total_score", "collective_pool", "collective_allocated",

@@ -15,8 +15,10 @@ from openpyxl import load_workbook
 from kfbonus import cli
 from kfbonus.input_templates import ATTENDANCE_MARKS, GRID_FILE, template_files, write_templates
 from kfbonus.pipeline import read_inputs
-from kfbonus.schema import TABLES
+from kfbonus.schemes import all_tables
 from kfbonus.schemes.kf13.params import load_rules
+
+TABLES = all_tables()
 
 CATEGORIES = ["优秀个人奖", "创新奖", "目标达成奖", "创新团队奖", "先进个人奖", "扣款"]
 

@@ -9,8 +9,10 @@ import pytest
 
 from kfbonus.problems import Severity
 from kfbonus.reader import read_month
-from kfbonus.schema import TABLES
+from kfbonus.schemes import all_tables
 from tests.helpers import folder_digest, write_xlsx
+
+TABLES = all_tables()
 
 ROSTER_HEAD = ["工号", "姓名", "入职日期", "用工类型", "岗位", "特殊技能"]
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from kfbonus.problems import Severity
 from kfbonus.reader import read_month
-from kfbonus.validate import CHECKS, validate
+from kfbonus.schemes.kf13.checks import CHECKS as KF13_CHECKS
+from kfbonus.validate import CHECKS
+from kfbonus.validate import validate as validate_shared
 from tests.helpers import write_xlsx
+
+
+def validate(month):
+    """The checks every scheme gets, then FS-MS-KF-13's own (as a run does for its folder)."""
+    return validate_shared(month) + [p for check in KF13_CHECKS for p in check(month)]
 
 ROSTER = [["工号", "姓名", "入职日期"], ["1001", "张三", "2020-01-01"], ["1002", "李四", "2021-01-01"]]
 SETTLE_HEAD = ["工程编号", "工程名称", "工号", "姓名", "个人工期天数", "计件工资", "工期总天数"]
@@ -33,8 +40,9 @@ def test_clean_month_has_no_problems(tmp_path):
 
 
 def test_every_check_is_listed_and_named():
-    assert all(c.__name__.startswith("check_") for c in CHECKS)
-    assert len(set(CHECKS)) == len(CHECKS)
+    for checks in (CHECKS, KF13_CHECKS):
+        assert all(c.__name__.startswith("check_") for c in checks)
+        assert len(set(checks)) == len(checks)
 
 
 def test_duplicate_worker_names_both_rows(tmp_path):

@@ -81,6 +81,8 @@ class Scheme:
     param_pairs: Sequence[tuple[str, str]] = ()
     show_value: Callable[[str, object], str | None] | None = None
     year_end: Callable[..., object] | None = None
+    checks: tuple[Callable[..., list], ...] = ()   # its own input checks: (month as it sees it) → problems
+    reads: tuple[str, ...] = ()                    # other schemes' tables it reads too (its workers' rows)
     extra: Mapping[str, object] = field(default_factory=dict)
 
     def award(self, award_id: str) -> AwardKind:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kfbonus.model import Award
-from kfbonus.schema import APPLICATION, ATTENDANCE, INCIDENT, NOMINATION, SCORES, SETTLEMENT, TRAINING
 from kfbonus.schemes.base import Presentation, Run, Scheme
+from kfbonus.schemes.kf13.checks import CHECKS
 from kfbonus.schemes.kf13.params import PAIRS, RULES_DIR, SPEC
 from kfbonus.schemes.kf13.params import show as kf13_show
+from kfbonus.schemes.kf13.tables import TABLES
 
 __all__ = ["SCHEME"]
 
@@ -49,7 +50,7 @@ def _year_end(ledger, month, params, run: Run, include_drafts: bool = False, fol
 SCHEME = Scheme(
     id=ID,
     name="客户服务部工程施工安装人员综合激励方案",
-    tables=(SETTLEMENT, APPLICATION, SCORES, NOMINATION, ATTENDANCE, TRAINING, INCIDENT),
+    tables=TABLES,
     present_when=("settlement", "application", "scores", "nomination", "attendance", "training"),
     requires=(),
     awards=tuple(Award),
@@ -58,6 +59,7 @@ SCHEME = Scheme(
     param_pairs=PAIRS,
     show_value=kf13_show,
     year_end=_year_end,
+    checks=CHECKS,
     compute=_compute,
     presentation=Presentation(
         title="综合激励审批汇总表",

@@ -58,7 +58,6 @@ from kfbonus.render.xlsx import (
     text_width,
     write_table,
 )
-from kfbonus.schema import TABLE_BY_KIND
 from kfbonus.settings import company_line, load_settings
 
 __all__ = ["ANNUAL_SIGN_OFF", "ANNUAL_TITLE", "BASIS_SHEET", "SIGN_OFF", "TITLE", "annual_warnings",
@@ -790,7 +789,7 @@ def _rules(wb, f: Formats, result: MonthResult, generated_at: dt.datetime, page:
     found = result.inputs.found if result.inputs else []
     tables: dict[str, list[str]] = {}
     for t in found:
-        title = TABLE_BY_KIND[t.kind].title if t.kind in TABLE_BY_KIND else t.kind
+        title = result.inputs.title(t.kind) if result.inputs else t.kind
         style = "，表单式" if t.form_style else ""
         tables.setdefault(t.file, []).append(
             f"{t.sheet} → {title}（表头第 {t.header_row} 行，{t.rows} 行{style}）")
