@@ -17,9 +17,8 @@ import pandas as pd
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, Source
 
-__all__ = ["FoundTable", "InputFile", "MonthInput", "Award", "AwardKind", "AwardLine", "ProjectResult",
-           "RunKind",
-           "WorkerInfo", "AnnualBasis", "AnnualPlan", "PreviousMonth", "RunStamp", "MonthResult"]
+__all__ = ["AwardKind", "AwardLine", "FoundTable", "InputFile", "MonthInput", "MonthResult", "PreviousMonth",
+           "RunKind", "RunStamp", "WorkerInfo"]
 
 
 @dataclass(frozen=True)
@@ -94,40 +93,6 @@ class RunKind(StrEnum):
     CORRECTION = "correction"
 
 
-class Award(StrEnum):
-    """Award types of FS-MS-KF-13 (SCHEME.md, 综合激励分类)."""
-
-    INDIVIDUAL = "individual"
-    COLLECTIVE = "collective"
-    TRAINING = "training"
-    SENIORITY = "seniority"
-    ADJUSTMENT = "adjustment"
-    ANNUAL_SAFETY = "annual_safety"
-    ANNUAL_QUALITY = "annual_quality"
-
-    @property
-    def label(self) -> str:
-        return AWARD_LABELS[self]
-
-    @property
-    def annual(self) -> bool:
-        return self in ANNUAL_AWARDS
-
-
-AWARD_LABELS = {
-    Award.INDIVIDUAL: "个人奖",
-    Award.COLLECTIVE: "集体奖",
-    Award.TRAINING: "培训补贴",
-    Award.SENIORITY: "工龄奖",
-    Award.ADJUSTMENT: "其他奖惩",
-    Award.ANNUAL_SAFETY: "年度安全奖",
-    Award.ANNUAL_QUALITY: "年度质量奖",
-}
-MONTHLY_AWARDS = (Award.INDIVIDUAL, Award.COLLECTIVE, Award.TRAINING, Award.SENIORITY,
-                  Award.ADJUSTMENT)
-ANNUAL_AWARDS = (Award.ANNUAL_SAFETY, Award.ANNUAL_QUALITY)
-
-
 @dataclass(frozen=True)
 class AwardLine:
     """One line of one worker's month: paid, partly paid or not paid.
@@ -146,7 +111,7 @@ class AwardLine:
 
     worker_id: str
     name: str
-    award: Award
+    award: str        # the award type: its id (the scheme's AwardKind or enum member, which has .label)
     amount: Decimal
     formula: str
     clause: str
@@ -168,28 +133,6 @@ class AwardLine:
 
 
 @dataclass(frozen=True)
-class ProjectResult:
-    """A project's figures for the 工程 sheet (None where the project has no such award)."""
-
-    project_id: str
-    project_name: str | None
-    piece_total: Decimal
-    scores: dict[str, Decimal] | None = None       # safety, quality, cooperation, discipline
-    total_score: Decimal | None = None
-    collective_ratio: Decimal | None = None
-    collective_pool: Decimal | None = None
-    collective_allocated: Decimal = ZERO          # shares paid
-    collective_unpaid: Decimal = ZERO             # shares computed for excluded workers
-    collective_unallocated: Decimal = ZERO        # pool − all shares (未分配)
-    individual_ratio: Decimal | None = None
-    individual_pool: Decimal | None = None
-    individual_paid: Decimal = ZERO
-    key_project: bool = False
-    workers: int = 0
-    sources: tuple[Source, ...] = ()
-
-
-@dataclass(frozen=True)
 class WorkerInfo:
     """A roster worker as the outputs show them, with the exclusion found (if any)."""
 
@@ -202,45 +145,6 @@ class WorkerInfo:
     service_years: int | None
     excluded: str | None = None   # the reason, in Chinese, when excluded
     source: Source | None = None
-
-
-@dataclass(frozen=True)
-class AnnualBasis:
-    """One worker's facts behind the year-end awards (年度评议依据), as compute found them.
-
-    ``months`` the months worked (``"2026-03"`` …); ``safety`` / ``quality`` one text per
-    安全事故 / 质量投诉 that counts against the worker (``"3月 GC-2603-01 高处作业未系安全带"``);
-    ``quality_mean`` the mean 质量得分 of the ``scored_projects`` scored projects (None when
-    none was scored); ``status`` 年末在册 or the exclusion; ``sources`` the incident rows'
-    sources, then the ledger months.
-    """
-
-    worker_id: str
-    name: str
-    team: str | None
-    months: tuple[str, ...]
-    projects: int
-    safety: tuple[str, ...] = ()
-    quality: tuple[str, ...] = ()
-    quality_mean: Decimal | None = None
-    scored_projects: int = 0
-    status: str = "在册"
-    sources: tuple[Source, ...] = ()
-
-
-@dataclass(frozen=True)
-class AnnualPlan:
-    """The year-end run's draft plan (年度激励评议方案): which months of the year it rests
-    on, the thresholds applied, and each worker's basis."""
-
-    year: int
-    months: tuple[str, ...]            # months of the year counted (approved; drafts when included)
-    missing: tuple[str, ...] = ()      # months with no run in the ledger
-    drafts: tuple[str, ...] = ()       # months still in draft (not approved)
-    drafts_included: bool = False      # the drafts are counted (--include-drafts), marked as drafts
-    min_months: int = 6
-    min_quality_score: Decimal = Decimal(90)
-    basis: tuple[AnnualBasis, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -275,10 +179,10 @@ class MonthResult:
     parameters: list[tuple]   # (key, value as shown, clause[, company_set[, Chinese label]])
     workers: dict[str, WorkerInfo]
     lines: list[AwardLine]
-    projects: list[ProjectResult]
+    projects: list                 # the scheme's per-project figures (FS-MS-KF-13: ProjectResult), if any
     problems: list[Problem] = field(default_factory=list)
     inputs: MonthInput | None = None
-    annual: AnnualPlan | None = None   # the year-end run's plan (None in a monthly run)
+    annual: object | None = None       # the year-end run's plan (FS-MS-KF-13: AnnualPlan); None in a month
     stamp: RunStamp | None = None      # set by the pipeline from the ledger before rendering
     awards: tuple = ()                 # the scheme's award types in order (AwardKind-like: str with .label)
     kind: RunKind = RunKind.MONTH      # what the run is (never inferred from the period's shape)
@@ -289,9 +193,9 @@ class MonthResult:
     # a dict of str/int/bool/None (money and scores as strings, dates ISO).
     facts: dict[str, list[dict]] = field(default_factory=dict)
 
-    def totals(self) -> dict[str, dict[Award, Decimal]]:
+    def totals(self) -> dict[str, dict[str, Decimal]]:
         """Per worker (工号), per award type, the sum of paid amounts."""
-        out: dict[str, dict[Award, Decimal]] = {}
+        out: dict[str, dict[str, Decimal]] = {}
         for line in self.lines:
             per = out.setdefault(line.worker_id, {})
             per[line.award] = per.get(line.award, ZERO) + line.amount

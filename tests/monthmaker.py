@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from kfbonus.model import Award, AwardLine, InputFile, MonthInput, MonthResult, ProjectResult, WorkerInfo
+from kfbonus.model import AwardLine, InputFile, MonthInput, MonthResult, WorkerInfo
 from kfbonus.money import ZERO, D
 from kfbonus.problems import RowRef, SheetTable, Source
 from kfbonus.schemes.kf13 import SCHEME as KF13
 from kfbonus.schemes.kf13.facts import month_facts
+from kfbonus.schemes.kf13.model import Award, ProjectResult
 
 __all__ = ["line", "make_month", "worker"]
 

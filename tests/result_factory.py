@@ -30,23 +30,12 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kfbonus.model import (
-    AnnualBasis,
-    AnnualPlan,
-    Award,
-    AwardLine,
-    FoundTable,
-    InputFile,
-    MonthInput,
-    MonthResult,
-    ProjectResult,
-    RunKind,
-    WorkerInfo,
-)
+from kfbonus.model import AwardLine, FoundTable, InputFile, MonthInput, MonthResult, RunKind, WorkerInfo
 from kfbonus.money import ZERO, D
 from kfbonus.problems import Source, warning
 from kfbonus.schemes import all_tables
 from kfbonus.schemes.kf13 import SCHEME as KF13
+from kfbonus.schemes.kf13.model import AnnualBasis, AnnualPlan, Award, ProjectResult
 
 TABLES = all_tables()
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from kfbonus.ledger import Ledger
-from kfbonus.model import Award
 from kfbonus.money import D
 from kfbonus.schemes.kf13.annual import CLAUSE, compute_annual, year_data
+from kfbonus.schemes.kf13.model import Award
 from tests.monthmaker import PARAMS, make_month, worker
 
 KF = "FS-MS-KF-13"   # the scheme's id: its key in the ledger

@@ -6,10 +6,10 @@ import datetime as dt
 import time
 from decimal import Decimal
 
-from kfbonus.model import Award
 from kfbonus.money import ZERO
 from kfbonus.schemes.kf13.common import fmt_exact, service_years
 from kfbonus.schemes.kf13.compute import compute_month
+from kfbonus.schemes.kf13.model import Award
 from kfbonus.schemes.kf13.params import load_rules
 from tests.month_builder import build_month
 

@@ -9,11 +9,12 @@ import openpyxl
 
 from kfbonus.correction import BACK, MORE, diff_lines
 from kfbonus.ledger import APPROVED, MonthRecord
-from kfbonus.model import Award, AwardLine
+from kfbonus.model import AwardLine
 from kfbonus.money import D, allocate
 from kfbonus.problems import Source
 from kfbonus.render.correction import render_correction
 from kfbonus.schemes.kf13 import SCHEME as KF13
+from kfbonus.schemes.kf13.model import Award
 from tests.monthmaker import line
 
 CREW = {"K001": "张三", "K002": "李四", "K003": "王五"}

@@ -20,9 +20,10 @@ from kfbonus.ledger import (
     OutputsChanged,
     hash_outputs,
 )
-from kfbonus.model import Award, InputFile
+from kfbonus.model import InputFile
 from kfbonus.problems import Source
 from kfbonus.schemes.kf13.annual import year_data
+from kfbonus.schemes.kf13.model import Award
 from tests.monthmaker import line, make_month, worker
 from tests.old import ledger_v4
 

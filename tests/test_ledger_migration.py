@@ -14,8 +14,9 @@ import pytest
 
 from kfbonus.correction import diff_lines
 from kfbonus.ledger import SCHEMA_VERSION, Ledger
-from kfbonus.model import Award, InputFile
+from kfbonus.model import InputFile
 from kfbonus.schemes.kf13.annual import compute_annual, year_data
+from kfbonus.schemes.kf13.model import Award
 from tests.monthmaker import PARAMS, line, make_month, worker
 from tests.old import ledger_v4
 from tests.test_annual import ROSTER, month_of_2026

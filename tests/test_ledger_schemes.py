@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from kfbonus.ledger import APPROVED, DRAFT, Ledger, LedgerError, MonthApproved, fact_json
-from kfbonus.model import Award
+from kfbonus.schemes.kf13.model import Award
 from tests.monthmaker import line, make_month, worker
 
 AT = dt.datetime(2026, 12, 5, 9, 30)

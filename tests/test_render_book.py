@@ -18,9 +18,10 @@ import openpyxl
 import pytest
 
 from kfbonus import cli
-from kfbonus.model import Award, AwardLine, PreviousMonth, RunStamp
+from kfbonus.model import AwardLine, PreviousMonth, RunStamp
 from kfbonus.render import approval_name, payroll_name, render_month, strips_name
 from kfbonus.render.xlsx import text_width, wrapped_lines
+from kfbonus.schemes.kf13.model import Award
 from kfbonus.settings import Settings, load_settings
 from tests.render_tools import pdf_pages, require, soffice_convert
 from tests.result_factory import EXPECTED_TOTALS, make_result

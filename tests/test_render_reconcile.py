@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from kfbonus.model import Award
 from kfbonus.money import D
 from kfbonus.render import ReconciliationError, render_month
 from kfbonus.render.reconcile import reconcile
 from kfbonus.render.view import summary_views, worker_views
+from kfbonus.schemes.kf13.model import Award
 from tests.result_factory import EXPECTED_TOTALS, GRAND_TOTAL, make_annual_result, make_result
 
 GENERATED = dt.datetime(2026, 12, 1, 9, 30)

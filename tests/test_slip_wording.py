@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from kfbonus.model import Award, AwardLine
+from kfbonus.model import AwardLine
 from kfbonus.money import D
 from kfbonus.pipeline import default_assess_date, read_inputs
 from kfbonus.render.plain import fine_print
 from kfbonus.render.slips import write_slips
 from kfbonus.render.view import worker_views
 from kfbonus.schemes.kf13.compute import compute_month
+from kfbonus.schemes.kf13.model import Award
 from kfbonus.schemes.kf13.params import load_rules
 from kfbonus.schemes.kf13.plain import plain_text
 from kfbonus.settings import Settings, load_settings, query_deadline

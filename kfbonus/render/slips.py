@@ -23,21 +23,20 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 import kfbonus
-from kfbonus.model import AnnualBasis, MonthResult
+from kfbonus.model import MonthResult
 from kfbonus.money import fmt_money, to_capital
 from kfbonus.render.plain import fine_print
-from kfbonus.render.view import WorkerView, award_columns, is_annual, months_text, period_label, what_of
+from kfbonus.render.view import WorkerView, award_columns, is_annual, period_label, what_of
 from kfbonus.resources import template_dir
 from kfbonus.settings import Settings, load_settings, query_deadline
 
-__all__ = ["ALL_SLIPS", "ANNUAL_SLIP_TITLE", "SLIP_TITLE", "TEMPLATE_DIR", "SlipMeta", "basis_text",
+__all__ = ["ALL_SLIPS", "ANNUAL_SLIP_TITLE", "SLIP_TITLE", "TEMPLATE_DIR", "SlipMeta",
            "environment", "print_scale", "render_body", "render_page", "render_slip",
            "slip_filename", "slip_meta", "write_slips"]
 
@@ -137,19 +136,6 @@ def slip_meta(result: MonthResult, generated_at: dt.datetime, settings: Settings
     )
 
 
-def _score(value) -> str:
-    text = f"{value.quantize(Decimal('0.01')):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def basis_text(b: AnnualBasis) -> str:
-    """One worker's 年度评议依据 in a sentence, for the year-end slip."""
-    quality = (f"质量得分均值 {_score(b.quality_mean)}（{b.scored_projects} 个评分工程）"
-               if b.quality_mean is not None else "无评分工程")
-    return (f"全年工作 {len(b.months)} 个月（{months_text(b.months)}），参与 {b.projects} 个工程，{quality}；"
-            f"安全事故 {len(b.safety)} 起，质量投诉 {len(b.quality)} 起；年末：{b.status}")
-
-
 # --- fitting a slip on one printed page -----------------------------------------------------
 # A4 portrait less the @page margins (14 mm top and bottom) leaves 269 mm.  The slip's
 # height is estimated from its text (in mm, from the sizes in slip.css, with a margin);
@@ -246,7 +232,8 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     env = environment()
     settings = load_settings()
     meta = slip_meta(result, generated_at, settings)
-    bases = {b.worker_id: basis_text(b) for b in (result.annual.basis if result.annual else ())}
+    basis = getattr(result.presentation, "basis", None)   # the year-end run's 评议依据, per worker
+    bases = basis(result) if basis is not None else {}
     folder.mkdir(parents=True, exist_ok=True)
     pdfs = bool(settings.pdf and views)
     if pdfs:

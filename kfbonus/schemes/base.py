@@ -53,6 +53,7 @@ class Presentation:
     year_end_slip_title: str = ""                # the year-end run's slips' heading
     sign_clause: str = ""                        # the clause that sets the sign-off
     correction_title: str = ""                   # the correction workbook's heading (更正单)
+    basis: Callable[[object], dict] | None = None   # MonthResult → 工号 → a sentence heading the slip
 
 
 @dataclass(frozen=True)

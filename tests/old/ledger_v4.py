@@ -18,7 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kfbonus.model import Award, AwardLine, InputFile, MonthResult
+from kfbonus.model import AwardLine, InputFile, MonthResult
+from kfbonus.schemes.kf13.model import Award
 from kfbonus.money import D
 from kfbonus.problems import RowRef, Source
 

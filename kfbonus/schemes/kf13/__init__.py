@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kfbonus.model import Award
 from kfbonus.schemes.base import Presentation, Run, Scheme
 from kfbonus.schemes.kf13.checks import CHECKS
+from kfbonus.schemes.kf13.model import Award
 from kfbonus.schemes.kf13.params import PAIRS, RULES_DIR, SPEC
 from kfbonus.schemes.kf13.params import show as kf13_show
 from kfbonus.schemes.kf13.tables import TABLES
@@ -33,6 +33,12 @@ def _plain_text(line) -> str:
     from kfbonus.schemes.kf13.plain import plain_text
 
     return plain_text(line)
+
+
+def _bases(result) -> dict:
+    from kfbonus.schemes.kf13.basis import bases
+
+    return bases(result)
 
 
 def _project_checks(result) -> list:
@@ -71,6 +77,7 @@ SCHEME = Scheme(
         write_workbook=_write_workbook,
         plain_text=_plain_text,
         checks=_project_checks,
+        basis=_bases,
         slip_title="工程施工安装人员综合激励明细单",
         year_end_slip_title="年度安全、质量奖明细单",
     ),

@@ -59,16 +59,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kfbonus.ledger import APPROVED
-from kfbonus.model import (
-    AnnualBasis,
-    AnnualPlan,
-    Award,
-    AwardLine,
-    MonthInput,
-    MonthResult,
-    RunKind,
-    WorkerInfo,
-)
+from kfbonus.model import AwardLine, MonthInput, MonthResult, RunKind, WorkerInfo
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
 from kfbonus.rules import fmt_number
@@ -76,6 +67,7 @@ from kfbonus.schemes.kf13 import SCHEME
 from kfbonus.schemes.kf13 import facts as kept
 from kfbonus.schemes.kf13.common import SCHEME_ID
 from kfbonus.schemes.kf13.facts import clean_text
+from kfbonus.schemes.kf13.model import AnnualBasis, AnnualPlan, Award
 
 if TYPE_CHECKING:
     from kfbonus.ledger import Ledger

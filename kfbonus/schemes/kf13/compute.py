@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kfbonus.model import MONTHLY_AWARDS, Award, MonthInput, MonthResult, ProjectResult, WorkerInfo
+from kfbonus.model import MonthInput, MonthResult, WorkerInfo
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, warning
 from kfbonus.rules import Params
@@ -25,6 +25,7 @@ from kfbonus.schemes.kf13.awards.training import compute_training
 from kfbonus.schemes.kf13.common import SCHEME_ID, Context, MonthData, row_source, service_years
 from kfbonus.schemes.kf13.exclusions import exclusion_reasons
 from kfbonus.schemes.kf13.facts import month_facts
+from kfbonus.schemes.kf13.model import MONTHLY_AWARDS, Award, ProjectResult
 
 __all__ = ["compute_month", "roster_on"]
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfbonus.model import Award, AwardLine
+from kfbonus.model import AwardLine
 from kfbonus.money import fmt_money
 from kfbonus.render.plain import fine_print
 from kfbonus.rules import fmt_number, fmt_percent
+from kfbonus.schemes.kf13.model import Award
 
 __all__ = ["plain_text"]
 

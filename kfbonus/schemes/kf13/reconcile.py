@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfbonus.model import Award, AwardLine, MonthResult
+from kfbonus.model import AwardLine, MonthResult
 from kfbonus.money import ZERO
 from kfbonus.render.reconcile import Check
+from kfbonus.schemes.kf13.model import Award
 
 __all__ = ["project_checks"]
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import kfbonus
-from kfbonus.model import ANNUAL_AWARDS, Award, AwardLine, MonthResult
+from kfbonus.model import AwardLine, MonthResult
 from kfbonus.money import ZERO, fmt_money, to_capital
 from kfbonus.problems import Severity, Source, sorted_problems
 from kfbonus.render.reconcile import Check, check_kinds
@@ -58,6 +58,7 @@ from kfbonus.render.xlsx import (
     text_width,
     write_table,
 )
+from kfbonus.schemes.kf13.model import ANNUAL_AWARDS, Award
 from kfbonus.settings import company_line, load_settings
 
 __all__ = ["ANNUAL_SIGN_OFF", "ANNUAL_TITLE", "BASIS_SHEET", "SIGN_OFF", "TITLE", "annual_warnings",

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfbonus.model import Award, AwardLine
+from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, allocate, fmt_money, round_money
 from kfbonus.problems import error, warning
 from kfbonus.schemes.kf13.common import Context, Row, exact_div, fmt_exact, row_source
+from kfbonus.schemes.kf13.model import Award
 from kfbonus.values import Percentage
 
 __all__ = ["compute_adjustment"]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfbonus.model import Award, AwardLine
+from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, fmt_money, round_money
 from kfbonus.problems import warning
 from kfbonus.schemes.kf13.common import Context, exact_div, fmt_exact, fmt_number, row_source
+from kfbonus.schemes.kf13.model import Award
 
 __all__ = ["compute_seniority", "seniority_tier"]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kfbonus.model import Award, AwardLine
+from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, fmt_money, round_money
 from kfbonus.schemes.kf13.common import Context, fmt_number, row_source
+from kfbonus.schemes.kf13.model import Award
 
 __all__ = ["compute_training"]
 
