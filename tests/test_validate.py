@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from kfbonus.problems import Severity
 from kfbonus.reader import read_month
 from kfbonus.schemes.kf13.checks import CHECKS as KF13_CHECKS
@@ -113,3 +115,25 @@ def test_several_score_rows_for_one_project_are_allowed(tmp_path):
                    评分=[head, ["GC-1", 90, 90, 90, 90], ["GC-1", 80, 100, 90, 90]])
     assert validate(month) == []
     assert len(month.tables["scores"]) == 2
+
+
+def test_two_attendance_rows_of_one_worker_are_one_error_on_the_second(tmp_path):
+    month = _month(tmp_path, 考勤=[["工号", "应出勤天数", "实出勤天数"], ["1001", 22, 22], ["1002", 22, 21],
+                                 ["1001", 22, 20]])
+    [p] = validate(month)
+    assert (p.code, p.severity) == ("attendance-duplicate", Severity.ERROR)
+    assert (p.source.row, p.source.col) == (4, "A")
+    assert "另见" in p.message and "第2行" in p.message
+
+
+def test_two_application_rows_that_disagree_are_reported_once(tmp_path):
+    """One invariant, one code: the compute stage no longer reports it a second time."""
+    from kfbonus.schemes.kf13.compute import compute_month
+    from kfbonus.schemes.kf13.params import load_rules
+
+    month = _month(tmp_path, 申报=[["工程编号", "集体激励比例"], ["GC-1", "15%"], ["GC-1", "12%"]])
+    found = validate(month)
+    params = load_rules().in_force(dt.date(2026, 11, 30))
+    computed = compute_month(month, params, dt.date(2026, 11, 30), "2026-11").problems
+    codes = [p.code for p in found + computed if p.code.endswith("application") or "application-" in p.code]
+    assert codes.count("duplicate-application") == 1 and "application-duplicate" not in codes

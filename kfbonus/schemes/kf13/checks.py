@@ -24,7 +24,7 @@ from kfbonus.problems import Problem, RowRef, error, warning
 from kfbonus.validate import _rows
 
 __all__ = ["CHECKS", "check_consistent_projects", "check_known_projects", "check_one_application_per_project",
-           "check_one_settlement_line_per_worker_and_project"]
+           "check_one_attendance_row_per_worker", "check_one_settlement_line_per_worker_and_project"]
 
 
 def _one_per_project(month: MonthInput, kind: str, code: str) -> list[Problem]:
@@ -104,8 +104,25 @@ def check_known_projects(month: MonthInput) -> list[Problem]:
 
 
 
+def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
+    """One 考勤 row per worker and month."""
+    seen: dict[str, RowRef] = {}
+    out: list[Problem] = []
+    for wid, src in _rows(month.tables["attendance"], "worker_id"):
+        if wid is None:
+            continue
+        if wid in seen:
+            out.append(error("attendance-duplicate",
+                             f"工号「{wid}」在考勤中重复出现（另见 {seen[wid]}），每人每月应只有一行",
+                             src.cell("worker_id")))
+        else:
+            seen[wid] = src
+    return out
+
+
 CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_one_application_per_project,
+    check_one_attendance_row_per_worker,
     check_one_settlement_line_per_worker_and_project,
     check_consistent_projects,
     check_known_projects,

@@ -99,16 +99,8 @@ class MonthData:
             wages[r.worker_id].append(r)
         data.settlement = dict(settlement)
         data.wages = dict(wages)
-        for r in rows_of(t.get("application")):
-            first = data.application.get(r.project_id)
-            if first is None:
-                data.application[r.project_id] = r
-            elif (first.key_project, first.collective_ratio, first.individual_ratio) != (
-                    r.key_project, r.collective_ratio, r.individual_ratio):
-                problems.append(error(
-                    "application-duplicate",
-                    f"工程 {r.project_id} 有多行工程激励申报且内容不一致（另见 {first.src}），"
-                    "每个工程应只申报一行", r.src))
+        for r in rows_of(t.get("application")):   # one row per project: checks.py reports a second
+            data.application.setdefault(r.project_id, r)
         scores: dict[str, list[Row]] = defaultdict(list)
         for r in rows_of(t.get("scores")):
             scores[r.project_id].append(r)
@@ -117,14 +109,8 @@ class MonthData:
         for r in rows_of(t.get("nomination")):
             noms[r.project_id].append(r)
         data.nominations = dict(noms)
-        for r in rows_of(t.get("attendance")):
-            first = data.attendance.get(r.worker_id)
-            if first is None:
-                data.attendance[r.worker_id] = r
-            else:
-                problems.append(error(
-                    "attendance-duplicate",
-                    f"工号 {r.worker_id} 有多行考勤（另见 {first.src}），每人每月应只有一行", r.src))
+        for r in rows_of(t.get("attendance")):    # one row per worker: checks.py reports a second
+            data.attendance.setdefault(r.worker_id, r)
         data.training = rows_of(t.get("training"))
         data.adjustment = rows_of(t.get("adjustment"))
         return data
