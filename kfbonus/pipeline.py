@@ -307,8 +307,15 @@ def check(opts: Options) -> int:
     The computation runs too (when the inputs are clean) so that the accountant sees
     the scheme's problems as well — a ratio out of range, shares over the pool.
     """
+    from kfbonus.scoping import schemes_present
+
     month, problems, _ = _prepare(opts)
     print_found(month)
+    if not opts.annual:
+        present, _ = schemes_present(month, registered(opts), opts.scheme)
+        if present:
+            say("本月计算的方案：" + "；".join(f"{s.id}（{s.name}）" for s in present))
+            say()
     print_problems(problems)
     problem_list(opts, problems)
     return EXIT_INPUT if has_errors(problems) else EXIT_OK
