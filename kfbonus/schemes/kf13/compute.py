@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kfbonus.exclusions import exclusion_reasons
 from kfbonus.model import MonthInput, MonthResult, WorkerInfo
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, warning
@@ -23,7 +24,6 @@ from kfbonus.schemes.kf13.awards.individual import compute_individual
 from kfbonus.schemes.kf13.awards.seniority import compute_seniority
 from kfbonus.schemes.kf13.awards.training import compute_training
 from kfbonus.schemes.kf13.common import SCHEME_ID, Context, MonthData, row_source, service_years
-from kfbonus.schemes.kf13.exclusions import exclusion_reasons
 from kfbonus.schemes.kf13.facts import month_facts
 from kfbonus.schemes.kf13.model import MONTHLY_AWARDS, Award, ProjectResult
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kfbonus.exclusions import in_probation
 from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, allocate, fmt_money, round_money
 from kfbonus.problems import error, warning
@@ -22,7 +23,6 @@ from kfbonus.schemes.kf13.common import (
     ratio_out_of_range,
     row_source,
 )
-from kfbonus.schemes.kf13.exclusions import in_probation
 from kfbonus.schemes.kf13.model import Award
 
 __all__ = ["IndividualFigures", "compute_individual"]

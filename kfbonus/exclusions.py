@@ -1,4 +1,6 @@
-"""Who is excluded on the assessment date (适用范围, SCHEME.md "Who is excluded").
+"""Who is excluded on the assessment date (适用范围, SCHEME.md "Who is excluded"), for every
+scheme whose rules apply the exclusions (FS-MS-KF-13; the commission scheme when its rules
+say so): ``exclusions.*`` parameters, a roster row and the worker's attendance row.
 
 All reasons that hold are kept, in the order of SCHEME.md: 外包/临时, 试用期, 连续缺勤,
 离职; they are shown joined by "；".
@@ -8,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from kfbonus.rules import Params
-from kfbonus.schemes.kf13.common import Row, fmt_number
+from kfbonus.rules import Params, fmt_number
+
+Row = Any   # a roster or attendance row: employment_type, regular_date, leave_date / longest_absence
 
 __all__ = ["exclusion_reasons", "in_probation"]
 
