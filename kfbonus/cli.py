@@ -31,9 +31,10 @@ from kfbonus import __version__, timings
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 DESCRIPTION = """\
-按 FS-MS-KF-13（客户服务部工程施工安装人员综合激励方案）计算月度综合激励：
-读取本月工作簿，生成审批汇总表、工资条和每人一张激励明细单，并记入账本；
-年终按账本中已批准的月份计算年度安全奖、质量奖评议方案。"""
+按 FS-MS-KF-13（客户服务部工程施工安装人员综合激励方案）计算月度综合激励，
+按 SHKF-TC（售后客服、销售岗位业绩激励方案）计算业绩提成：读取本月工作簿，
+文件夹中有哪个方案的表格就计算哪个方案，各自生成审批汇总表、工资条和每人一张明细单，
+并记入账本；年终按账本中已批准的月份计算年度安全奖、质量奖评议方案。"""
 
 EPILOG = """\
 示例：
@@ -42,6 +43,7 @@ EPILOG = """\
   python run_month.py 2026-11 --approve --by 王经理              批准并锁定本月
   python run_month.py 2026-11 --correction "补录 GC-2611-03 结算单"   已批准月份的更正单
   python run_month.py 2026-11 --discard                          撤销误算的草稿月份
+  python run_month.py 2026-11 --scheme SHKF-TC                   只算售后客服、销售业绩提成
   python run_month.py 2026 --annual --input input/2026           年度安全、质量奖评议方案
   python run_month.py 2026 --annual --approve --by 总经理         批准年度方案
 
