@@ -240,6 +240,7 @@ class MonthResult:
     inputs: MonthInput | None = None
     annual: AnnualPlan | None = None   # the year-end run's plan (None in a monthly run)
     stamp: RunStamp | None = None      # set by the pipeline from the ledger before rendering
+    details: dict[str, object] = field(default_factory=dict)   # scheme-specific figures for its presentation
 
     def totals(self) -> dict[str, dict[Award, Decimal]]:
         """Per worker (工号), per award type, the sum of paid amounts."""

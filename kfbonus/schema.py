@@ -30,6 +30,7 @@ class Kind(StrEnum):
     BOOL = "bool"        # 是/否, √/×, Y/N, 1/0
     SKILLS = "skills"    # several, split on 、,，/;
     MONEY_OR_PERCENT = "money_or_percent"   # 扣款 金额: money, or a share of the month's 计件工资 (5%)
+    DISCOUNT = "discount"  # 折扣 as a fraction in (0, 1]: 0.85 / 85 / 85% / 8.5折 / 85折
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Table:
     kind: str             # identifier: roster, settlement, …
     title: str            # Chinese name shown to users
     fields: tuple[Field, ...]
+    any_of: tuple[str, ...] = ()   # besides the required fields, at least one of these (提货额 or 销售额)
 
     @property
     def required(self) -> tuple[Field, ...]:
