@@ -36,8 +36,11 @@ def compute(month: MonthInput, params: Params, run: Run) -> MonthResult:
     attendance = {}
     for a in rows.attendance:
         attendance.setdefault(a.worker_id, a)
-    reasons = {wid: "；".join(r) for wid, w in staff.items()
-               if (r := exclusion_reasons(w, attendance.get(wid), params, run.assess_date))}
+    reasons = {
+        wid: "；".join(r)
+        for wid, w in staff.items()
+        if (r := exclusion_reasons(w, attendance.get(wid), params, run.assess_date))
+    }
     applies = params["exclusions.applies_to"]
     commission_excluded = reasons if "commission" in applies else {}  # type: ignore[operator]
     adjustment_excluded = reasons if "adjustment" in applies else {}  # type: ignore[operator]
@@ -56,19 +59,38 @@ def compute(month: MonthInput, params: Params, run: Run) -> MonthResult:
     service = {wid for wid, w in staff.items() if str(w.position).strip() == checks.SERVICE_POST}
     sales = {wid for wid, w in staff.items() if str(w.position).strip() == checks.SALES_POST}
     service_rows = [staff[wid] for wid in sorted(service)]
-    lines = [*base_salary(service_rows, dealers, params),
-             *service_commission(dealers, params, service, commission_excluded),
-             *sales_commission(dealers, params, sales, commission_excluded),
-             *adjustment(rows.adjustments, staff, roster, params, adjustment_excluded, reasons, problems)]
+    lines = [
+        *base_salary(service_rows, dealers, params),
+        *service_commission(dealers, params, service, commission_excluded),
+        *sales_commission(dealers, params, sales, commission_excluded),
+        *adjustment(rows.adjustments, staff, roster, params, adjustment_excluded, reasons, problems),
+    ]
     lines.sort(key=lambda x: (x.worker_id, AWARD_ORDER[x.award], x.project_id or ""))
 
-    workers = {wid: WorkerInfo(worker_id=wid, name=w.name, team=w.team, position=w.position,
-                               employment_type=w.employment_type, hire_date=w.hire_date,
-                               service_years=_years(w.hire_date, run.assess_date),
-                               excluded=reasons.get(wid), source=w.source)
-               for wid, w in sorted(staff.items())}
+    workers = {
+        wid: WorkerInfo(
+            worker_id=wid,
+            name=w.name,
+            team=w.team,
+            position=w.position,
+            employment_type=w.employment_type,
+            hire_date=w.hire_date,
+            service_years=_years(w.hire_date, run.assess_date),
+            excluded=reasons.get(wid),
+            source=w.source,
+        )
+        for wid, w in sorted(staff.items())
+    }
     return MonthResult(
-        period=run.period, assess_date=run.assess_date, scheme=params.label, rules_file=params.source,
+        period=run.period,
+        assess_date=run.assess_date,
+        scheme=params.label,
+        rules_file=params.source,
         parameters=[(k, v, c, cs, params.labels.get(k, "")) for k, v, c, cs in params.rows()],
-        workers=workers, lines=lines, projects=[], problems=problems, inputs=month,
-        details={"dealers": tuple(dealers)})
+        workers=workers,
+        lines=lines,
+        projects=[],
+        problems=problems,
+        inputs=month,
+        details={"dealers": tuple(dealers)},
+    )

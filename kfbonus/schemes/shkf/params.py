@@ -7,8 +7,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from kfbonus.money import fmt_money
-from kfbonus.rules import (Params, RuleSet, RuleSpec, _int, _money, _money_map, _rate, _str_list, fmt_percent,
-                           load_rules)
+from kfbonus.rules import (
+    Params,
+    RuleSet,
+    RuleSpec,
+    _int,
+    _money,
+    _money_map,
+    _rate,
+    _str_list,
+    fmt_percent,
+    load_rules,
+)
 
 __all__ = ["CHECKS", "RULES_DIR", "SPEC", "load", "params_in_force"]
 
@@ -39,8 +49,11 @@ CHECKS: dict[str, Callable[[object], object]] = {
     "adjustment.deduction_categories": _str_list,
 }
 
-PAIRS = (("tiers.base_min", "tiers.target_min"), ("tiers.target_min", "tiers.sprint_min"),
-         ("base_salary.mid_min", "base_salary.high_min"))
+PAIRS = (
+    ("tiers.base_min", "tiers.target_min"),
+    ("tiers.target_min", "tiers.sprint_min"),
+    ("base_salary.mid_min", "base_salary.high_min"),
+)
 
 
 def _show(key: str, value: object) -> str | None:

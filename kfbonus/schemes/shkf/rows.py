@@ -64,7 +64,7 @@ class AdjustmentRow:
     worker_id: str | None
     team: str | None
     category: str | None
-    amount: object          # Decimal, values.Percentage or None
+    amount: object  # Decimal, values.Percentage or None
     note: str | None
     name: str | None
     src: RowRef
@@ -106,19 +106,56 @@ def _get(rec: dict, name: str) -> object:
 
 def build(month: MonthInput) -> MonthRows:
     t = month.tables
-    roster = tuple(WorkerRow(str(r["worker_id"]), str(_get(r, "name") or ""), _get(r, "position"), _get(r, "team"),
-                             _get(r, "employment_type"), _get(r, "hire_date"), _get(r, "regular_date"),
-                             _get(r, "leave_date"), r["src"])
-                   for r in _records(t.get("roster")) if _get(r, "worker_id") is not None)
-    dealers = tuple(DealerRow(str(r["dealer_id"]), _get(r, "dealer_name"), _get(r, "service_id"),
-                              _get(r, "sales_id"), r["src"])
-                    for r in _records(t.get("dealer")) if _get(r, "dealer_id") is not None)
-    purchases = tuple(PurchaseRow(str(r["dealer_id"]), _get(r, "date"), _get(r, "channel"), _get(r, "sales"),
-                                  _get(r, "discount"), _get(r, "amount"), r["src"])
-                      for r in _records(t.get("purchase")) if _get(r, "dealer_id") is not None)
-    adjustments = tuple(AdjustmentRow(_get(r, "worker_id"), _get(r, "team"), _get(r, "category"), _get(r, "amount"),
-                                      _get(r, "note"), _get(r, "name"), r["src"])
-                        for r in _records(t.get("adjustment")))
-    attendance = tuple(AttendanceRow(str(r["worker_id"]), _get(r, "longest_absence"), r["src"])
-                       for r in _records(t.get("attendance")) if _get(r, "worker_id") is not None)
+    roster = tuple(
+        WorkerRow(
+            str(r["worker_id"]),
+            str(_get(r, "name") or ""),
+            _get(r, "position"),
+            _get(r, "team"),
+            _get(r, "employment_type"),
+            _get(r, "hire_date"),
+            _get(r, "regular_date"),
+            _get(r, "leave_date"),
+            r["src"],
+        )
+        for r in _records(t.get("roster"))
+        if _get(r, "worker_id") is not None
+    )
+    dealers = tuple(
+        DealerRow(
+            str(r["dealer_id"]), _get(r, "dealer_name"), _get(r, "service_id"), _get(r, "sales_id"), r["src"]
+        )
+        for r in _records(t.get("dealer"))
+        if _get(r, "dealer_id") is not None
+    )
+    purchases = tuple(
+        PurchaseRow(
+            str(r["dealer_id"]),
+            _get(r, "date"),
+            _get(r, "channel"),
+            _get(r, "sales"),
+            _get(r, "discount"),
+            _get(r, "amount"),
+            r["src"],
+        )
+        for r in _records(t.get("purchase"))
+        if _get(r, "dealer_id") is not None
+    )
+    adjustments = tuple(
+        AdjustmentRow(
+            _get(r, "worker_id"),
+            _get(r, "team"),
+            _get(r, "category"),
+            _get(r, "amount"),
+            _get(r, "note"),
+            _get(r, "name"),
+            r["src"],
+        )
+        for r in _records(t.get("adjustment"))
+    )
+    attendance = tuple(
+        AttendanceRow(str(r["worker_id"]), _get(r, "longest_absence"), r["src"])
+        for r in _records(t.get("attendance"))
+        if _get(r, "worker_id") is not None
+    )
     return MonthRows(roster, dealers, purchases, adjustments, attendance)

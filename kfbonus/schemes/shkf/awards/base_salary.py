@@ -27,7 +27,9 @@ def level_of(total: Decimal, params: Params) -> tuple[Decimal, str]:
     return params["base_salary.low"], f"未达 {fmt_money(mid_min)}"  # type: ignore[return-value,arg-type]
 
 
-def base_salary(workers: Sequence[WorkerRow], dealers: Sequence[DealerResult], params: Params) -> list[AwardLine]:
+def base_salary(
+    workers: Sequence[WorkerRow], dealers: Sequence[DealerResult], params: Params
+) -> list[AwardLine]:
     served: dict[str, list[DealerResult]] = {}
     for d in dealers:
         if d.service_id is not None:
@@ -39,13 +41,26 @@ def base_salary(workers: Sequence[WorkerRow], dealers: Sequence[DealerResult], p
         amount, why = level_of(total, params)
         if mine:
             parts = " + ".join(fmt_money(d.total) for d in mine)
-            basis = f"所服务 {len(mine)} 家加盟商月提货额合计 {parts} = {fmt_money(total)}" if len(mine) > 1 \
+            basis = (
+                f"所服务 {len(mine)} 家加盟商月提货额合计 {parts} = {fmt_money(total)}"
+                if len(mine) > 1
                 else f"所服务加盟商 {mine[0].dealer_id} 月提货额 {fmt_money(total)}"
+            )
         else:
             basis = "本月无所服务的加盟商，月提货额合计 0.00"
         formula = f"{basis}，{why} → 底薪 {fmt_money(amount)}"
         sources = (w.source, *(d.sources[0] for d in mine))
-        lines.append(AwardLine(w.worker_id, w.name, AWARD, amount, formula, params.clause("base_salary.low"),
-                               sources, category=fmt_money(amount),
-                               facts={"total": total, "dealers": len(mine)}))
+        lines.append(
+            AwardLine(
+                w.worker_id,
+                w.name,
+                AWARD,
+                amount,
+                formula,
+                params.clause("base_salary.low"),
+                sources,
+                category=fmt_money(amount),
+                facts={"total": total, "dealers": len(mine)},
+            )
+        )
     return lines

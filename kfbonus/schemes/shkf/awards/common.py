@@ -15,8 +15,9 @@ def label_of(d_id: str, name: str | None) -> str:
     return f"{d_id} {name}" if name else d_id
 
 
-def exclusion_reasons(w: WorkerRow, attendance: AttendanceRow | None, params: Params,
-                      assess_date: dt.date) -> list[str]:
+def exclusion_reasons(
+    w: WorkerRow, attendance: AttendanceRow | None, params: Params, assess_date: dt.date
+) -> list[str]:
     """SCHEME.md's exclusions on the assessment date (外包/临时, 试用期, 连续缺勤, 离职);
     the absence rule only for a worker with an attendance row."""
     reasons: list[str] = []

@@ -53,13 +53,13 @@ class DealerResult:
 
     dealer_id: str
     name: str | None
-    total: Decimal                 # 月提货额
+    total: Decimal  # 月提货额
     tier: str
     rate: Decimal
-    commission: Decimal            # round(total × rate)
+    commission: Decimal  # round(total × rate)
     service_id: str | None
     service_name: str
-    cloud_total: Decimal           # 云商城 月提货额
+    cloud_total: Decimal  # 云商城 月提货额
     sales_id: str | None
     sales_name: str
     rows: int
@@ -67,14 +67,25 @@ class DealerResult:
     sources: tuple[Source, ...] = ()
 
 
-def dealer_result(d: DealerRow, purchases: Sequence[PurchaseRow], params: Params,
-                  names: Mapping[str, str]) -> DealerResult:
+def dealer_result(
+    d: DealerRow, purchases: Sequence[PurchaseRow], params: Params, names: Mapping[str, str]
+) -> DealerResult:
     total = sum((purchase_amount(p) for p in purchases), ZERO)
     cloud = sum((purchase_amount(p) for p in purchases if is_cloud(p)), ZERO)
     tier, rate, key = tier_of(total, params)
     return DealerResult(
-        dealer_id=d.dealer_id, name=d.dealer_name, total=total, tier=tier, rate=rate,
-        commission=round_money(total * rate), service_id=d.service_id,
-        service_name=names.get(d.service_id or "", ""), cloud_total=cloud, sales_id=d.sales_id,
-        sales_name=names.get(d.sales_id or "", ""), rows=len(purchases), rate_key=key,
-        sources=(d.source, *(p.source for p in purchases)))
+        dealer_id=d.dealer_id,
+        name=d.dealer_name,
+        total=total,
+        tier=tier,
+        rate=rate,
+        commission=round_money(total * rate),
+        service_id=d.service_id,
+        service_name=names.get(d.service_id or "", ""),
+        cloud_total=cloud,
+        sales_id=d.sales_id,
+        sales_name=names.get(d.sales_id or "", ""),
+        rows=len(purchases),
+        rate_key=key,
+        sources=(d.source, *(p.source for p in purchases)),
+    )
