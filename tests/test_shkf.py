@@ -464,3 +464,39 @@ def test_scheme_imports_only_the_machinery():
     for py in root.rglob("*.py"):
         if "schemes" not in py.relative_to(root).parts:
             assert not mention.search(py.read_text(encoding="utf-8")), py
+
+
+def test_percent_formatted_discount_cell_and_total_row(tmp_path):
+    """A 0.85 in a percent-formatted 折扣 cell is 85%; a 合计 row of the purchase table is not
+    data, and its money cells are checked against the rows (INPUTS.md)."""
+    folder = tmp_path / "m"
+    write_xlsx(folder / "人员名册.xlsx", {"花名册": [ROSTER_HEAD, _worker("2001")]})
+    write_xlsx(
+        folder / "提货.xlsx",
+        {
+            "加盟商": [DEALER_HEAD, ["D1", "甲", "2001", None]],
+            "提货明细": [
+                PURCHASE_HEAD,
+                ["D1", None, None, 20000, 0.85, None],
+                ["D1", None, None, 10000, "9折", 9000],
+                ["合计", None, None, 30000, None, 9000],
+            ],
+        },
+        number_formats={"提货明细": {"E2": "0%"}},
+    )
+    month = read_month(folder, PERIOD)
+    assert month.problems == []
+    result = SCHEME.compute(month, _params(), Run(RunKind.MONTH, "SHKF-TC", PERIOD, ASSESS))
+    d = result.details["dealers"][0]
+    assert d.total == Decimal("26000.00") and d.rows == 2  # 17,000.00 + 9,000.00
+    assert _amounts(result, "service_commission") == {("2001", "D1"): Decimal("130.00")}
+
+    write_xlsx(
+        folder / "提货.xlsx",
+        {
+            "加盟商": [DEALER_HEAD, ["D1", "甲", "2001", None]],
+            "提货明细": [PURCHASE_HEAD, ["D1", None, None, None, None, 9000], ["合计", None, None, None, None, 9100]],
+        },
+    )
+    bad = [p for p in read_month(folder, PERIOD).problems if p.is_error]
+    assert len(bad) == 1 and bad[0].source.cell == "F3"
