@@ -67,6 +67,7 @@ _KIND_NOTE = {
     Kind.DATE: "日期，如 2026-11-03",
     Kind.BOOL: "是 / 否",
     Kind.SKILLS: "可填多个，用顿号分开，如 电工、焊工",
+    Kind.DISCOUNT: "折扣，如 0.85、85%、8.5折",
 }
 _EXAMPLES: dict[str, list[dict[str, str]]] = {
     "roster": [{"worker_id": "1001", "name": "陈国栋", "hire_date": "2012-03-05", "employment_type": "正式",

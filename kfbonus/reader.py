@@ -121,7 +121,7 @@ _PRESENT = frozenset({"√", "✓", "✔", "1", "出"})
 _REST = "休"
 _ABSENT = "旷"
 _CHECKED_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.MONEY_OR_PERCENT)   # the cells of a total row checked
-_SHARE_KINDS = (Kind.RATIO, Kind.PERCENT)
+_SHARE_KINDS = (Kind.RATIO, Kind.PERCENT, Kind.DISCOUNT)
 # a year-month that is not part of a longer date or code (GC-2611-01, 2026-11-30 are not months)
 _YM_RES = (re.compile(r"(?<![\w\-./])(20\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)"),
            re.compile(r"(?<![\w\-./])(20\d{2})\s*[-./]\s*(\d{1,2})(?![\d\-./])"))
@@ -360,7 +360,8 @@ def _candidates(cells: Sequence[object], labels: dict[str, _Label]):
                 have |= {"due_days", "present_days", "absent_days", "longest_absence"}
             else:
                 days = []
-        if all(f.name in have for f in table.required):
+        if all(f.name in have for f in table.required) and (
+                not table.any_of or any(n in have for n in table.any_of)):
             score = (len(cols) + (1 if days else 0), len(cols) * 1000 // len(table.fields))
             dups = {name: cs for name, cs in every[kind].items() if len(cs) > 1}
             out.append(_Candidate(score, table, cols, written[kind], labs, days, dups))

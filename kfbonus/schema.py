@@ -31,6 +31,7 @@ class Kind(StrEnum):
     BOOL = "bool"        # 是/否, √/×, Y/N, 1/0
     SKILLS = "skills"    # several, split on 、,，/;
     MONEY_OR_PERCENT = "money_or_percent"   # 扣款 金额: money, or a share of the month's 计件工资 (5%)
+    DISCOUNT = "discount"  # 折扣 as a fraction in (0, 1]: 0.85 / 85 / 85% / 8.5折 / 85折
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Table:
     keys: tuple[str, ...] = ()        # the fields choosing one row (--compare-input); () not changeable
     nicknames: tuple[str, ...] = ()   # short names people use for it (结算单, 申报 …)
     added_if_in: tuple[str, str] | None = None   # what-if may add a row whose key is in (table kind, field)
+    any_of: tuple[str, ...] = ()   # besides the required fields, at least one of these (提货额 or 销售额)
 
     @property
     def required(self) -> tuple[Field, ...]:

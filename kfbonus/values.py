@@ -60,6 +60,7 @@ __all__ = [
     "parse",
     "parse_bool",
     "parse_date",
+    "parse_discount",
     "excel_error",
     "parse_id",
     "parse_money",
@@ -250,6 +251,42 @@ def parse_percent(raw: object) -> Decimal | None:
     return _parse_share(raw, _FIVE, "不是有效百分比，应为如 110% 或 1.1 的数")
 
 
+_ZHE_RE = re.compile(r"(\d+(\.\d*)?|\.\d+)折")
+_TEN = Decimal(10)
+_BAD_DISCOUNT = "不是有效折扣，应为如 0.85、85、85%、8.5折 或 85折 的写法，且在 0 到 1（不含 0）之间"
+
+
+def parse_discount(raw: object) -> Decimal | None:
+    """DISCOUNT (折扣, COMMISSION.md) as the fraction paid, in (0, 1]: a number up to 1 is
+    the fraction (``0.85``); above 1 up to 100, or text with ``%``, a percentage (``85``,
+    ``85%``); ``N折`` is N/10 for N up to 10 (``8.5折``, ``9折``) and N% for N from 10 to
+    100 (``85折``).  Anything else, or a value outside (0, 1] once read, is refused."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        raise BadValue("invalid-discount", _BAD_DISCOUNT)
+    if isinstance(raw, str):
+        t = _norm(raw).replace(" ", "").replace("\u3000", "")
+        m = _ZHE_RE.fullmatch(t)
+        if m:
+            n = Decimal(m.group(1))
+            value = n / _TEN if n <= _TEN else n / _HUNDRED
+        else:
+            try:
+                number, pct = _fraction_text(t)
+            except BadValue:
+                raise BadValue("invalid-discount", _BAD_DISCOUNT) from None
+            value = number / _HUNDRED if pct or number > _ONE else number
+    elif isinstance(raw, int | float):
+        number = parse_number(raw)
+        value = number / _HUNDRED if number > _ONE else number  # type: ignore[operator]
+    else:
+        raise BadValue("invalid-discount", _BAD_DISCOUNT)
+    if not Decimal(0) < value <= _ONE:
+        raise BadValue("invalid-discount", _BAD_DISCOUNT)
+    return value
+
+
 _TRUE = frozenset({"是", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "对", "有", "是的"})
 _FALSE = frozenset({"否", "×", "✗", "✘", "✕", "x", "n", "no", "false", "0", "错", "无", "不是"})
 
@@ -362,6 +399,7 @@ PARSERS: dict[Kind, Callable[[object], object]] = {
     Kind.BOOL: parse_bool,
     Kind.SKILLS: parse_skills,
     Kind.MONEY_OR_PERCENT: parse_money_or_percent,
+    Kind.DISCOUNT: parse_discount,
 }
 
 

@@ -83,7 +83,7 @@ def build_month(rows: Mapping[str, Sequence[Mapping[str, object]]], folder: str 
     tables: dict[str, pd.DataFrame] = {}
     for table in TABLES:
         columns = {f.name: (ascii_uppercase[i], f.header) for i, f in enumerate(table.fields)}
-        sheet = SheetTable(FILES[table.kind], table.title, table.kind, 1, columns)
+        sheet = SheetTable(FILES.get(table.kind, f"{table.title}.xlsx"), table.title, table.kind, 1, columns)
         by_header = {h: f for f in table.fields for h in (f.name, *f.headers)}
         records = []
         for n, given in enumerate(rows.get(table.kind, ()), start=2):

@@ -134,3 +134,34 @@ def test_date_text_forms_agree(d):
     for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month}.{d.day}",
                  f"{d.year}年{d.month}月{d.day}日"):
         assert parse(Kind.DATE, text) == d
+
+
+# --- 折扣 (COMMISSION.md): 0.85 / 85 / 85% / 8.5折 / 9折 / 85折 -------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    (0.85, "0.85"), ("0.85", "0.85"), (1, "1"), (0.5, "0.5"),
+    (85, "0.85"), ("85", "0.85"), (100, "1"), (8.5, "0.085"),
+    ("85%", "0.85"), ("８５％", "0.85"), (" 85 % ", "0.85"), ("100%", "1"),
+    ("8.5折", "0.85"), ("9折", "0.9"), ("7折", "0.7"), ("10折", "1"),
+    ("85折", "0.85"), ("95折", "0.95"), ("11折", "0.11"), ("100折", "1"),
+])
+def test_parse_discount_forms(raw, expected):
+    from kfbonus.values import parse_discount
+
+    assert parse_discount(raw) == Decimal(expected)
+
+
+@pytest.mark.parametrize("raw", [0, "0", -0.85, "-85%", 101, "120", "150%", "0折", "101折", "八五折",
+                                 "85 折扣", "abc", True, "0.85元折"])
+def test_parse_discount_refuses(raw):
+    from kfbonus.values import BadValue, parse_discount
+
+    with pytest.raises(BadValue) as exc:
+        parse_discount(raw)
+    assert exc.value.code == "invalid-discount" and "折扣" in exc.value.reason
+
+
+def test_parse_discount_blank():
+    from kfbonus.values import parse_discount
+
+    assert parse_discount(None) is None and parse_discount("  ") is None

@@ -122,7 +122,8 @@ def test_a_workbook_open_in_excel_on_simulated_windows(places, tmp_path):
     assert f"{out / PERIOD / BOOK}」正在被 Excel 或 WPS 打开" in text and "关闭" in text
     assert "Traceback" not in text
     assert digest(out / PERIOD) == draft and (out / "ledger.sqlite").read_bytes() == ledger_before
-    assert {p.name for p in out.iterdir()} == {".kfbonus.lock", "ledger.sqlite", PERIOD}
+    # the sample holds both schemes: the commission scheme's folder from the first run stays too
+    assert {p.name for p in out.iterdir()} == {".kfbonus.lock", "ledger.sqlite", PERIOD, f"{PERIOD}_业绩提成"}
 
     # Excel's lock file beside the workbook: refused before any work, approval too
     lock = out / PERIOD / f"~${BOOK}"

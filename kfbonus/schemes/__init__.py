@@ -17,6 +17,7 @@ __all__ = ["REGISTERED", "all_schemes", "all_tables", "scheme_by_id"]
 
 REGISTERED: tuple[str, ...] = (
     "kfbonus.schemes.kf13",     # FS-MS-KF-13 工程施工安装人员综合激励
+    "kfbonus.schemes.shkf",     # SHKF-TC 售后客服、销售岗位业绩激励
 )
 
 

@@ -1,0 +1,65 @@
+"""SHKF-TC 售后客服、销售岗位业绩激励方案 (COMMISSION.md) as a scheme unit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kfbonus.schemes.base import AwardKind, Presentation, Run, Scheme
+from kfbonus.schemes.shkf.params import PAIRS, SPEC, _show
+from kfbonus.schemes.shkf.tables import DEALER, PURCHASE
+
+__all__ = ["SCHEME"]
+
+ID = "SHKF-TC"
+TITLE = "售后客服、销售岗位业绩提成审批表"
+SIGNERS = (("编制", "客户服务部核算员"), ("审核", "客户服务部经理"), ("批准", "光热事业部总经理"))
+
+
+def _compute(month, params, run: Run):
+    from kfbonus.schemes.shkf.compute import compute
+
+    return compute(month, params, run)
+
+
+def _write_workbook(result, views, checks, path: Path, generated_at) -> Path:
+    from kfbonus.schemes.shkf.workbook import write_workbook
+
+    return write_workbook(result, views, checks, path, generated_at)
+
+
+def _plain_text(line) -> str:
+    from kfbonus.schemes.shkf.plain import plain_text
+
+    return plain_text(line)
+
+
+SCHEME = Scheme(
+    id=ID,
+    name="售后客服、销售岗位业绩激励方案",
+    tables=(DEALER, PURCHASE),
+    present_when=("dealer", "purchase"),
+    requires=("dealer", "purchase"),
+    awards=(
+        AwardKind("base_salary", "底薪"),
+        AwardKind("service_commission", "客服提成"),
+        AwardKind("sales_commission", "销售提成"),
+        AwardKind("adjustment", "其他奖惩"),
+    ),
+    rules_dir=Path(__file__).with_name("rules"),
+    param_checks=SPEC.checks,
+    compute=_compute,
+    presentation=Presentation(
+        title=TITLE,
+        what="业绩提成",
+        signers=SIGNERS,
+        folder=lambda period: f"{period}_业绩提成",
+        write_workbook=_write_workbook,
+        plain_text=_plain_text,
+        slip_title="售后客服、销售业绩提成明细单",
+        correction_title="售后客服、销售岗位业绩提成更正单",
+    ),
+    reads=("attendance",),   # the 30-day absence exclusion, for a worker who has an attendance row
+    posts=frozenset({"售后客服", "销售"}),
+    param_pairs=PAIRS,
+    show_value=_show,
+)

@@ -1,0 +1,1 @@
+"""SHKF-TC's awards, one module each: pure maths and formula text, no input checking."""

@@ -1,0 +1,215 @@
+"""Every input check of SHKF-TC (COMMISSION.md § Inputs), each a small named function
+returning Problems (stable kebab-case codes, Chinese messages naming the cell).
+
+The reader has already checked each cell against its kind (折扣, money, dates …);
+these are the checks across cells, rows and tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from kfbonus.money import fmt_money
+from kfbonus.problems import Problem, Source, error, warning
+from kfbonus.schemes.shkf.awards.dealer_month import computed_amount
+from kfbonus.schemes.shkf.rows import DealerRow, MonthRows, PurchaseRow, WorkerRow
+from kfbonus.schemes.shkf.tables import CHANNELS
+
+__all__ = [
+    "SERVICE_POST",
+    "SALES_POST",
+    "check_all",
+    "check_amounts",
+    "check_channels",
+    "check_dealer_sales",
+    "check_dealer_service",
+    "check_duplicate_dealers",
+    "check_other_month",
+    "check_purchase_dealers",
+    "in_month",
+    "usable_purchases",
+]
+
+SERVICE_POST = "售后客服"
+SALES_POST = "销售"
+
+
+def _post(w: WorkerRow) -> str:
+    return str(w.position or "").strip()
+
+
+def _check_staff(
+    dealers: tuple[DealerRow, ...], roster: dict[str, WorkerRow], field: str, post: str, what: str
+) -> list[Problem]:
+    out: list[Problem] = []
+    for d in dealers:
+        wid = getattr(d, field)
+        if wid is None:
+            continue
+        w = roster.get(wid)
+        if w is None:
+            out.append(
+                error(
+                    f"dealer-{field.split('_')[0]}-not-in-roster",
+                    f"加盟商 {d.dealer_id} 的{what}工号 {wid} 不在人员名册中",
+                    d.src.cell(field),
+                )
+            )
+        elif _post(w) != post:
+            shown = _post(w) or "空"
+            out.append(
+                error(
+                    f"dealer-{field.split('_')[0]}-wrong-post",
+                    f"加盟商 {d.dealer_id} 的{what}为工号 {wid} {w.name}，但此人在人员名册中的岗位为"
+                    f"「{shown}」，应为「{post}」",
+                    d.src.cell(field),
+                )
+            )
+    return out
+
+
+def check_dealer_service(dealers: tuple[DealerRow, ...], roster: dict[str, WorkerRow]) -> list[Problem]:
+    """售后客服 names a roster worker whose 岗位 is 售后客服."""
+    return _check_staff(dealers, roster, "service_id", SERVICE_POST, "售后客服")
+
+
+def check_dealer_sales(dealers: tuple[DealerRow, ...], roster: dict[str, WorkerRow]) -> list[Problem]:
+    """签约销售 (when given) names a roster worker whose 岗位 is 销售."""
+    return _check_staff(dealers, roster, "sales_id", SALES_POST, "签约销售")
+
+
+def check_duplicate_dealers(dealers: tuple[DealerRow, ...]) -> list[Problem]:
+    """A dealer listed twice in the dealer table."""
+    first: dict[str, DealerRow] = {}
+    out: list[Problem] = []
+    for d in dealers:
+        if d.dealer_id in first:
+            out.append(
+                error(
+                    "dealer-duplicate",
+                    f"加盟商 {d.dealer_id} 在加盟商表中出现多次（另见 {first[d.dealer_id].src}），"
+                    "每个加盟商只应有一行",
+                    d.src.cell("dealer_id"),
+                )
+            )
+        else:
+            first[d.dealer_id] = d
+    return out
+
+
+def check_purchase_dealers(
+    purchases: tuple[PurchaseRow, ...], dealers: tuple[DealerRow, ...]
+) -> list[Problem]:
+    """A purchase of a dealer not in the dealer table."""
+    known = {d.dealer_id for d in dealers}
+    return [
+        error(
+            "purchase-unknown-dealer",
+            f"提货明细中的加盟商 {p.dealer_id} 不在加盟商表中，无法确定其售后客服",
+            p.src.cell("dealer_id"),
+        )
+        for p in purchases
+        if p.dealer_id not in known
+    ]
+
+
+def check_channels(purchases: tuple[PurchaseRow, ...]) -> list[Problem]:
+    """渠道 is 云商城 or 线下 (blank = 线下)."""
+    return [
+        error(
+            "purchase-bad-channel",
+            f"渠道「{p.channel}」无法识别，应为「云商城」或「线下」（空着按线下）",
+            p.src.cell("channel"),
+        )
+        for p in purchases
+        if p.channel is not None and str(p.channel).strip() not in CHANNELS
+    ]
+
+
+def check_amounts(purchases: tuple[PurchaseRow, ...]) -> list[Problem]:
+    """提货额 given and ≠ round(销售额 × 折扣); neither 提货额 nor 销售额 and 折扣."""
+    out: list[Problem] = []
+    for p in purchases:
+        computed = computed_amount(p)
+        if p.amount is not None and computed is not None and computed != p.amount:
+            out.append(
+                error(
+                    "purchase-amount-mismatch",
+                    f"提货额 {fmt_money(p.amount)} 与 销售额 {fmt_money(p.sales)} × 折扣 "  # type: ignore[arg-type]
+                    f"{p.discount.normalize():f} = {fmt_money(computed)} 不符",  # type: ignore[union-attr]
+                    p.src.cell("amount"),
+                )
+            )
+        elif p.amount is None and computed is None:
+            missing = "、".join(n for n, v in (("销售额", p.sales), ("折扣", p.discount)) if v is None)
+            out.append(
+                error(
+                    "purchase-amount-missing",
+                    f"加盟商 {p.dealer_id} 的提货行既没有提货额，也缺少{missing}，无法算出提货额",
+                    p.src.cell("amount"),
+                )
+            )
+    return out
+
+
+def in_month(p: PurchaseRow, period: str) -> bool:
+    """A blank date belongs to the month."""
+    if p.date is None:
+        return True
+    d = p.date if isinstance(p.date, dt.date) else None
+    return d is None or f"{d.year:04d}-{d.month:02d}" == period
+
+
+def check_other_month(purchases: tuple[PurchaseRow, ...], period: str) -> list[Problem]:
+    """Rows dated outside the month are left out: one warning per sheet with the count."""
+    count: Counter[tuple[str, str]] = Counter()
+    first: dict[tuple[str, str], PurchaseRow] = {}
+    for p in purchases:
+        if not in_month(p, period):
+            key = (p.src.table.file, p.src.table.sheet)
+            count[key] += 1
+            first.setdefault(key, p)
+    out: list[Problem] = []
+    for key, n in count.items():
+        src = first[key].src.source
+        out.append(
+            warning(
+                "purchase-other-month",
+                f"提货明细中有 {n} 行的日期不在 {period}，未计入本月提货额",
+                Source(src.file, src.sheet),
+            )
+        )
+    return out
+
+
+def check_all(rows: MonthRows, period: str) -> list[Problem]:
+    roster = {w.worker_id: w for w in rows.roster}
+    return [
+        *check_duplicate_dealers(rows.dealers),
+        *check_dealer_service(rows.dealers, roster),
+        *check_dealer_sales(rows.dealers, roster),
+        *check_purchase_dealers(rows.purchases, rows.dealers),
+        *check_channels(rows.purchases),
+        *check_amounts(rows.purchases),
+        *check_other_month(rows.purchases, period),
+    ]
+
+
+def usable_purchases(rows: MonthRows, period: str) -> dict[str, list[PurchaseRow]]:
+    """The purchase rows counted, by dealer: in the month, of a known dealer, with a
+    recognised channel and a 提货额 (given and consistent, or computed)."""
+    known = {d.dealer_id for d in rows.dealers}
+    out: dict[str, list[PurchaseRow]] = defaultdict(list)
+    for p in rows.purchases:
+        if not in_month(p, period) or p.dealer_id not in known:
+            continue
+        if p.channel is not None and str(p.channel).strip() not in CHANNELS:
+            continue
+        computed = computed_amount(p)
+        if p.amount is None and computed is None:
+            continue
+        if p.amount is not None and computed is not None and computed != p.amount:
+            continue
+        out[p.dealer_id].append(p)
+    return dict(out)

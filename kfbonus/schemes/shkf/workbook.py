@@ -1,0 +1,358 @@
+"""售后客服、销售岗位业绩提成审批表 (COMMISSION.md § Outputs), written with xlsxwriter.
+
+Sheets: 汇总 (工号, 姓名, 岗位, 底薪, 客服提成, 销售提成, 其他奖惩, 合计; one row per worker
+with any non-zero line, then 合计; sign-off block), 加盟商 (per dealer), 明细 (every line
+with formula, clause, sources), 问题清单, 规则与来源.  The look follows FS-MS-KF-13's
+workbook: title block, run stamp, 草稿 banner and footer on every printed page.
+
+``render.view.worker_views`` groups by FS-MS-KF-13's Award enum, so this writer takes
+what it needs from ``result.lines`` directly (``views`` is accepted and not used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import kfbonus
+from kfbonus.model import AwardLine, MonthResult
+from kfbonus.money import ZERO, to_capital
+from kfbonus.problems import sorted_problems
+from kfbonus.render.view import (
+    banner,
+    cn_date,
+    input_fingerprint,
+    period_label,
+    run_status,
+    run_text,
+    sources_text,
+    stamp_line,
+    worker_sort_key,
+)
+from kfbonus.render.xlsx import Col, Formats, new_workbook, print_setup, text_width, write_table
+from kfbonus.settings import company_line, load_settings
+
+__all__ = ["AWARDS", "SIGN_OFF", "TITLE", "approval_title", "summary_rows", "write_workbook"]
+
+TITLE = "售后客服、销售岗位业绩提成审批表"
+AWARDS = (
+    ("base_salary", "底薪"),
+    ("service_commission", "客服提成"),
+    ("sales_commission", "销售提成"),
+    ("adjustment", "其他奖惩"),
+)
+_LABELS = dict(AWARDS)
+SIGN_OFF = (("编制", "客户服务部核算员"), ("审核", "客户服务部经理"), ("批准", "光热事业部总经理"))
+
+
+def approval_title(result: MonthResult) -> str:
+    return f"{TITLE} {period_label(result.period)}"
+
+
+def summary_rows(result: MonthResult) -> list[list[object]]:
+    """汇总's rows: [工号, 姓名, 岗位, 底薪, 客服提成, 销售提成, 其他奖惩, 合计], one per worker
+    with any non-zero line, by 工号."""
+    per: dict[str, dict[str, Decimal]] = {}
+    names: dict[str, str] = {}
+    for line in result.lines:
+        if line.amount == 0:
+            continue
+        by = per.setdefault(line.worker_id, {})
+        by[str(line.award)] = by.get(str(line.award), ZERO) + line.amount
+        names.setdefault(line.worker_id, line.name)
+    rows = []
+    for wid in sorted(per, key=worker_sort_key):
+        info = result.workers.get(wid)
+        amounts = [per[wid].get(a, ZERO) for a, _ in AWARDS]
+        rows.append(
+            [
+                wid,
+                (info.name if info else "") or names[wid],
+                (info.position if info else "") or "",
+                *amounts,
+                sum(amounts, ZERO),
+            ]
+        )
+    return rows
+
+
+def _print(
+    ws, result: MonthResult, generated_at: dt.datetime, repeat_row: int | None, landscape: bool
+) -> None:
+    print_setup(
+        ws,
+        f"{company_line()}　{TITLE}",
+        repeat_row,
+        landscape,
+        stamp=stamp_line(result, generated_at),
+        banner=banner(result),
+    )
+
+
+def _summary(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
+    ws = wb.add_worksheet("汇总")
+    cols = [Col("工号", min_width=7), Col("姓名", min_width=8, max_width=20), Col("岗位", min_width=8)]
+    cols += [Col(label, "money", min_width=11, total=True) for _, label in AWARDS]
+    cols.append(Col("合计", "money", min_width=12, total=True))
+    ncols = len(cols)
+    rows = summary_rows(result)
+    ws.merge_range(0, 0, 0, ncols - 1, approval_title(result), f.title)
+    ws.set_row(0, 30)
+    ws.merge_range(
+        1,
+        0,
+        1,
+        ncols - 1,
+        f"{company_line()}　　方案：{result.scheme}　　考核实施日：{cn_date(result.assess_date)}　　"
+        f"共 {len(rows)} 人　　单位：元",
+        f.subtitle,
+    )
+    stamp = stamp_line(result, generated_at)
+    ws.merge_range(2, 0, 2, ncols - 1, stamp, f.stamp if run_status(result) == "草稿" else f.stamp_ok)
+    ws.set_row(2, 15 * max(1, math.ceil(text_width(stamp) / 90)) + 2)
+    header_row = 4
+    r = write_table(ws, f, header_row, cols, rows, empty_note="本月无发放")
+    total = sum((row[-1] for row in rows), ZERO)
+    r += 1
+    ws.merge_range(r, 0, r, ncols - 1, f"合计金额（大写）：{to_capital(total)}", f.label)
+    r += 2
+    ws.merge_range(r, 0, r, ncols - 1, "审批", f.sign_label)
+    r += 1
+    settings = load_settings()
+    for action, role in SIGN_OFF:
+        ws.set_row(r, 30)
+        ws.write_string(r, 0, action, f.sign_label)
+        name = settings.signer(role)
+        ws.merge_range(r, 1, r, 2, f"{role}　{name}" if name else role, f.sign)
+        ws.merge_range(r, 3, r, 5, "签字：________________", f.sign)
+        ws.merge_range(r, 6, r, ncols - 1, "日期：____年__月__日", f.sign)
+        r += 1
+    _print(ws, result, generated_at, header_row, landscape=False)
+    ws.print_area(0, 0, r - 1, ncols - 1)
+
+
+def _dealers(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
+    ws = wb.add_worksheet("加盟商")
+    cols = [
+        Col("加盟商编号", min_width=10),
+        Col("加盟商名称", "wrap", min_width=10, max_width=24),
+        Col("月提货额", "money", min_width=13, total=True),
+        Col("档位", "center", min_width=8),
+        Col("比例", "percent", min_width=7),
+        Col("客服提成", "money", min_width=11, total=True),
+        Col("售后客服", min_width=12),
+        Col("云商城提货额", "money", min_width=13, total=True),
+        Col("签约销售", min_width=12),
+        Col("提货行数", "integer", min_width=6),
+        Col("来源", min_width=24, max_width=80),
+    ]
+    dealers = result.details.get("dealers", ())
+    rows = [
+        [
+            d.dealer_id,
+            d.name or "",
+            d.total,
+            d.tier,
+            d.rate,
+            d.commission,
+            f"{d.service_id} {d.service_name}".strip() if d.service_id else "",
+            d.cloud_total,
+            f"{d.sales_id} {d.sales_name}".strip() if d.sales_id else "",
+            d.rows,
+            sources_text(d.sources),
+        ]
+        for d in dealers
+    ]  # type: ignore[attr-defined]
+    last = len(cols) - 2
+    ws.merge_range(0, 0, 0, last, f"加盟商月提货额与客服提成 {period_label(result.period)}", f.title)
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last,
+        "每个加盟商一行：本月提货额合计、所属档位与客服提成比例（整月提货额按档位比例计）。单位：元",
+        f.subtitle,
+    )
+    end = write_table(ws, f, 3, cols, rows, empty_note="本月无加盟商")
+    _print(ws, result, generated_at, 3, landscape=True)
+    ws.print_area(0, 0, max(end - 1, 4), last)
+
+
+def _details(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
+    ws = wb.add_worksheet("明细")
+    cols = [
+        Col("工号", min_width=7),
+        Col("姓名", min_width=8, max_width=20),
+        Col("奖项", min_width=8),
+        Col("加盟商", min_width=8),
+        Col("类别", min_width=8, max_width=14),
+        Col("金额", "money", min_width=11, total=True),
+        Col("未发金额", "money", min_width=11, total=True),
+        Col("原因", "wrap", min_width=10, max_width=26),
+        Col("计算过程", "wrap", min_width=30, max_width=72),
+        Col("条款", min_width=12, max_width=34),
+        Col("来源", min_width=24, max_width=80),
+    ]
+    lines: Sequence[AwardLine] = result.lines
+    rows = [
+        [
+            x.worker_id,
+            x.name,
+            _LABELS.get(str(x.award), str(x.award)),
+            x.project_id or "",
+            x.category or "",
+            x.amount,
+            x.unpaid if x.unpaid != 0 else None,
+            x.reason,
+            x.formula,
+            x.clause,
+            sources_text(x.sources),
+        ]
+        for x in lines
+    ]
+    last = 8
+    ws.merge_range(0, 0, 0, last, f"业绩提成明细 {period_label(result.period)}", f.title)
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last,
+        "每行一条计算结果，含不计提成和未发放的行。单位：元（条款、来源在打印区域右侧）",
+        f.subtitle,
+    )
+    end = write_table(ws, f, 3, cols, rows, empty_note="本月无明细")
+    _print(ws, result, generated_at, 3, landscape=True)
+    ws.print_area(0, 0, max(end - 1, 4), last)
+
+
+def _problems(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
+    ws = wb.add_worksheet("问题清单")
+    cols = [
+        Col("级别", "center", min_width=6),
+        Col("代码", min_width=12, max_width=30),
+        Col("文件", min_width=12, max_width=34),
+        Col("工作表", min_width=8, max_width=20),
+        Col("单元格", "center", min_width=7),
+        Col("说明", "wrap", min_width=30, max_width=70),
+    ]
+    rows = []
+    for p in sorted_problems(list(dict.fromkeys(result.problems))):
+        s = p.source
+        rows.append(
+            [
+                p.severity.label,
+                p.code,
+                s.file if s else "（全局）",
+                (s.sheet or "") if s else "",
+                s.cell if s else "",
+                p.message,
+            ]
+        )
+    ws.merge_range(0, 0, 0, len(cols) - 1, f"问题清单 {period_label(result.period)}", f.title)
+    ws.merge_range(1, 0, 1, len(cols) - 1, "读取和计算中发现的问题（警告不影响发放，但请核实）", f.subtitle)
+    write_table(ws, f, 3, cols, rows, empty_note="未发现问题", total_label=None)
+    _print(ws, result, generated_at, 3, landscape=True)
+
+
+_RULES_WIDTHS = (30, 26, 66, 24, 9)
+
+
+def _rules(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
+    ws = wb.add_worksheet("规则与来源")
+    ws.merge_range(0, 0, 0, 4, f"规则与来源 {period_label(result.period)}", f.title)
+    info: list[tuple[str, str]] = [
+        ("方案", result.scheme),
+        ("规则文件", result.rules_file),
+        ("期间", result.period),
+        ("考核实施日", cn_date(result.assess_date)),
+        ("输入文件夹", result.inputs.folder if result.inputs else ""),
+        ("输入指纹", input_fingerprint(result)),
+        ("运行", " ".join(p for p in (run_status(result), run_text(result)) if p)),
+        ("kfbonus 版本", kfbonus.__version__),
+        ("生成时间", f"{cn_date(generated_at)} {generated_at:%H:%M}"),
+    ]
+    r = 2
+    for label, value in info:
+        ws.write_string(r, 0, label, f.label)
+        ws.merge_range(r, 1, r, 3, str(value), f.plain)
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "参数", f.label)
+    r += 1
+    params = [
+        [
+            row[0],
+            row[4] if len(row) > 4 else "",
+            row[1],
+            row[2],
+            ("是" if row[3] else "") if len(row) > 3 else "",
+        ]
+        for row in result.parameters
+    ]
+    cols = [
+        Col("参数", "wrap"),
+        Col("名称", "wrap"),
+        Col("取值", "wrap"),
+        Col("条款", "wrap"),
+        Col("公司设定", "center"),
+    ]
+    r = write_table(
+        ws,
+        f,
+        r,
+        cols,
+        params,
+        autofilter=False,
+        freeze=False,
+        empty_note="（无参数）",
+        fixed_widths=_RULES_WIDTHS,
+        total_label=None,
+    )
+    r += 1
+    ws.write_string(r, 0, "输入文件", f.label)
+    r += 1
+    files = result.inputs.files if result.inputs else []
+    found = result.inputs.found if result.inputs else []
+    titles = {"roster": "人员名册", "adjustment": "其他奖惩", "dealer": "加盟商", "purchase": "提货明细"}
+    tables: dict[str, list[str]] = {}
+    for t in found:
+        tables.setdefault(t.file, []).append(
+            f"{t.sheet} → {titles.get(t.kind, t.kind)}（表头第 {t.header_row} 行，{t.rows} 行）"
+        )
+    frows = [
+        [fi.name, "\n".join(tables.get(fi.name, ["（未识别出表格）"])), fi.sha256, fi.size] for fi in files
+    ]
+    fcols = [Col("文件", "wrap"), Col("读取的表", "wrap"), Col("SHA-256"), Col("大小（字节）", "integer")]
+    write_table(
+        ws,
+        f,
+        r,
+        fcols,
+        frows,
+        autofilter=False,
+        freeze=False,
+        empty_note="（无输入文件）",
+        fixed_widths=_RULES_WIDTHS[:4],
+        total_label=None,
+    )
+    _print(ws, result, generated_at, None, landscape=True)
+
+
+def write_workbook(result: MonthResult, views, checks, path: Path, generated_at: dt.datetime) -> Path:
+    """Write the approval workbook to ``path``; ``views`` and ``checks`` (FS-MS-KF-13's
+    per-worker views and reconciliation) are accepted for the Presentation signature."""
+    path = Path(path)
+    wb = new_workbook(
+        path, approval_title(result), result.scheme, generated_at, f"kfbonus {kfbonus.__version__}"
+    )
+    f = Formats(wb)
+    _summary(wb, f, result, generated_at)
+    _dealers(wb, f, result, generated_at)
+    _details(wb, f, result, generated_at)
+    _problems(wb, f, result, generated_at)
+    _rules(wb, f, result, generated_at)
+    wb.close()
+    return path

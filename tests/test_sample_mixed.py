@@ -1,0 +1,121 @@
+"""The sample month holds both schemes' tables (input_samples/2026-11): one command gives
+both results, each in its own folder and ledger entry (COMMISSION.md, "Outputs").
+
+FS-MS-KF-13's figures are checked to the fen in tests/test_sample_month.py on the same folder;
+here: the commission scheme's 汇总 and 加盟商 sheets against the hand-worked figures of
+tests/expected_commission.py, the two folders and ledger entries, the warnings, --scheme, and
+approving both.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kfbonus import cli
+from kfbonus.ledger import Ledger
+from tests.expected_commission import DEALERS, SUMMARY, TOTAL
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "input_samples" / "2026-11"
+PERIOD = "2026-11"
+COMMISSION = f"{PERIOD}_业绩提成"
+HEADER = ["工号", "姓名", "岗位", "底薪", "客服提成", "销售提成", "其他奖惩", "合计"]
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value if value is not None else 0)).quantize(CENT)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("mixed")
+    folder = base / "in"
+    shutil.copytree(SAMPLE, folder)
+    out = base / "out"
+    proc = subprocess.run([sys.executable, str(ROOT / "run_month.py"), PERIOD, "--input", str(folder),
+                           "--output", str(out)], capture_output=True, text=True, encoding="utf-8",
+                          timeout=300, cwd=ROOT)
+    return {"in": folder, "out": out, "code": proc.returncode, "stdout": proc.stdout + proc.stderr}
+
+
+def _rows(path: Path, sheet: str) -> list[tuple]:
+    return list(load_workbook(path, data_only=True)[sheet].iter_rows(values_only=True))
+
+
+def test_one_command_writes_both_schemes_each_in_its_folder(run):
+    assert run["code"] == 0, run["stdout"]
+    for name in (PERIOD, COMMISSION):
+        assert (run["out"] / name / f"审批汇总表_{PERIOD}.xlsx").is_file(), name
+        assert list((run["out"] / name / "slips").glob("*.html"))
+    assert "综合激励已计算" in run["stdout"] and "业绩提成已计算" in run["stdout"]
+
+
+def test_the_commission_summary_is_the_hand_worked_one(run):
+    rows = _rows(run["out"] / COMMISSION / f"审批汇总表_{PERIOD}.xlsx", "汇总")
+    h = next(i for i, r in enumerate(rows) if r and r[0] == "工号")
+    assert [str(v) for v in rows[h][:len(HEADER)]] == HEADER
+    got, total = {}, None
+    for r in rows[h + 1:]:
+        if r[0] == "合计":
+            total = money(r[7])
+            break
+        if r[0] is not None:
+            got[str(r[0])] = (r[2], *(money(v) for v in r[3:8]))
+    assert got == SUMMARY
+    assert total == TOTAL == sum((v[-1] for v in SUMMARY.values()), Decimal(0))
+
+
+def test_the_dealer_sheet_has_each_dealer_month_and_tier(run):
+    rows = _rows(run["out"] / COMMISSION / f"审批汇总表_{PERIOD}.xlsx", "加盟商")
+    h = next(i for i, r in enumerate(rows) if r and r[0] in ("加盟商编号", "编号"))
+    header = [str(v) if v is not None else "" for v in rows[h]]
+    col = {name: header.index(name) for name in ("月提货额", "客服提成", "云商城提货额")}
+    tier = next(i for i, name in enumerate(header) if "档" in name)
+    got = {str(r[0]): (money(r[col["月提货额"]]), r[tier], money(r[col["客服提成"]]),
+                       money(r[col["云商城提货额"]]))
+           for r in rows[h + 1:] if r and isinstance(r[0], str) and r[0].startswith("JM")}
+    assert got == DEALERS
+
+
+def test_the_commission_staff_have_no_installation_lines_or_warnings(run):
+    rows = _rows(run["out"] / PERIOD / f"审批汇总表_{PERIOD}.xlsx", "汇总")
+    ids = {str(r[0]) for r in rows if r and r[0] is not None}
+    assert not ids & set(SUMMARY)
+    problems = _rows(run["out"] / PERIOD / f"审批汇总表_{PERIOD}.xlsx", "问题清单")
+    text = "\n".join(" ".join(str(c) for c in r if c is not None) for r in problems)
+    for wid in SUMMARY:
+        assert f"「{wid}」" not in text and f"工号 {wid}" not in text, wid
+
+
+def test_the_october_purchase_is_left_out_with_one_warning(run):
+    lines = [ln for ln in run["stdout"].splitlines() if "提货明细" in ln and "警告" in ln]
+    assert len(lines) == 1 and "1" in lines[0], run["stdout"]
+
+
+def test_each_scheme_has_its_ledger_entry_and_both_are_approved_at_once(run):
+    with Ledger.open(run["out"] / "ledger.sqlite") as ledger:
+        assert ledger.month("FS-MS-KF-13", PERIOD) is not None
+        assert ledger.month("SHKF-TC", PERIOD) is not None
+        lines = ledger.lines("SHKF-TC", PERIOD)
+    assert sum((x.amount for x in lines), Decimal(0)) == TOTAL
+    code = cli.main([PERIOD, "--input", str(run["in"]), "--output", str(run["out"]),
+                     "--approve", "--by", "王经理"])
+    assert code == 0
+    with Ledger.open(run["out"] / "ledger.sqlite") as ledger:
+        assert ledger.month("FS-MS-KF-13", PERIOD).approved and ledger.month("SHKF-TC", PERIOD).approved
+
+
+def test_scheme_restricts_a_run_to_one(tmp_path):
+    out = tmp_path / "out"
+    code = cli.main([PERIOD, "--input", str(SAMPLE), "--output", str(out), "--scheme", "SHKF-TC"])
+    assert code == 0
+    assert (out / COMMISSION).is_dir() and not (out / PERIOD).exists()
+    assert cli.main([PERIOD, "--input", str(SAMPLE), "--output", str(out), "--scheme", "NOPE"]) == 2
