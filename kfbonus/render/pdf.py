@@ -413,7 +413,7 @@ class _Layout:
         h = 6.5 * z
         self.ops.add("r", _LEFT, y, _WIDTH, h, "F", _DARK, None, 0)
         x = _LEFT
-        for w, head in zip(_COLS, ("工程", "奖项", "怎么算的", "金额"), strict=True):
+        for w, head in zip(_COLS, (self.m.item_heading, "奖项", "怎么算的", "金额"), strict=True):
             self.para(x + 1.5, y + (h - self.lh(9.5)) / 2, w - 3, 9.5, head, (255, 255, 255),
                       "R" if head == "金额" else "L")
             x += w
@@ -622,7 +622,7 @@ def write_pdf_slips(views: Sequence[WorkerView], html_names: Sequence[str], fold
     chars = {ch for text in (
         *(t for s in slips for t in s.texts()),
         meta.company, meta.department, meta.title, meta.period_label, meta.scheme, meta.assess_date,
-        meta.footer, meta.ask, meta.total_label, meta.detail_heading, meta.excluded_label,
+        meta.footer, meta.ask, meta.total_label, meta.detail_heading, meta.excluded_label, meta.item_heading,
         *(a.label for a in meta.awards), _LITERALS,
     ) for ch in text}
     try:

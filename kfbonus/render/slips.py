@@ -67,6 +67,7 @@ class SlipMeta:
     total_label: str = "本月激励合计（应发）"
     ask: str = ""        # whom to ask, by when
     plain: Callable[[object], str] = field(default=fine_print, compare=False)   # a line in plain words
+    item_heading: str = "工程"   # the heading of the column naming what a line is for (工程, 加盟商)
 
     def number(self, worker_id: str) -> str:
         """The slip's number (明细单编号): ``2026-11-1001``."""
@@ -133,6 +134,7 @@ def slip_meta(result: MonthResult, generated_at: dt.datetime, settings: Settings
         total_label="本年度激励合计（应发）" if annual else "本月激励合计（应发）",
         ask=ask_text(result.period, settings),
         plain=getattr(shown, "plain_text", None) or fine_print,
+        item_heading=getattr(shown, "item_heading", "") or "工程",
     )
 
 

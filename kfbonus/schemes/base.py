@@ -54,6 +54,7 @@ class Presentation:
     sign_clause: str = ""                        # the clause that sets the sign-off
     correction_title: str = ""                   # the correction workbook's heading (更正单)
     basis: Callable[[object], dict] | None = None   # MonthResult → 工号 → a sentence heading the slip
+    item_heading: str = "工程"                  # the slips' column naming what a line is for
 
 
 @dataclass(frozen=True)

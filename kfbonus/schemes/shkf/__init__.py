@@ -56,6 +56,7 @@ SCHEME = Scheme(
         write_workbook=_write_workbook,
         plain_text=_plain_text,
         slip_title="售后客服、销售业绩提成明细单",
+        item_heading="加盟商",
         correction_title="售后客服、销售岗位业绩提成更正单",
     ),
     reads=("attendance",),   # the 30-day absence exclusion, for a worker who has an attendance row
