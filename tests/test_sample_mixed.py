@@ -119,3 +119,9 @@ def test_scheme_restricts_a_run_to_one(tmp_path):
     assert code == 0
     assert (out / COMMISSION).is_dir() and not (out / PERIOD).exists()
     assert cli.main([PERIOD, "--input", str(SAMPLE), "--output", str(out), "--scheme", "NOPE"]) == 2
+
+
+def test_the_commission_workbook_has_its_reconciliation_all_passed(run):
+    rows = _rows(run["out"] / COMMISSION / f"审批汇总表_{PERIOD}.xlsx", "核对")
+    verdicts = [r[5] for r in rows[4:] if r and r[0]]
+    assert verdicts and all(v in ("通过", "全部通过") for v in verdicts), verdicts

@@ -400,7 +400,7 @@ def test_workbook_read_back(tmp_path):
         result, [], [], tmp_path / "out.xlsx", dt.datetime(2026, 12, 1, 9)
     )
     wb = openpyxl.load_workbook(path, data_only=True)
-    assert wb.sheetnames == ["汇总", "加盟商", "明细", "问题清单", "规则与来源"]
+    assert wb.sheetnames == ["汇总", "加盟商", "明细", "问题清单", "核对", "规则与来源"]
     ws = wb["汇总"]
     rows = [r for r in ws.iter_rows(values_only=True)]
     head = rows.index(("工号", "姓名", "岗位", "底薪", "客服提成", "销售提成", "其他奖惩", "合计"))

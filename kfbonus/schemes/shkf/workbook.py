@@ -21,6 +21,7 @@ import kfbonus
 from kfbonus.model import AwardLine, MonthResult
 from kfbonus.money import ZERO, to_capital
 from kfbonus.problems import sorted_problems
+from kfbonus.render.sheets import Page, checks_sheet
 from kfbonus.render.view import (
     banner,
     cn_date,
@@ -342,8 +343,8 @@ def _rules(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> No
 
 
 def write_workbook(result: MonthResult, views, checks, path: Path, generated_at: dt.datetime) -> Path:
-    """Write the approval workbook to ``path``; ``views`` and ``checks`` (FS-MS-KF-13's
-    per-worker views and reconciliation) are accepted for the Presentation signature."""
+    """Write the approval workbook to ``path``: 汇总, 加盟商, 明细, 问题清单, 核对 (the
+    reconciliation every scheme gets, ``checks``), 规则与来源."""
     path = Path(path)
     wb = new_workbook(
         path, approval_title(result), result.scheme, generated_at, f"kfbonus {kfbonus.__version__}"
@@ -353,6 +354,8 @@ def write_workbook(result: MonthResult, views, checks, path: Path, generated_at:
     _dealers(wb, f, result, generated_at)
     _details(wb, f, result, generated_at)
     _problems(wb, f, result, generated_at)
+    checks_sheet(wb, f, result, checks, Page(f"{company_line()}　{TITLE}", stamp_line(result, generated_at),
+                                            banner(result)))
     _rules(wb, f, result, generated_at)
     wb.close()
     return path
