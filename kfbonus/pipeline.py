@@ -385,7 +385,8 @@ def run_month(opts: Options) -> int:
         for result in results:
             scheme = by_id[result.scheme_id]
             if opts.correction:
-                _correct(opts, ledger, records[result.scheme_id], result, at, scheme)
+                name = f"{opts.period}（{scheme.id} {scheme.name}）" if several else opts.period
+                _correct(opts, ledger, records[result.scheme_id], result, at, scheme, name)
                 continue
             result.stamp = run_stamp(ledger, result)
             target = write_outputs(result, opts.output_dir, folder_of(scheme, opts.period),
@@ -428,7 +429,8 @@ def run_stamp(ledger, result: MonthResult) -> RunStamp:
                     previous=previous)
 
 
-def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime, scheme: Scheme) -> int:
+def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime, scheme: Scheme,
+             name: str) -> int:
     """Correction n of an approved month: 补发/扣回 against the month as approved (and corrected)."""
     from kfbonus.correction import diff_lines
     from kfbonus.ledger import hash_outputs
@@ -438,7 +440,7 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
     diff = diff_lines(ledger.approved_lines(result.scheme_id, opts.period, result.awards), result.lines,
                       result.awards)
     if not diff.lines:
-        say(f"{opts.period} 按当前输入重新计算，与已批准结果（含历次更正）逐项相同，无需更正；未生成更正单。")
+        say(f"{name} 按当前输入重新计算，与已批准结果（含历次更正）逐项相同，无需更正；未生成更正单。")
         return EXIT_OK
     number = record.revision + 1
     month_dir = opts.output_dir / folder_of(scheme, opts.period)
@@ -453,7 +455,7 @@ def _correct(opts: Options, ledger, record, result: MonthResult, at: dt.datetime
                     record=lambda: ledger.record_correction(result, opts.correction, diff, hashes, at))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    say(f"{opts.period} 更正第 {number:02d} 号（原因：{opts.correction}）")
+    say(f"{name} 更正第 {number:02d} 号（原因：{opts.correction}）")
     say(f"  变动 {len(diff.lines)} 项，涉及 {len(diff.workers)} 人；未变 {diff.unchanged} 项")
     say(f"  补发 {fmt_money(diff.more)}，扣回 {fmt_money(-diff.back)}，"
         f"净额 {fmt_money(diff.total)}")

@@ -125,3 +125,27 @@ def test_the_commission_workbook_has_its_reconciliation_all_passed(run):
     rows = _rows(run["out"] / COMMISSION / f"审批汇总表_{PERIOD}.xlsx", "核对")
     verdicts = [r[5] for r in rows[4:] if r and r[0]]
     assert verdicts and all(v in ("通过", "全部通过") for v in verdicts), verdicts
+
+
+def test_a_correction_of_the_commission_scheme_beside_an_unchanged_installation_month(tmp_path):
+    """Both approved; a dealer's purchase corrected: the commission scheme gets 更正第 01 号
+    (补发 the tier's difference), FS-MS-KF-13 says nothing changed."""
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLE, folder)
+    out = tmp_path / "out"
+    assert cli.main([PERIOD, "--input", str(folder), "--output", str(out)]) == 0
+    approve = [PERIOD, "--input", str(folder), "--output", str(out), "--approve", "--by", "王经理"]
+    assert cli.main(approve) == 0
+    book = folder / "提货明细_2026年11月.xlsx"
+    wb = load_workbook(book)
+    for row in wb["提货明细"].iter_rows(min_row=3):
+        if row[0].value == "JM004":     # 9,999.99 → 10,000.00: 基础档, 0.5% = 50.00
+            row[5].value = 10000
+    wb.save(book)
+    proc = subprocess.run([sys.executable, str(ROOT / "run_month.py"), PERIOD, "--input", str(folder),
+                           "--output", str(out), "--correction", "JM004 提货额更正"], capture_output=True,
+                          text=True, encoding="utf-8", timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "FS-MS-KF-13" in proc.stdout and "无需更正" in proc.stdout
+    assert "SHKF-TC" in proc.stdout and "更正第 01 号" in proc.stdout and "补发 50.00" in proc.stdout
+    assert (out / COMMISSION / "更正_01").is_dir() and not (out / PERIOD / "更正_01").exists()
