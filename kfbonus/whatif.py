@@ -309,7 +309,8 @@ def compare_file(opts: Options, variants: list[Variant]) -> Path:
 
 def compare_scheme(opts: Options, compare: CompareOptions) -> Scheme:
     """The scheme compared: ``--scheme``; else the scheme a ``--compare`` rules file is
-    for; else the year-end scheme (``--annual``) or the default scheme."""
+    for, or the one scheme whose parameters ``--compare-set`` names; else the year-end
+    scheme (``--annual``) or the default scheme."""
     schemes = registered(opts)
     if opts.scheme is not None:
         return next(s for s in schemes if s.id == opts.scheme)
@@ -319,6 +320,10 @@ def compare_scheme(opts: Options, compare: CompareOptions) -> Scheme:
         for s in schemes:
             if s.posts is not None and rules_apply(path, s, schemes):
                 return s
+    keys = {text.partition("=")[0].strip() for text in compare.sets}
+    owning = [s for s in schemes if keys and keys <= set(s.param_checks)]
+    if len(owning) == 1:   # parameters only one scheme has say which scheme is meant
+        return owning[0]
     return default_scheme(schemes)
 
 

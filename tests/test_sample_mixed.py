@@ -149,3 +149,16 @@ def test_a_correction_of_the_commission_scheme_beside_an_unchanged_installation_
     assert "FS-MS-KF-13" in proc.stdout and "无需更正" in proc.stdout
     assert "SHKF-TC" in proc.stdout and "更正第 01 号" in proc.stdout and "补发 50.00" in proc.stdout
     assert (out / COMMISSION / "更正_01").is_dir() and not (out / PERIOD / "更正_01").exists()
+
+
+def test_what_if_on_the_commission_scheme_found_by_its_parameter(tmp_path):
+    out = tmp_path / "out"
+    code = cli.main([PERIOD, "--input", str(SAMPLE), "--output", str(out),
+                     "--compare-set", "sales.cloud_rate=0.02"])
+    assert code == 0
+    [book] = out.glob("对比_*.xlsx")
+    rows = _rows(book, "按奖项")
+    sales = next(r for r in rows if r and r[0] == "销售提成")
+    # 云商城 65,000.00 + 37,499.99 + 9,999.99 = 112,499.98: 1% → 1,125.00 (per dealer, rounded), 2% → 2,250.00
+    assert [money(v) for v in sales[1:4]] == [Decimal("1125.00"), Decimal("2250.00"), Decimal("1125.00")]
+    assert not (out / PERIOD).exists() and not (out / COMMISSION).exists()
