@@ -495,8 +495,11 @@ def test_percent_formatted_discount_cell_and_total_row(tmp_path):
         folder / "提货.xlsx",
         {
             "加盟商": [DEALER_HEAD, ["D1", "甲", "2001", None]],
-            "提货明细": [PURCHASE_HEAD, ["D1", None, None, None, None, 9000],
-                         ["合计", None, None, None, None, 9100]],
+            "提货明细": [
+                PURCHASE_HEAD,
+                ["D1", None, None, None, None, 9000],
+                ["合计", None, None, None, None, 9100],
+            ],
         },
     )
     bad = [p for p in read_month(folder, PERIOD).problems if p.is_error]
