@@ -21,7 +21,7 @@ import kfbonus
 from kfbonus.model import AwardLine, MonthResult
 from kfbonus.money import ZERO, to_capital
 from kfbonus.problems import sorted_problems
-from kfbonus.render.sheets import Page, checks_sheet
+from kfbonus.render.sheets import Page, checks_sheet, sign_off_block
 from kfbonus.render.view import (
     banner,
     cn_date,
@@ -34,7 +34,7 @@ from kfbonus.render.view import (
     worker_sort_key,
 )
 from kfbonus.render.xlsx import Col, Formats, new_workbook, print_setup, text_width, write_table
-from kfbonus.settings import company_line, load_settings
+from kfbonus.settings import company_line
 
 __all__ = ["AWARDS", "SIGN_OFF", "TITLE", "approval_title", "summary_rows", "write_workbook"]
 
@@ -119,18 +119,7 @@ def _summary(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> 
     total = sum((row[-1] for row in rows), ZERO)
     r += 1
     ws.merge_range(r, 0, r, ncols - 1, f"合计金额（大写）：{to_capital(total)}", f.label)
-    r += 2
-    ws.merge_range(r, 0, r, ncols - 1, "审批", f.sign_label)
-    r += 1
-    settings = load_settings()
-    for action, role in SIGN_OFF:
-        ws.set_row(r, 30)
-        ws.write_string(r, 0, action, f.sign_label)
-        name = settings.signer(role)
-        ws.merge_range(r, 1, r, 2, f"{role}　{name}" if name else role, f.sign)
-        ws.merge_range(r, 3, r, 5, "签字：________________", f.sign)
-        ws.merge_range(r, 6, r, ncols - 1, "日期：____年__月__日", f.sign)
-        r += 1
+    r = sign_off_block(ws, f, r + 2, ncols, result.presentation.signers if result.presentation else SIGN_OFF)
     _print(ws, result, generated_at, header_row, landscape=False)
     ws.print_area(0, 0, r - 1, ncols - 1)
 
