@@ -532,13 +532,35 @@ def fact_json(row: Mapping[str, object]) -> str:
             raise TypeError(f"a fact key must be a str, not {key!r}")
         if value is not None and not isinstance(value, str | int):   # bool is an int
             raise TypeError(f"fact {key!r}: {type(value).__name__} {value!r} is not str/int/bool/None")
-    return json.dumps(dict(row), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _FACT_JSON.encode(dict(row))
+
+
+# json.dumps with these options, made once (json.dumps makes an encoder per call for them)
+_FACT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_SOURCE_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def _line_rows(lines: Iterable[AwardLine]) -> list[tuple]:
+    """The award_line rows.  A place in the inputs recurs on many lines (a project's
+    settlement rows on each of its crew's): its text and its JSON are made once, and a
+    line's sources column is put together from them — the same text as
+    :func:`sources_to_json` and ``"; ".join(str(s) …)``."""
+    made: dict[tuple, tuple[str, str]] = {}
+
+    def texts(sources) -> tuple[str, str]:
+        shown, stored = [], []
+        for s in sources:
+            key = (s.file, s.sheet, s.row, s.col, s.header)
+            pair = made.get(key)
+            if pair is None:
+                pair = made[key] = (str(s), _SOURCE_JSON.encode(_source_dict(s)))
+            shown.append(pair[0])
+            stored.append(pair[1])
+        return "; ".join(shown), f"[{', '.join(stored)}]"
+
     return [(line.worker_id, line.name, str(line.award), line.project_id, line.project_name, line.category,
              _text(line.amount), _text(line.unpaid), line.reason, line.formula, line.clause,
-             "; ".join(str(s) for s in line.sources), sources_to_json(line.sources))
+             *texts(line.sources))
             for line in lines]
 
 

@@ -130,6 +130,12 @@ class FastWorksheet(Worksheet):
             else:
                 self._write_blank(row, first_col + k, None, fmt)
 
+    def _assemble_xml_file(self) -> None:
+        super()._assemble_xml_file()
+        # the sheet's XML is written: its cells are not read again, and the workbook holds
+        # every sheet's XML until the file is zipped — free the cells meanwhile
+        self.table.clear()
+
     def _write_rows(self) -> None:
         if self.constant_memory or self.comments or self.dim_rowmin is None:
             super()._write_rows()
