@@ -264,6 +264,7 @@ def test_fast_worksheet_writes_xlsxwriters_own_bytes(out, tmp_path, monkeypatch)
 
     monkeypatch.setattr(xlsx.FastWorksheet, "write_cells", xlsx.FastWorksheet._write_each)
     monkeypatch.setattr(xlsx.FastWorksheet, "_write_rows", Worksheet._write_rows)
+    monkeypatch.setattr(xlsx.FastWorksheet, "_calculate_spans", Worksheet._calculate_spans)
     render_month(make_result(), tmp_path, GENERATED)
     books = sorted(p.name for p in out.glob("*.xlsx"))
     assert books and books == sorted(p.name for p in tmp_path.glob("*.xlsx"))

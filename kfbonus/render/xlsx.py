@@ -80,7 +80,8 @@ class FastWorksheet(Worksheet):
     as xlsxwriter does (``<c r="B7" s="5" t="s"><v>12</v></c>``, numbers as ``.16G``,
     blanks as ``<c r="B7" s="5"/>``) and handing every other cell (formulas, dates,
     cells without their own format) to xlsxwriter's own ``_write_cell``.  Tests compare
-    the bytes with xlsxwriter's (tests/test_render_workbook.py).  In constant-memory
+    the bytes with xlsxwriter's (tests/test_render_workbook.py); the row spans
+    (:meth:`_calculate_spans`) come from each row's lowest and highest column.  In constant-memory
     mode, or with comments, it is xlsxwriter's own code throughout.
     """
 
@@ -135,6 +136,28 @@ class FastWorksheet(Worksheet):
         # the sheet's XML is written: its cells are not read again, and the workbook holds
         # every sheet's XML until the file is zipped — free the cells meanwhile
         self.table.clear()
+
+    def _calculate_spans(self) -> None:
+        # xlsxwriter's, from each row's lowest and highest column instead of trying every
+        # column of the sheet on every row
+        if self.comments or self.dim_rowmin is None:
+            super()._calculate_spans()
+            return
+        spans: dict[int, str] = {}
+        table, low, high, last = self.table, None, None, self.dim_rowmax
+        for row_num in range(self.dim_rowmin, last + 1):
+            cells = table.get(row_num)
+            if cells:
+                a, b = min(cells), max(cells)
+                if low is None:
+                    low, high = a, b
+                else:
+                    low, high = min(low, a), max(high, b)
+            if (row_num + 1) % 16 == 0 or row_num == last:
+                if low is not None:
+                    spans[row_num // 16] = f"{low + 1}:{high + 1}"
+                    low = None
+        self.row_spans = spans
 
     def _write_rows(self) -> None:
         if self.constant_memory or self.comments or self.dim_rowmin is None:
