@@ -483,10 +483,13 @@ def hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def hash_outputs(folder: Path | str, under: str | None = None) -> dict[str, str]:
+def hash_outputs(folder: Path | str, under: str | None = None,
+                 known: Mapping[Path, str] | None = None) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` (or its subfolder ``under``), keyed by the
     path relative to ``folder`` ('/' separated), sorted; the ledger and lock files and
-    hidden files are skipped."""
+    hidden files are skipped.  ``known``: hashes already taken of some of the files (by
+    their path), used instead of reading those again."""
+    known = known or {}
     folder = Path(folder)
     root = folder / under if under else folder
     out: dict[str, str] = {}
@@ -494,7 +497,8 @@ def hash_outputs(folder: Path | str, under: str | None = None) -> dict[str, str]
         rel = p.relative_to(folder)
         if not p.is_file() or p.name in NOT_OUTPUTS or any(part.startswith(".") for part in rel.parts):
             continue
-        out[rel.as_posix()] = hash_file(p)
+        sha = known.get(p)
+        out[rel.as_posix()] = sha if sha is not None else hash_file(p)
     return out
 
 
