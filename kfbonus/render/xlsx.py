@@ -153,10 +153,9 @@ class FastWorksheet(Worksheet):
                     low, high = a, b
                 else:
                     low, high = min(low, a), max(high, b)
-            if (row_num + 1) % 16 == 0 or row_num == last:
-                if low is not None:
-                    spans[row_num // 16] = f"{low + 1}:{high + 1}"
-                    low = None
+            if ((row_num + 1) % 16 == 0 or row_num == last) and low is not None:
+                spans[row_num // 16] = f"{low + 1}:{high + 1}"
+                low = None
         self.row_spans = spans
 
     def _write_rows(self) -> None:
@@ -186,12 +185,13 @@ class FastWorksheet(Worksheet):
                         out = []
                     self._write_cell(row_num, col_num, cell)
                     continue
+                ref = f'<c r="{names[col_num]}{r}" s="{fmt._get_xf_index()}"'
                 if kind is string:
-                    out.append(f'<c r="{names[col_num]}{r}" s="{fmt._get_xf_index()}" t="s"><v>{cell.string}</v></c>')
+                    out.append(f'{ref} t="s"><v>{cell.string}</v></c>')
                 elif kind is number:
-                    out.append(f'<c r="{names[col_num]}{r}" s="{fmt._get_xf_index()}"><v>{cell.number:.16G}</v></c>')
+                    out.append(f"{ref}><v>{cell.number:.16G}</v></c>")
                 else:
-                    out.append(f'<c r="{names[col_num]}{r}" s="{fmt._get_xf_index()}"/>')
+                    out.append(f"{ref}/>")
             out.append("</row>")
             write("".join(out))
 
