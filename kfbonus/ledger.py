@@ -483,10 +483,13 @@ def hash_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def hash_outputs(folder: Path | str, under: str | None = None) -> dict[str, str]:
+def hash_outputs(folder: Path | str, under: str | None = None,
+                 known: Mapping[Path, str] | None = None) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` (or its subfolder ``under``), keyed by the
     path relative to ``folder`` ('/' separated), sorted; the ledger and lock files and
-    hidden files are skipped."""
+    hidden files are skipped.  ``known``: hashes already taken of some of the files (by
+    their path), used instead of reading those again."""
+    known = known or {}
     folder = Path(folder)
     root = folder / under if under else folder
     out: dict[str, str] = {}
@@ -494,7 +497,8 @@ def hash_outputs(folder: Path | str, under: str | None = None) -> dict[str, str]
         rel = p.relative_to(folder)
         if not p.is_file() or p.name in NOT_OUTPUTS or any(part.startswith(".") for part in rel.parts):
             continue
-        out[rel.as_posix()] = hash_file(p)
+        sha = known.get(p)
+        out[rel.as_posix()] = sha if sha is not None else hash_file(p)
     return out
 
 
@@ -532,13 +536,35 @@ def fact_json(row: Mapping[str, object]) -> str:
             raise TypeError(f"a fact key must be a str, not {key!r}")
         if value is not None and not isinstance(value, str | int):   # bool is an int
             raise TypeError(f"fact {key!r}: {type(value).__name__} {value!r} is not str/int/bool/None")
-    return json.dumps(dict(row), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _FACT_JSON.encode(dict(row))
+
+
+# json.dumps with these options, made once (json.dumps makes an encoder per call for them)
+_FACT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_SOURCE_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def _line_rows(lines: Iterable[AwardLine]) -> list[tuple]:
+    """The award_line rows.  A place in the inputs recurs on many lines (a project's
+    settlement rows on each of its crew's): its text and its JSON are made once, and a
+    line's sources column is put together from them — the same text as
+    :func:`sources_to_json` and ``"; ".join(str(s) …)``."""
+    made: dict[tuple, tuple[str, str]] = {}
+
+    def texts(sources) -> tuple[str, str]:
+        shown, stored = [], []
+        for s in sources:
+            key = (s.file, s.sheet, s.row, s.col, s.header)
+            pair = made.get(key)
+            if pair is None:
+                pair = made[key] = (str(s), _SOURCE_JSON.encode(_source_dict(s)))
+            shown.append(pair[0])
+            stored.append(pair[1])
+        return "; ".join(shown), f"[{', '.join(stored)}]"
+
     return [(line.worker_id, line.name, str(line.award), line.project_id, line.project_name, line.category,
              _text(line.amount), _text(line.unpaid), line.reason, line.formula, line.clause,
-             "; ".join(str(s) for s in line.sources), sources_to_json(line.sources))
+             *texts(line.sources))
             for line in lines]
 
 

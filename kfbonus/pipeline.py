@@ -675,22 +675,36 @@ def write_outputs(result: MonthResult, output_dir: Path, name: str,
     folder is in place and the input files are re-checked unchanged; any failure
     leaves the previous results and the ledger as they were.
     """
-    from kfbonus.ledger import hash_outputs
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kfbonus.ledger import hash_file, hash_outputs
     from kfbonus.outputs import die_at, install, tmp_folder
     from kfbonus.render import render_month
 
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / name
     tmp = tmp_folder(output_dir, name)
+    # the slips are hashed in a thread while the workbooks are written (hashlib and file
+    # reads let the other thread run): the same hashes, read back from the same files
+    hasher = ThreadPoolExecutor(max_workers=1)
+    early: dict[Path, object] = {}
+
+    def hash_slips(paths: list[Path]) -> None:
+        for p in paths:
+            early[p] = hasher.submit(hash_file, p)
+
     try:
         with _progress("写入明细单") as progress:
-            render_month(result, tmp, generated_at=at or run_time(), progress=progress)
+            render_month(result, tmp, generated_at=at or run_time(), progress=progress,
+                         slips_written=hash_slips)
         with timings.stage("校验和（回读输出文件）"):
-            hashes = hash_outputs(tmp)
+            hashes = hash_outputs(tmp, known={p: f.result() for p, f in early.items()})
         die_at("rendered")
     except BaseException:
+        hasher.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    hasher.shutdown(wait=True)
     with timings.stage("账本记录与移动到位"):
         install(tmp, target, ledger if ledger is not None else _NoLedger(),
                 lambda: record(hashes) if record is not None else None, inputs=result.inputs)

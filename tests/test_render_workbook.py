@@ -255,6 +255,23 @@ def test_same_result_same_time_gives_the_same_bytes(out, tmp_path):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
 
 
+def test_fast_worksheet_writes_xlsxwriters_own_bytes(out, tmp_path, monkeypatch):
+    """The faster cell writer (kfbonus.render.xlsx.FastWorksheet) changes nothing in the
+    files: with xlsxwriter's own per-cell code every workbook has the same bytes."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from kfbonus.render import xlsx
+
+    monkeypatch.setattr(xlsx.FastWorksheet, "write_cells", xlsx.FastWorksheet._write_each)
+    monkeypatch.setattr(xlsx.FastWorksheet, "_write_rows", Worksheet._write_rows)
+    monkeypatch.setattr(xlsx.FastWorksheet, "_calculate_spans", Worksheet._calculate_spans)
+    render_month(make_result(), tmp_path, GENERATED)
+    books = sorted(p.name for p in out.glob("*.xlsx"))
+    assert books and books == sorted(p.name for p in tmp_path.glob("*.xlsx"))
+    for name in books:
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
 def test_strips(out):
     ws = openpyxl.load_workbook(out / strips_name("2026-11"), data_only=True)["工资条"]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]

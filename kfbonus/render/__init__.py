@@ -38,13 +38,15 @@ def strips_name(period: str) -> str:
 
 
 def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
-                 progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                 progress: Callable[[int, int], None] | None = None,
+                 slips_written: Callable[[list[Path]], None] | None = None) -> list[Path]:
     """Write 审批汇总表_<period>.xlsx, 工资条_<period>.xlsx, 工资导入_<period>.xlsx,
     slips/<工号>_<姓名>.html and slips/全部.html into ``out_dir``; return the paths written
     (workbooks first).
 
     ``progress(done, total)`` is called as slips are written (total = number of
-    slip files, the combined 全部.html included).
+    slip files, the combined 全部.html included).  ``slips_written(paths)`` is called once
+    the slips are all written (they are not touched again), before the workbooks.
     """
     with _no_cycle_collection():
         with timings.stage("核对（对账）"):
@@ -54,6 +56,8 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
         out_dir.mkdir(parents=True, exist_ok=True)
         # the slips first, so the progress bar moves from the start; then the workbooks
         slips = _timed_slips(result, views, out_dir / "slips", generated_at, progress)
+        if slips_written is not None:
+            slips_written(slips)
         with timings.stage("工资条"):
             strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
         with timings.stage("审批汇总表"):

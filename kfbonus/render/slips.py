@@ -22,11 +22,11 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import kfbonus
 from kfbonus.model import MonthResult
@@ -161,10 +161,11 @@ def _rows(units: float, per_row: float) -> int:
     return max(1, -int(-units // per_row)) if units else 0
 
 
-def _line_units(line, plain: Callable[[object], str] = fine_print) -> tuple[float, ...]:
+def _line_units(line, plain: Callable[[object], str] = fine_print,
+                fine: Callable[[object], str] = fine_print) -> tuple[float, ...]:
     """(project id, project name, formula, reason, clause) widths of one slip line."""
     reason = f"未发放 未发 {line.unpaid}：{line.reason}" if line.refused or line.reason else ""
-    small = f"算法：{fine_print(line)}　依据：{line.clause}"
+    small = f"算法：{fine(line)}　依据：{line.clause}"
     return (_units(line.project_id or "—"), _units(line.project_name or ""), _units(plain(line)),
             _units(reason), _units(small))
 
@@ -190,11 +191,12 @@ MIN_ZOOM = 0.6
 continues on a second page instead (table rows never split, the header repeats)."""
 
 
-def print_scale(view: WorkerView, basis: str = "", plain: Callable[[object], str] = fine_print) -> str:
+def print_scale(view: WorkerView, basis: str = "", plain: Callable[[object], str] = fine_print,
+                fine: Callable[[object], str] = fine_print) -> str:
     """The CSS zoom that fits ``view``'s slip on one A4 page: "1", or e.g. "0.85" (in
     steps of 0.05 down to :data:`MIN_ZOOM`); "long" for a slip too long even then."""
     box = _units(basis or view.excluded or "")
-    lines = [_line_units(line, plain) for line in view.lines]
+    lines = [_line_units(line, plain, fine) for line in view.lines]
     for step in range(20, int(MIN_ZOOM * 20) - 1, -1):
         zoom = step / 20
         if _height(box, lines, zoom) <= _PAGE_MM:
@@ -205,7 +207,8 @@ def print_scale(view: WorkerView, basis: str = "", plain: Callable[[object], str
 def render_body(env: Environment, view: WorkerView, meta: SlipMeta, basis: str = "") -> Markup:
     """One worker's slip (the ``<section>``), already escaped; ``basis`` the year-end
     run's 评议依据 sentence (empty in a monthly run)."""
-    return env.get_template("_slip.html").module.slip(view, meta, basis, print_scale(view, basis, meta.plain))
+    return env.get_template("_slip.html").module.slip(
+        view, meta, basis, print_scale(view, basis, meta.plain, env.filters.get("fine", fine_print)))
 
 
 def render_page(env: Environment, page_title: str, bodies: Sequence[Markup]) -> str:
@@ -222,6 +225,41 @@ def _title(meta: SlipMeta, who: str) -> str:
     return f"{meta.title} {meta.period_label} {who}"
 
 
+class _PageFrame:
+    """page.html cut around its slips, so that a page is put together without rendering
+    the template (and its stylesheet) again: ``head`` (up to the first slip, the title to
+    fill in), ``sep`` (between two slips) and ``tail``.  ``ok`` is false when the template
+    does not cut so (then pages are rendered whole)."""
+
+    _TITLE, _A, _B = "\x00title\x00", "\x00first\x00", "\x00second\x00"
+
+    def __init__(self, env: Environment):
+        page = env.get_template("page.html")
+        two = page.render(page_title=self._TITLE, slips=[Markup(self._A), Markup(self._B)])
+        one = page.render(page_title=self._TITLE, slips=[Markup(self._A)])
+        i, j = two.find(self._A), two.find(self._B)
+        self.head, self.sep, self.tail = two[:i], two[i + len(self._A):j], two[j + len(self._B):]
+        self.ok = (0 <= i < j and two.count(self._TITLE) == 1 and self._TITLE in self.head
+                   and one == self.head + self._A + self.tail)
+
+    def head_for(self, title: str) -> str:
+        return self.head.replace(self._TITLE, str(escape(title)))
+
+
+def _once(text: Callable[[object], str]) -> Callable[[object], str]:
+    """``text`` remembered per object (by identity: the lines live as long as the run)."""
+    memo: dict[int, tuple[object, str]] = {}
+
+    def cached(line: object) -> str:
+        hit = memo.get(id(line))
+        if hit is None or hit[0] is not line:
+            hit = memo[id(line)] = (line, text(line))
+        return hit[1]
+
+    cached.forget = memo.clear   # type: ignore[attr-defined]
+    return cached
+
+
 def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
                 progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Write one slip per worker with any line, then 全部.html, then the same as PDF
@@ -232,8 +270,25 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     when they are written).
     """
     env = environment()
+    env.auto_reload = False   # the templates do not change during a run: no stat per slip
     settings = load_settings()
     meta = slip_meta(result, generated_at, settings)
+    # a line's plain wording and small print are each worked out once: the page-fit
+    # estimate (print_scale) and the template both use them
+    meta = replace(meta, plain=_once(meta.plain))
+    env.filters["fine"] = _once(env.filters["fine"])
+    try:
+        return _write_slips(result, views, folder, generated_at, progress, env, settings, meta)
+    finally:
+        # the memos hold every line's texts (100 MB at 20,000 workers), and the Jinja
+        # environment is freed only by the cycle collector, paused while rendering
+        meta.plain.forget()
+        env.filters["fine"].forget()
+
+
+def _write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
+                 progress: Callable[[int, int], None] | None, env: Environment, settings, meta: SlipMeta
+                 ) -> list[Path]:
     basis = getattr(result.presentation, "basis", None)   # the year-end run's 评议依据, per worker
     bases = basis(result) if basis is not None else {}
     folder.mkdir(parents=True, exist_ok=True)
@@ -246,24 +301,37 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     written: list[Path] = []
     used: set[str] = {ALL_SLIPS}
     bodies: list[Markup] = []
-    for view in views:
-        filename = base = slip_filename(view.worker_id, view.name)
-        n = 2
-        while filename in used:   # two 工号 made equal by sanitising
-            filename = f"{base.removesuffix('.html')}_{n}.html"
-            n += 1
-        used.add(filename)
-        body = render_body(env, view, meta, bases.get(view.worker_id, ""))
-        bodies.append(body)
-        path = folder / filename
-        path.write_text(render_page(env, _title(meta, f"{view.worker_id} {view.name}"), [body]),
-                        encoding="utf-8")
-        written.append(path)
-        if progress is not None:
-            progress(len(written), total)
-    path = folder / ALL_SLIPS
-    path.write_text(render_page(env, _title(meta, f"（全部 {len(views)} 人）"), bodies), encoding="utf-8")
-    written.append(path)
+    frame = _PageFrame(env)
+    everyone = folder / ALL_SLIPS
+    # 全部.html is written as the slips are made, not held whole (hundreds of MB at 20,000 workers)
+    with everyone.open("w", encoding="utf-8") as all_file:
+        if frame.ok and views:
+            all_file.write(frame.head_for(_title(meta, f"（全部 {len(views)} 人）")))
+        for k, view in enumerate(views):
+            filename = base = slip_filename(view.worker_id, view.name)
+            n = 2
+            while filename in used:   # two 工号 made equal by sanitising
+                filename = f"{base.removesuffix('.html')}_{n}.html"
+                n += 1
+            used.add(filename)
+            body = render_body(env, view, meta, bases.get(view.worker_id, ""))
+            text = str(body)   # plain text from here: str + Markup would escape the str
+            path = folder / filename
+            title = _title(meta, f"{view.worker_id} {view.name}")
+            if frame.ok:
+                path.write_text(frame.head_for(title) + text + frame.tail, encoding="utf-8")
+                all_file.write(frame.sep + text if k else text)
+            else:
+                path.write_text(render_page(env, title, [body]), encoding="utf-8")
+                bodies.append(body)
+            written.append(path)
+            if progress is not None:
+                progress(len(written), total)
+        if frame.ok and views:
+            all_file.write(frame.tail)
+        else:
+            all_file.write(render_page(env, _title(meta, f"（全部 {len(views)} 人）"), bodies))
+    written.append(everyone)
     if progress is not None:
         progress(len(written), total)
     if settings.pdf and views:   # without a font: one Chinese line, HTML only

@@ -148,19 +148,24 @@ def sources_text(sources: Iterable[Source]) -> str:
 
         计件工资结算单.xlsx › GC-2611-01 第6–12行; 工程激励审批.xlsx › 激励申报!E3, G3; 个人激励申报 第3行
     """
-    files: dict[str, dict[str | None, list[Source]]] = {}
+    # per file, per sheet, its places once each in order (a dict, not a list: a project's
+    # line has one source per settlement row, and `in` on a list made this quadratic)
+    files: dict[str, dict[str | None, dict[Source, None]]] = {}
     for s in sources:
-        sheets = files.setdefault(s.file, {})
-        cells = sheets.setdefault(s.sheet, [])
-        if s not in cells:
-            cells.append(s)
+        sheets = files.get(s.file)
+        if sheets is None:
+            sheets = files[s.file] = {}
+        cells = sheets.get(s.sheet)
+        if cells is None:
+            cells = sheets[s.sheet] = {}
+        cells.setdefault(s, None)   # the first of equal ones (equal ignores header), in order
     parts = []
     for file, sheets in files.items():
         texts = []
         for sheet, cells in sheets.items():
             if sheet is None:
                 continue
-            texts.append(_cells_text(sheet, cells) if any(c.row or c.col for c in cells) else sheet)
+            texts.append(_cells_text(sheet, list(cells)) if any(c.row or c.col for c in cells) else sheet)
         parts.append(f"{file} › {'; '.join(texts)}" if texts else file)
     return "; ".join(parts)
 
