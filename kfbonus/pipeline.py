@@ -93,10 +93,10 @@ def command_text(opts: Options, *extra: str, inputs: bool = False) -> str:
     return "python run_month.py " + " ".join(quote_arg(a) for a in args)
 
 
-def default_assess_date(period: str) -> dt.date:
-    """The last day of the month (SCHEME.md: 考核实施日), or 31 December for a year."""
-    if len(period) == 4:
-        return dt.date(int(period), 12, 31)
+def default_assess_date(period: str, year_end: bool = False) -> dt.date:
+    """The last day of the month (SCHEME.md: 考核实施日), or 31 December for a year-end run."""
+    if year_end:
+        return dt.date(int(period[:4]), 12, 31)
     year, month = map(int, period.split("-"))
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -268,7 +268,7 @@ def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], list[MonthResult
     from kfbonus.scoping import owners, schemes_present, scoped
 
     _require_input(opts)
-    assess_date = opts.assess_date or default_assess_date(opts.period)
+    assess_date = opts.assess_date or default_assess_date(opts.period, opts.annual)
     schemes = registered(opts)
     if opts.rules is not None:   # a broken --rules file is exit 2 before anything is read
         with timings.stage("载入规则"):
@@ -419,7 +419,7 @@ def run_stamp(ledger, result: MonthResult) -> RunStamp:
     """The run number of this run of the period and the month before from the ledger
     (same scheme only: the ledger keys months by scheme), for the outputs' stamp and 上月
     comparisons."""
-    prev = previous_period(result.period)
+    prev = None if result.kind == RunKind.YEAR_END else previous_period(result.period)
     previous = None
     record = ledger.month(result.scheme_id, prev) if prev else None
     if record is not None:
@@ -613,7 +613,7 @@ def run_annual(opts: Options) -> int:
         if record is not None and record.approved:
             say(f"{_approved_text(opts.period, record)}，年度方案已锁定；本次未改动任何文件。")
             return EXIT_INPUT
-        assess_date = opts.assess_date or default_assess_date(opts.period)
+        assess_date = opts.assess_date or default_assess_date(opts.period, opts.annual)
         params = load_params(opts, assess_date, scheme)
         month, problems = read_inputs(opts.input_dir, opts.period)
         if has_errors(problems):

@@ -358,7 +358,7 @@ def build_variants(opts: Options, compare: CompareOptions, base: Params, assess_
 def run_compare(opts: Options, compare: CompareOptions) -> int:
     """Compute the period as it stands and under each alternative; write the one 对比 workbook."""
     _require_input(opts)
-    assess_date = opts.assess_date or default_assess_date(opts.period)
+    assess_date = opts.assess_date or default_assess_date(opts.period, opts.annual)
     scheme = compare_scheme(opts, compare)
     base = load_params(opts, assess_date, scheme)
     variants = build_variants(opts, compare, base, assess_date, scheme)

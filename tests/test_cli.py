@@ -79,7 +79,7 @@ def test_every_option_is_documented_in_the_readme():
 def test_default_assess_date_is_the_last_day_of_the_month():
     assert str(pipeline.default_assess_date("2026-11")) == "2026-11-30"
     assert str(pipeline.default_assess_date("2028-02")) == "2028-02-29"
-    assert str(pipeline.default_assess_date("2026")) == "2026-12-31"
+    assert str(pipeline.default_assess_date("2026", year_end=True)) == "2026-12-31"
 
 
 # --- the terminal in Chinese (issue 12 item 9) -------------------------------------------
