@@ -12,8 +12,9 @@ dates, ``bool`` for yes/no, ``tuple[str, ...]`` for skills, ``str`` otherwise;
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, make_dataclass
 from enum import StrEnum
+from functools import cache
 
 __all__ = ["ADJUSTMENT", "COMMON", "ROSTER", "Field", "Kind", "Table"]
 
@@ -59,6 +60,12 @@ class Table:
     any_of: tuple[str, ...] = ()   # besides the required fields, at least one of these (提货额 or 销售额)
 
     @property
+    def row_type(self) -> type:
+        """A frozen dataclass for one row of this table: a typed attribute per field (None
+        where the cell is blank) and ``src``, the row's place (kfbonus.problems.RowRef)."""
+        return _row_type(self)
+
+    @property
     def required(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.required)
 
@@ -67,6 +74,20 @@ class Table:
             if f.name == name:
                 return f
         raise KeyError(name)
+
+
+_TYPES = {Kind.ID: "str | None", Kind.TEXT: "str | None", Kind.NUMBER: "Decimal | None",
+          Kind.MONEY: "Decimal | None", Kind.RATIO: "Decimal | None", Kind.PERCENT: "Decimal | None",
+          Kind.DATE: "datetime.date | None", Kind.BOOL: "bool | None", Kind.SKILLS: "tuple[str, ...] | None",
+          Kind.MONEY_OR_PERCENT: "Decimal | Percentage | None"}
+
+
+@cache
+def _row_type(table: Table) -> type:
+    fields = [(f.name, _TYPES.get(f.kind, "object"), field(default=None)) for f in table.fields]
+    fields.append(("src", "RowRef", field(default=None)))
+    name = "".join(part.title() for part in table.kind.split("_")) + "Row"
+    return make_dataclass(name, fields, frozen=True, slots=True)
 
 
 F = Field

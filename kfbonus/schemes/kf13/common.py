@@ -20,20 +20,27 @@ from kfbonus.model import MonthInput
 from kfbonus.money import D
 from kfbonus.problems import Problem, Source, error
 from kfbonus.rules import Params, fmt_number, fmt_percent
+from kfbonus.schema import COMMON
+from kfbonus.schemes.kf13.tables import TABLES
 
 __all__ = ["SCHEME_ID", "Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent",
            "ratio_out_of_range", "row_source", "rows_of"]
 
 SCHEME_ID = "FS-MS-KF-13"   # this scheme's id: its months' key in the ledger, with the period
 
-Row = Any  # a namedtuple from DataFrame.itertuples: fields of kfbonus.schema + src
+Row = Any  # one of the frozen row dataclasses below (Table.row_type): the table's fields + src
+
+_TABLES = {t.kind: t for t in (*COMMON, *TABLES)}
 
 
-def rows_of(df: pd.DataFrame | None) -> list[Row]:
-    """The rows of a reader DataFrame as namedtuples (blank cells as None)."""
+def rows_of(df: pd.DataFrame | None, kind: str) -> list[Row]:
+    """The rows of a reader DataFrame of table ``kind`` as frozen dataclasses
+    (:attr:`kfbonus.schema.Table.row_type`: typed fields, blank cells None, and ``src``)."""
     if df is None or df.empty:
         return []
-    return list(df.itertuples(index=False, name="Row"))
+    make = _TABLES[kind].row_type
+    names = list(df.columns)
+    return [make(**dict(zip(names, values, strict=True))) for values in df.itertuples(index=False, name=None)]
 
 
 def row_source(row: Row) -> Source:
@@ -87,32 +94,32 @@ class MonthData:
     def build(cls, month: MonthInput, problems: list[Problem]) -> MonthData:
         t = month.tables
         data = cls()
-        for r in rows_of(t.get("roster")):
+        for r in rows_of(t.get("roster"), "roster"):
             if r.worker_id not in data.roster:
                 data.roster[r.worker_id] = r
                 if r.team:
                     data.teams.setdefault(str(r.team).strip(), []).append(r.worker_id)
         settlement: dict[str, list[Row]] = defaultdict(list)
         wages: dict[str, list[Row]] = defaultdict(list)
-        for r in rows_of(t.get("settlement")):
+        for r in rows_of(t.get("settlement"), "settlement"):
             settlement[r.project_id].append(r)
             wages[r.worker_id].append(r)
         data.settlement = dict(settlement)
         data.wages = dict(wages)
-        for r in rows_of(t.get("application")):   # one row per project: checks.py reports a second
+        for r in rows_of(t.get("application"), "application"):   # one per project: checks.py says more
             data.application.setdefault(r.project_id, r)
         scores: dict[str, list[Row]] = defaultdict(list)
-        for r in rows_of(t.get("scores")):
+        for r in rows_of(t.get("scores"), "scores"):
             scores[r.project_id].append(r)
         data.scores = dict(scores)
         noms: dict[str, list[Row]] = defaultdict(list)
-        for r in rows_of(t.get("nomination")):
+        for r in rows_of(t.get("nomination"), "nomination"):
             noms[r.project_id].append(r)
         data.nominations = dict(noms)
-        for r in rows_of(t.get("attendance")):    # one row per worker: checks.py reports a second
+        for r in rows_of(t.get("attendance"), "attendance"):    # one per worker: checks.py says more
             data.attendance.setdefault(r.worker_id, r)
-        data.training = rows_of(t.get("training"))
-        data.adjustment = rows_of(t.get("adjustment"))
+        data.training = rows_of(t.get("training"), "training")
+        data.adjustment = rows_of(t.get("adjustment"), "adjustment")
         return data
 
 
