@@ -382,6 +382,7 @@ def run_month(opts: Options) -> int:
                         f"{command_text(_only(opts, results, r.scheme_id), '--correction', '更正原因')}")
                 return EXIT_INPUT
         at = run_time()
+        printed: set = set()   # a folder's own warnings are printed once, not once per scheme
         for result in results:
             scheme = by_id[result.scheme_id]
             if opts.correction:
@@ -392,7 +393,7 @@ def run_month(opts: Options) -> int:
             target = write_outputs(result, opts.output_dir, folder_of(scheme, opts.period),
                                    record=lambda hashes, r=result: ledger.record_month(r, hashes, at), at=at,
                                    ledger=ledger)
-            print_summary(result, target)
+            print_summary(result, target, printed)
         problem_list(opts, [])
         if not opts.correction:
             say(f"状态：草稿。核对无误并签字后，请运行 {command_text(opts, '--approve', '--by', '批准人')}")
@@ -765,8 +766,10 @@ WARNINGS_SHOWN = 30
 """A successful run prints at most this many warnings; all are on the 问题清单 sheet."""
 
 
-def print_summary(result: MonthResult, target: Path) -> None:
-    """What a successful run says: the warnings (the first few), the totals, where the files are."""
+def print_summary(result: MonthResult, target: Path, printed: set | None = None) -> None:
+    """What a successful run says: the warnings (the first few), the totals, where the files are.
+    ``printed``: the warnings already printed for another scheme of the same folder (the
+    folder's own, such as an unread sheet), not printed again; the set is added to."""
     per_worker = result.totals()
     paid = [w for w, t in per_worker.items() if any(v != 0 for v in t.values())]
     from kfbonus.render.view import award_columns, is_annual, what_of
@@ -776,6 +779,12 @@ def print_summary(result: MonthResult, target: Path) -> None:
     awards = [a for a in columns if str(a) in present] or list(columns)
     totals = award_totals(result, awards)
     warnings = [p for p in result.problems if not p.is_error]
+    if printed is not None:
+        fresh = [p for p in warnings if p not in printed]
+        printed.update(fresh)
+        warnings_total, warnings = len(warnings), fresh
+    else:
+        warnings_total = len(warnings)
     if warnings:
         shown = sorted_problems(warnings)[:WARNINGS_SHOWN]
         say(format_problems(shown, count_line=len(shown) == len(warnings)))
@@ -784,11 +793,11 @@ def print_summary(result: MonthResult, target: Path) -> None:
         say()
     if is_annual(result):
         say(f"{result.period} 年度安全、质量奖评议方案已计算（{result.scheme}，考核日 {result.assess_date}）")
-        say(f"  人员 {len(paid)} 人有发放，警告 {len(warnings)} 条")
+        say(f"  人员 {len(paid)} 人有发放，警告 {warnings_total} 条")
     else:
         say(f"{result.period} {what_of(result)}已计算（{result.scheme}，考核日 {result.assess_date}）")
         projects = f"工程 {len(result.projects)} 个，" if result.projects else ""
-        say(f"  人员 {len(paid)} 人有发放，{projects}警告 {len(warnings)} 条")
+        say(f"  人员 {len(paid)} 人有发放，{projects}警告 {warnings_total} 条")
     for award in awards:
         say(f"  {award.label:　<6}{fmt_money(totals[award]):>14}")
     say(f"  {'合计':　<6}{fmt_money(sum(totals.values(), ZERO)):>14}")
