@@ -162,3 +162,13 @@ def test_what_if_on_the_commission_scheme_found_by_its_parameter(tmp_path):
     # 云商城 65,000.00 + 37,499.99 + 9,999.99 = 112,499.98: 1% → 1,125.00 (per dealer, rounded), 2% → 2,250.00
     assert [money(v) for v in sales[1:4]] == [Decimal("1125.00"), Decimal("2250.00"), Decimal("1125.00")]
     assert not (out / PERIOD).exists() and not (out / COMMISSION).exists()
+
+
+def test_the_commission_workbooks_are_what_their_generator_writes(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "input_samples" / "make_sample_commission.py"),
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    written = sorted(tmp_path.glob("*.xlsx"))
+    assert len(written) == 3
+    for path in written:
+        assert path.read_bytes() == (SAMPLE / path.name).read_bytes(), path.name
