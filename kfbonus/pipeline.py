@@ -280,23 +280,27 @@ def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], list[MonthResult
         return month, problems, []
     present, found = schemes_present(month, schemes, opts.scheme)
     problems += found
-    if has_errors(problems):
-        return month, problems, []
+    # each scheme's own checks run even when cells failed to read (a bad cell is None, its
+    # row kept), so the accountant sees every problem of the folder in one pass
+    who = owners(month, schemes)
+    seen: dict[str, tuple[MonthInput, list[Problem]]] = {}
+    everything = list(problems)
+    for s in present:
+        sub, left_out = scoped(month, s, schemes, who)
+        left_out += [p for check in s.checks for p in check(sub)]
+        seen[s.id] = (sub, left_out)
+        everything += left_out
+    if has_errors(everything):
+        return month, everything, []
     with timings.stage("载入规则"):
         params = {s.id: load_params(opts, assess_date, s) for s in present}
-    who = owners(month, schemes)
     results: list[MonthResult] = []
-    everything = list(problems)
     with timings.stage("计算"):
         for s in present:
-            sub, left_out = scoped(month, s, schemes, who)
-            left_out += [p for check in s.checks for p in check(sub)]
-            if has_errors(left_out):
-                everything += left_out
-                continue
+            sub, left_out = seen[s.id]
             result = s.compute(sub, params[s.id], run_of(opts, s, assess_date))
             result.problems = problems + left_out + result.problems
-            everything += left_out + result.problems[len(problems) + len(left_out):]
+            everything += result.problems[len(problems) + len(left_out):]
             results.append(result)
     return month, everything, results
 

@@ -106,3 +106,18 @@ def test_a_scheme_missing_a_table_it_requires_is_an_error(tmp_path):
     assert [s.id for s in present] == ["TOY"]
     assert (p.code, p.is_error) == ("scheme-table-missing", True)
     assert "回访记录" in p.message and "回访计划" in p.message
+
+
+def test_a_schemes_own_checks_are_reported_beside_unreadable_cells(tmp_path, capsys):
+    """One pass shows every problem: a cell that cannot be read and FS-MS-KF-13's own check
+    (a second application row of a project) come out of the same --check."""
+    from kfbonus import cli
+
+    write_xlsx(tmp_path / "名册.xlsx", {"花名册": ROSTER})
+    write_xlsx(tmp_path / "本月.xlsx", {
+        "结算": [["工程编号", "工号", "个人工期天数", "计件工资"], ["GC-1", "1001", 10, "一千"]],
+        "申报": [["工程编号", "集体激励比例"], ["GC-1", "15%"], ["GC-1", "12%"]]})
+    code = cli.main(["2026-11", "--input", str(tmp_path), "--output", str(tmp_path / "out"), "--check"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "duplicate-application" in out and "结算!D2" in out, out
