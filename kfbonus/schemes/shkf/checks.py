@@ -52,7 +52,8 @@ def _check_staff(
             out.append(
                 error(
                     f"dealer-{field.split('_')[0]}-not-in-roster",
-                    f"加盟商 {d.dealer_id} 的{what}工号 {wid} 不在人员名册中",
+                    f"加盟商 {d.dealer_id} 的{what}工号 {wid} 不是人员名册中岗位为「{post}」的人员"
+                    f"（不在名册中，或岗位不是售后客服、销售）",
                     d.src.cell(field),
                 )
             )
