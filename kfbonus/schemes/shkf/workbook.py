@@ -20,15 +20,12 @@ from pathlib import Path
 import kfbonus
 from kfbonus.model import AwardLine, MonthResult
 from kfbonus.money import ZERO, to_capital
-from kfbonus.problems import sorted_problems
-from kfbonus.render.sheets import Page, checks_sheet, sign_off_block
+from kfbonus.render.sheets import Page, checks_sheet, problems_sheet, rules_sheet, sign_off_block
 from kfbonus.render.view import (
     banner,
     cn_date,
-    input_fingerprint,
     period_label,
     run_status,
-    run_text,
     sources_text,
     stamp_line,
     worker_sort_key,
@@ -218,119 +215,6 @@ def _details(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> 
     ws.print_area(0, 0, max(end - 1, 4), last)
 
 
-def _problems(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
-    ws = wb.add_worksheet("问题清单")
-    cols = [
-        Col("级别", "center", min_width=6),
-        Col("代码", min_width=12, max_width=30),
-        Col("文件", min_width=12, max_width=34),
-        Col("工作表", min_width=8, max_width=20),
-        Col("单元格", "center", min_width=7),
-        Col("说明", "wrap", min_width=30, max_width=70),
-    ]
-    rows = []
-    for p in sorted_problems(list(dict.fromkeys(result.problems))):
-        s = p.source
-        rows.append(
-            [
-                p.severity.label,
-                p.code,
-                s.file if s else "（全局）",
-                (s.sheet or "") if s else "",
-                s.cell if s else "",
-                p.message,
-            ]
-        )
-    ws.merge_range(0, 0, 0, len(cols) - 1, f"问题清单 {period_label(result.period)}", f.title)
-    ws.merge_range(1, 0, 1, len(cols) - 1, "读取和计算中发现的问题（警告不影响发放，但请核实）", f.subtitle)
-    write_table(ws, f, 3, cols, rows, empty_note="未发现问题", total_label=None)
-    _print(ws, result, generated_at, 3, landscape=True)
-
-
-_RULES_WIDTHS = (30, 26, 66, 24, 9)
-
-
-def _rules(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
-    ws = wb.add_worksheet("规则与来源")
-    ws.merge_range(0, 0, 0, 4, f"规则与来源 {period_label(result.period)}", f.title)
-    info: list[tuple[str, str]] = [
-        ("方案", result.scheme),
-        ("规则文件", result.rules_file),
-        ("期间", result.period),
-        ("考核实施日", cn_date(result.assess_date)),
-        ("输入文件夹", result.inputs.folder if result.inputs else ""),
-        ("输入指纹", input_fingerprint(result)),
-        ("运行", " ".join(p for p in (run_status(result), run_text(result)) if p)),
-        ("kfbonus 版本", kfbonus.__version__),
-        ("生成时间", f"{cn_date(generated_at)} {generated_at:%H:%M}"),
-    ]
-    r = 2
-    for label, value in info:
-        ws.write_string(r, 0, label, f.label)
-        ws.merge_range(r, 1, r, 3, str(value), f.plain)
-        r += 1
-    r += 1
-    ws.write_string(r, 0, "参数", f.label)
-    r += 1
-    params = [
-        [
-            row[0],
-            row[4] if len(row) > 4 else "",
-            row[1],
-            row[2],
-            ("是" if row[3] else "") if len(row) > 3 else "",
-        ]
-        for row in result.parameters
-    ]
-    cols = [
-        Col("参数", "wrap"),
-        Col("名称", "wrap"),
-        Col("取值", "wrap"),
-        Col("条款", "wrap"),
-        Col("公司设定", "center"),
-    ]
-    r = write_table(
-        ws,
-        f,
-        r,
-        cols,
-        params,
-        autofilter=False,
-        freeze=False,
-        empty_note="（无参数）",
-        fixed_widths=_RULES_WIDTHS,
-        total_label=None,
-    )
-    r += 1
-    ws.write_string(r, 0, "输入文件", f.label)
-    r += 1
-    files = result.inputs.files if result.inputs else []
-    found = result.inputs.found if result.inputs else []
-    titles = {"roster": "人员名册", "adjustment": "其他奖惩", "dealer": "加盟商", "purchase": "提货明细"}
-    tables: dict[str, list[str]] = {}
-    for t in found:
-        tables.setdefault(t.file, []).append(
-            f"{t.sheet} → {titles.get(t.kind, t.kind)}（表头第 {t.header_row} 行，{t.rows} 行）"
-        )
-    frows = [
-        [fi.name, "\n".join(tables.get(fi.name, ["（未识别出表格）"])), fi.sha256, fi.size] for fi in files
-    ]
-    fcols = [Col("文件", "wrap"), Col("读取的表", "wrap"), Col("SHA-256"), Col("大小（字节）", "integer")]
-    write_table(
-        ws,
-        f,
-        r,
-        fcols,
-        frows,
-        autofilter=False,
-        freeze=False,
-        empty_note="（无输入文件）",
-        fixed_widths=_RULES_WIDTHS[:4],
-        total_label=None,
-    )
-    _print(ws, result, generated_at, None, landscape=True)
-
-
 def write_workbook(result: MonthResult, views, checks, path: Path, generated_at: dt.datetime) -> Path:
     """Write the approval workbook to ``path``: 汇总, 加盟商, 明细, 问题清单, 核对 (the
     reconciliation every scheme gets, ``checks``), 规则与来源."""
@@ -342,9 +226,9 @@ def write_workbook(result: MonthResult, views, checks, path: Path, generated_at:
     _summary(wb, f, result, generated_at)
     _dealers(wb, f, result, generated_at)
     _details(wb, f, result, generated_at)
-    _problems(wb, f, result, generated_at)
-    checks_sheet(wb, f, result, checks, Page(f"{company_line()}　{TITLE}", stamp_line(result, generated_at),
-                                            banner(result)))
-    _rules(wb, f, result, generated_at)
+    page = Page(f"{company_line()}　{TITLE}", stamp_line(result, generated_at), banner(result))
+    problems_sheet(wb, f, result, page)
+    checks_sheet(wb, f, result, checks, page)
+    rules_sheet(wb, f, result, generated_at, page)
     wb.close()
     return path
