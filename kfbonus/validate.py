@@ -17,7 +17,7 @@ from kfbonus.model import MonthInput
 from kfbonus.problems import Problem, RowRef, error, warning
 
 __all__ = ["CHECKS", "check_known_workers", "check_names_match_roster", "check_roster_present",
-           "check_unique_worker_ids", "validate", "worker_tables"]
+           "check_unique_worker_ids", "repeats", "row_values", "validate", "worker_tables"]
 
 
 def worker_tables(month: MonthInput) -> list[str]:
@@ -25,7 +25,7 @@ def worker_tables(month: MonthInput) -> list[str]:
     return [kind for kind, df in month.tables.items() if kind != "roster" and "worker_id" in df.columns]
 
 
-def _rows(df: pd.DataFrame, *names: str) -> Iterator[tuple]:
+def row_values(df: pd.DataFrame, *names: str) -> Iterator[tuple]:
     """(value, …, src) per row, None where a column is missing."""
     cols = [df[n].tolist() if n in df.columns else [None] * len(df) for n in names]
     return zip(*cols, df["src"].tolist(), strict=True)
@@ -34,7 +34,7 @@ def _rows(df: pd.DataFrame, *names: str) -> Iterator[tuple]:
 def _roster(month: MonthInput) -> dict[str, tuple[str | None, RowRef]]:
     """工号 → (姓名, first row) of the roster."""
     out: dict[str, tuple[str | None, RowRef]] = {}
-    for wid, name, src in _rows(month.tables["roster"], "worker_id", "name"):
+    for wid, name, src in row_values(month.tables["roster"], "worker_id", "name"):
         if wid is not None and wid not in out:
             out[wid] = (name, src)
     return out
@@ -48,20 +48,24 @@ def check_roster_present(month: MonthInput) -> list[Problem]:
                   "没有找到人员名册（表头含「工号」「姓名」「入职日期」的表格），无法核对人员，请放入人员名册")]
 
 
+def repeats(month: MonthInput, kind: str, *names: str) -> Iterator[tuple[tuple, RowRef, RowRef]]:
+    """(key, row, first row) for every row of ``kind`` whose ``names`` fields (none blank)
+    repeat an earlier row's; in row order."""
+    seen: dict[tuple, RowRef] = {}
+    for *key, src in row_values(month.tables[kind], *names):
+        if any(k is None for k in key):
+            continue
+        first = seen.setdefault(tuple(key), src)
+        if first is not src:
+            yield tuple(key), src, first
+
+
 def check_unique_worker_ids(month: MonthInput) -> list[Problem]:
     """工号 is unique in the roster."""
-    seen: dict[str, RowRef] = {}
-    out: list[Problem] = []
-    for wid, src in _rows(month.tables["roster"], "worker_id"):
-        if wid is None:
-            continue
-        if wid in seen:
-            out.append(error("duplicate-worker",
-                             f"工号「{wid}」在人员名册中重复出现（另见 {seen[wid]}），每个工号只能有一行",
-                             src.cell("worker_id")))
-        else:
-            seen[wid] = src
-    return out
+    return [error("duplicate-worker",
+                  f"工号「{wid}」在人员名册中重复出现（另见 {first}），每个工号只能有一行",
+                  src.cell("worker_id"))
+            for (wid,), src, first in repeats(month, "roster", "worker_id")]
 
 
 def check_known_workers(month: MonthInput) -> list[Problem]:
@@ -72,7 +76,7 @@ def check_known_workers(month: MonthInput) -> list[Problem]:
     out: list[Problem] = []
     for kind in worker_tables(month):
         title = month.title(kind)
-        for wid, src in _rows(month.tables[kind], "worker_id"):
+        for wid, src in row_values(month.tables[kind], "worker_id"):
             if wid is not None and wid not in roster:
                 out.append(error("unknown-worker",
                                  f"{title}中的工号「{wid}」不在人员名册中，请核对工号或在名册中补上此人",
@@ -89,7 +93,7 @@ def check_names_match_roster(month: MonthInput) -> list[Problem]:
         if "name" not in df.columns:
             continue
         title = month.title(kind)
-        for wid, name, src in _rows(df, "worker_id", "name"):
+        for wid, name, src in row_values(df, "worker_id", "name"):
             known = roster.get(wid)
             if name is None or known is None or known[0] is None:
                 continue

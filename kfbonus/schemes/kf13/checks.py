@@ -21,49 +21,28 @@ from collections.abc import Callable
 
 from kfbonus.model import MonthInput
 from kfbonus.problems import Problem, RowRef, error, warning
-from kfbonus.validate import _rows
+from kfbonus.validate import repeats, row_values
 
 __all__ = ["CHECKS", "check_consistent_projects", "check_known_projects", "check_one_application_per_project",
            "check_one_attendance_row_per_worker", "check_one_settlement_line_per_worker_and_project"]
 
 
-def _one_per_project(month: MonthInput, kind: str, code: str) -> list[Problem]:
-    title = month.title(kind)
-    seen: dict[str, RowRef] = {}
-    out: list[Problem] = []
-    for pid, src in _rows(month.tables[kind], "project_id"):
-        if pid is None:
-            continue
-        if pid in seen:
-            out.append(error(code,
-                             f"工程「{pid}」在{title}中重复出现（另见 {seen[pid]}），每个工程只能有一行",
-                             src.cell("project_id")))
-        else:
-            seen[pid] = src
-    return out
-
-
 def check_one_application_per_project(month: MonthInput) -> list[Problem]:
     """One 工程激励申报 row per project."""
-    return _one_per_project(month, "application", "duplicate-application")
+    return [error("duplicate-application",
+                  f"工程「{pid}」在{month.title('application')}中重复出现（另见 {first}），"
+                  "每个工程只能有一行",
+                  src.cell("project_id"))
+            for (pid,), src, first in repeats(month, "application", "project_id")]
 
 
 def check_one_settlement_line_per_worker_and_project(month: MonthInput) -> list[Problem]:
     """A worker appears once per project in the settlement (warning; both lines count)."""
-    seen: dict[tuple[str, str], RowRef] = {}
-    out: list[Problem] = []
-    for pid, wid, src in _rows(month.tables["settlement"], "project_id", "worker_id"):
-        if pid is None or wid is None:
-            continue
-        key = (pid, wid)
-        if key in seen:
-            out.append(warning("duplicate-settlement-line",
-                               f"工号「{wid}」在工程「{pid}」的计件工资结算单中出现两次（另见 {seen[key]}），"
-                               "两行都会计入；如为重复录入请删除一行",
-                               src.cell("worker_id")))
-        else:
-            seen[key] = src
-    return out
+    return [warning("duplicate-settlement-line",
+                    f"工号「{wid}」在工程「{pid}」的计件工资结算单中出现两次（另见 {first}），"
+                    "两行都会计入；如为重复录入请删除一行",
+                    src.cell("worker_id"))
+            for (pid, wid), src, first in repeats(month, "settlement", "project_id", "worker_id")]
 
 
 def check_consistent_projects(month: MonthInput) -> list[Problem]:
@@ -72,7 +51,7 @@ def check_consistent_projects(month: MonthInput) -> list[Problem]:
     for name, label in (("project_name", "工程名称"), ("total_days", "工期总天数")):
         first: dict[str, tuple[object, RowRef]] = {}
         reported: set[str] = set()
-        for pid, value, src in _rows(month.tables["settlement"], "project_id", name):
+        for pid, value, src in row_values(month.tables["settlement"], "project_id", name):
             if pid is None or value is None:
                 continue
             if pid not in first:
@@ -94,7 +73,7 @@ def check_known_projects(month: MonthInput) -> list[Problem]:
     out: list[Problem] = []
     for kind in ("application", "scores", "nomination"):
         title = month.title(kind)
-        for pid, src in _rows(month.tables[kind], "project_id"):
+        for pid, src in row_values(month.tables[kind], "project_id"):
             if pid is not None and pid not in settled:
                 out.append(warning("unknown-project",
                                    f"{title}中的工程「{pid}」在本月计件工资结算单中没有任何记录",
@@ -106,18 +85,10 @@ def check_known_projects(month: MonthInput) -> list[Problem]:
 
 def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
     """One 考勤 row per worker and month."""
-    seen: dict[str, RowRef] = {}
-    out: list[Problem] = []
-    for wid, src in _rows(month.tables["attendance"], "worker_id"):
-        if wid is None:
-            continue
-        if wid in seen:
-            out.append(error("attendance-duplicate",
-                             f"工号「{wid}」在考勤中重复出现（另见 {seen[wid]}），每人每月应只有一行",
-                             src.cell("worker_id")))
-        else:
-            seen[wid] = src
-    return out
+    return [error("attendance-duplicate",
+                  f"工号「{wid}」在考勤中重复出现（另见 {first}），每人每月应只有一行",
+                  src.cell("worker_id"))
+            for (wid,), src, first in repeats(month, "attendance", "worker_id")]
 
 
 CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
