@@ -285,7 +285,7 @@ def run_template(folder: Path, period: str | None, rules: Path | None) -> int:
     """``--template DIR``: write the templates, say where; the 类别 list from the rules in
     force at the end of ``period`` (today without one).  Returns the exit code."""
     from kfbonus.pipeline import rules_apply
-    from kfbonus.rules import RulesError, RuleSpec, load_rules
+    from kfbonus.rules import RulesError, load_rules
     from kfbonus.schemes import all_schemes
 
     if period is not None and len(period) != 7:
@@ -300,9 +300,8 @@ def run_template(folder: Path, period: str | None, rules: Path | None) -> int:
     schemes = all_schemes()
     for s in schemes:   # 其他奖惩 is everyone's: the categories of every scheme's rules in force
         path = rules if rules is not None and rules_apply(rules, s, schemes) else None
-        spec = RuleSpec(s.param_checks, tuple(s.param_pairs), s.show_value, s.id)
         try:
-            params = load_rules(path, spec, s.rules_dir).in_force(on)
+            params = load_rules(path, s.rule_spec, s.rules_dir).in_force(on)
         except RulesError as exc:
             print(f"规则文件错误：{exc}", flush=True)
             return 2

@@ -188,7 +188,7 @@ class MonthResult:
     kind: RunKind = RunKind.MONTH      # what the run is (never inferred from the period's shape)
     details: dict = field(default_factory=dict)   # scheme-specific figures for its presentation
     presentation: object = None        # the scheme's Presentation (title, signers, plain wording)
-    scheme_id: str = "FS-MS-KF-13"     # the scheme's id: the ledger's key with the period
+    scheme_id: str = ""                # the scheme's id (Scheme.id): the ledger's key with the period
     # What the scheme keeps for later, recorded in the ledger as given: kind → rows, each
     # a dict of str/int/bool/None (money and scores as strings, dates ISO).
     facts: dict[str, list[dict]] = field(default_factory=dict)

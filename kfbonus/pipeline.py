@@ -161,15 +161,14 @@ def load_params(opts: Options, assess_date: dt.date, scheme: Scheme | None = Non
     """The parameters of ``scheme`` (the default scheme when None) in force on
     ``assess_date``: from ``rules`` (or ``--rules`` when it is this scheme's file), else
     from the scheme's own rules folder.  A broken file is exit 2."""
-    from kfbonus.rules import RulesError, RuleSpec, load_rules
+    from kfbonus.rules import RulesError, load_rules
 
     schemes = registered(opts)
     scheme = scheme or default_scheme(schemes)
     if rules is None and opts.rules is not None and rules_apply(opts.rules, scheme, schemes):
         rules = opts.rules
-    spec = RuleSpec(scheme.param_checks, tuple(scheme.param_pairs), scheme.show_value, scheme.id)
     try:
-        return load_rules(rules, spec, scheme.rules_dir).in_force(assess_date)
+        return load_rules(rules, scheme.rule_spec, scheme.rules_dir).in_force(assess_date)
     except RulesError as exc:
         raise ConfigError(f"规则文件错误：{exc}") from None
 

@@ -158,6 +158,7 @@ def make_month(
         inputs=month_input,
         awards=tuple(Award),
         presentation=KF13.presentation,
+        scheme_id=KF13.id,
     )
     result.facts = month_facts(result)   # as compute_month keeps them
     return result

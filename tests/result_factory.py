@@ -227,6 +227,7 @@ def make_result() -> MonthResult:
         inputs=_inputs(),
         awards=tuple(Award),
         presentation=KF13.presentation,
+        scheme_id=KF13.id,
     )
 
 
@@ -286,4 +287,5 @@ def make_annual_result() -> MonthResult:
     return MonthResult(period="2026", assess_date=dt.date(2026, 12, 31), scheme="FS-MS-KF-13 A/2",
                        rules_file="FS-MS-KF-13_A2.toml", parameters=_parameters(), workers=workers,
                        lines=lines, projects=[], problems=problems, inputs=None, annual=plan,
-                       awards=tuple(Award), kind=RunKind.YEAR_END, presentation=KF13.presentation)
+                       awards=tuple(Award), kind=RunKind.YEAR_END, presentation=KF13.presentation,
+                       scheme_id=KF13.id)

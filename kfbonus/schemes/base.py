@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kfbonus.model import AwardKind, RunKind
+from kfbonus.rules import RuleSpec
 from kfbonus.schema import Table
 
 __all__ = ["AwardKind", "Presentation", "Run", "RunKind", "Scheme"]
@@ -85,7 +86,6 @@ class Scheme:
     year_end: Callable[..., object] | None = None
     checks: tuple[Callable[..., list], ...] = ()   # its own input checks: (month as it sees it) → problems
     reads: tuple[str, ...] = ()                    # other schemes' tables it reads too (its workers' rows)
-    extra: Mapping[str, object] = field(default_factory=dict)
 
     def award(self, award_id: str) -> AwardKind:
         """The award type with ``award_id`` (a line read back from the ledger carries text)."""
@@ -93,6 +93,11 @@ class Scheme:
             if a == award_id:
                 return a
         raise KeyError(award_id)
+
+    @property
+    def rule_spec(self) -> RuleSpec:
+        """What its rules files must hold (kfbonus.rules.load_rules checks them against it)."""
+        return RuleSpec(self.param_checks, tuple(self.param_pairs), self.show_value, self.id)
 
     @property
     def labels(self) -> dict[str, str]:

@@ -21,12 +21,13 @@ from kfbonus.money import D
 from kfbonus.problems import Problem, Source, error
 from kfbonus.rules import Params, fmt_number, fmt_percent
 from kfbonus.schema import COMMON
+from kfbonus.schemes.kf13 import ID
 from kfbonus.schemes.kf13.tables import TABLES
 
 __all__ = ["SCHEME_ID", "Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent",
            "ratio_out_of_range", "row_source", "rows_of"]
 
-SCHEME_ID = "FS-MS-KF-13"   # this scheme's id: its months' key in the ledger, with the period
+SCHEME_ID = ID   # this scheme's id: its months' key in the ledger, with the period
 
 Row = Any  # one of the frozen row dataclasses below (Table.row_type): the table's fields + src
 

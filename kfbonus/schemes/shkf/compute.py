@@ -19,7 +19,7 @@ from kfbonus.schemes.shkf.rows import build
 __all__ = ["AWARD_ORDER", "POSTS", "compute"]
 
 POSTS = (checks.SERVICE_POST, checks.SALES_POST)
-AWARD_ORDER = {"base_salary": 0, "service_commission": 1, "sales_commission": 2, "adjustment": 3}
+AWARD_ORDER = {str(a): i for i, a in enumerate(SCHEME.awards)}   # the order the scheme lists them
 
 
 def _years(hire, on) -> int | None:
