@@ -117,3 +117,13 @@ def test_the_ledger_imports_no_scheme():
     found = imports(PKG / "ledger.py")
     assert found, "the ledger imports kfbonus.model at least: the check reads its imports"
     assert not [name for name in found if _under(name, "kfbonus.schemes")]
+
+
+def test_award_modules_check_no_input():
+    """An award is pure maths plus formula text (issue 11): every input problem is its
+    scheme's checks.py's, so no module under ``awards/`` makes a Problem."""
+    makers = {"kfbonus.problems.error", "kfbonus.problems.warning", "kfbonus.problems.Problem"}
+    found = {module_name(path): sorted(imports(path) & makers)
+             for scheme in SCHEMES for path in sorted((PKG / "schemes" / scheme / "awards").glob("*.py"))}
+    assert len(found) >= 10, found   # the check sees both schemes' award modules
+    assert not {mod: names for mod, names in found.items() if names}

@@ -366,6 +366,24 @@ def test_adjustment_rows(tmp_path):
     assert "扣除 200.00 元" in plain_text(deduction)
 
 
+def test_adjustment_problems_each_on_its_cell_and_the_row_unpaid(tmp_path):
+    adjustments = [
+        ["2001", "好人好事奖", 100, None, None],   # unknown category: error, unpaid
+        ["2001", "扣款", None, None, None],        # a 扣款 has no standard amount: error, unpaid
+        ["2001", "创新奖", 250, None, None],       # standard 300.00: a warning, paid as given
+    ]
+    _, result = _run(tmp_path, [_worker("2001")], [["D1", "甲", "2001", None]],
+                     [["D1", None, None, None, None, 1]], adjustments=adjustments)
+    assert [(x.category, x.amount) for x in _lines(result, "adjustment")] == [("创新奖", Decimal("250.00"))]
+    unknown = _problem(result, "adjustment-unknown-category")
+    missing = _problem(result, "adjustment-amount-missing")
+    odd = _problem(result, "adjustment-nonstandard-amount")
+    assert (unknown.is_error, unknown.source.cell) == (True, "B2")
+    assert (missing.is_error, missing.source.cell) == (True, "C3")
+    assert (odd.is_error, odd.source.cell) == (False, "C4")
+    assert "300.00" in odd.message
+
+
 def test_adjustment_team_without_members_is_an_error(tmp_path):
     _, result = _run(
         tmp_path,

@@ -7,13 +7,11 @@ from pathlib import Path
 from kfbonus.schemes.base import Presentation, Run, Scheme
 from kfbonus.schemes.kf13.checks import CHECKS
 from kfbonus.schemes.kf13.model import Award
-from kfbonus.schemes.kf13.params import PAIRS, RULES_DIR, SPEC
+from kfbonus.schemes.kf13.params import ID, PAIRS, RULES_DIR, SPEC
 from kfbonus.schemes.kf13.params import show as kf13_show
 from kfbonus.schemes.kf13.tables import TABLES
 
 __all__ = ["SCHEME"]
-
-ID = "FS-MS-KF-13"
 
 
 def _compute(month, params, run: Run):

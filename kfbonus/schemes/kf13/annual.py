@@ -471,7 +471,8 @@ def year_end(ledger: Ledger, month: MonthInput, params, run, include_drafts: boo
     from kfbonus.schemes.kf13.facts import month_facts
 
     year = int(run.period)
-    roster, roster_problems = roster_on(_without_attendance(month), params, run.assess_date)
+    roster = roster_on(_without_attendance(month), params, run.assess_date)
+    roster_problems: list[Problem] = []
     if month.tables.get("attendance") is not None and len(month.tables["attendance"]):
         roster_problems.append(warning(
             "annual-attendance-ignored",

@@ -1,8 +1,19 @@
-"""FS-MS-KF-13's own cross-table checks (keys, duplicates, consistency of projects).
+"""Every input check of FS-MS-KF-13 beyond a cell's own value: keys, duplicates,
+consistency of projects, and what the rules in force require of the inputs.
 
-Each invariant is one small function ``check_<invariant>(month) -> list[Problem]``,
-listed in :data:`CHECKS` (the scheme's ``checks``, run on the month as the scheme sees
-it).  Decisions where INPUTS.md is silent:
+Two kinds, each invariant one small function:
+
+- ``check_<invariant>(month) -> list[Problem]``, listed in :data:`CHECKS` (the scheme's
+  ``checks``): the tables alone, run on the month as the scheme sees it, even when cells
+  failed to read;
+- ``check_<invariant>(ctx, unusable)``, listed in :data:`RULE_CHECKS` and run by
+  :func:`rule_checks` from the computation: what needs the parameters in force, the
+  assessment date or the month's rows grouped (a ratio out of its range, shares over a
+  pool, a nominee who does not qualify).  Each yields ``(problem, key)``: ``key`` names
+  what the error keeps from being computed (``(award, project id)``, ``(award, row)``),
+  None for a warning.  The award modules skip what is keyed and check nothing.
+
+Decisions where INPUTS.md is silent:
 
 - A worker twice on the same project's settlement is a WARNING
   (``duplicate-settlement-line``): both lines are kept and count (a worker can
@@ -17,13 +28,39 @@ it).  Decisions where INPUTS.md is silent:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 from kfbonus.model import MonthInput
+from kfbonus.money import ZERO, fmt_money
+from kfbonus.money import round_money as round_money_
 from kfbonus.problems import Problem, RowRef, error, warning
+from kfbonus.schemes.kf13.awards.adjustment import payable_members
+from kfbonus.schemes.kf13.awards.collective import (
+    SCORE_FIELDS,
+    collective_pool,
+    crew_weights,
+    given_total_days,
+    piece_total,
+    project_scores,
+    weight_of,
+)
+from kfbonus.schemes.kf13.awards.individual import NOMINATIONS, failed_conditions, individual_pool
+from kfbonus.schemes.kf13.awards.seniority import seniority_tier
+from kfbonus.schemes.kf13.common import (
+    Context,
+    exact_div,
+    fmt_exact,
+    fmt_number,
+    fmt_percent,
+    ratio_out_of_range,
+)
+from kfbonus.schemes.kf13.model import Award
 from kfbonus.validate import repeats, row_values
+from kfbonus.values import Percentage
 
-__all__ = ["CHECKS", "check_consistent_projects", "check_known_projects", "check_one_application_per_project",
+__all__ = ["CHECKS", "RULE_CHECKS", "rule_checks",
+           "check_consistent_projects", "check_known_projects", "check_one_application_per_project",
            "check_one_attendance_row_per_worker", "check_one_settlement_line_per_worker_and_project"]
 
 
@@ -81,8 +118,6 @@ def check_known_projects(month: MonthInput) -> list[Problem]:
     return out
 
 
-
-
 def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
     """One 考勤 row per worker and month."""
     return [error("attendance-duplicate",
@@ -98,3 +133,306 @@ CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_consistent_projects,
     check_known_projects,
 )
+
+
+Finding = tuple[Problem, tuple | None]   # a problem and what it keeps from being computed
+_HUNDRED = Decimal(100)
+_ONE = Decimal(1)
+
+
+def check_application_settled(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """A project applied for awards has settlement lines this month (warning: nothing is paid)."""
+    data = ctx.data
+    for pid, app in sorted(data.application.items()):
+        applied = app.collective_ratio is not None or app.individual_ratio is not None
+        if applied and pid not in data.settlement:
+            yield warning("application-without-settlement",
+                          f"工程 {pid} 有工程激励申报，但本月计件工资结算单中没有该工程，"
+                          "本月不计算其个人奖和集体奖",
+                          app.src), None
+
+
+def check_individual_application(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """Nominations need an individual ratio; a ratio needs 重点工程 = 是 and a rate in range."""
+    p, data = ctx.params, ctx.data
+    rate_min, rate_max = p["individual.rate_min"], p["individual.rate_max"]
+    for pid in sorted(set(data.nominations) | {
+            pid for pid, a in data.application.items() if a.individual_ratio is not None}):
+        app = data.application.get(pid)
+        ratio = app.individual_ratio if app is not None else None
+        key = (Award.INDIVIDUAL, pid)
+        if ratio is None:
+            for nom in data.nominations.get(pid, []):
+                yield warning("nomination-without-individual-award",
+                              f"工程 {pid} 没有申报个人激励比例（不是享受个人奖的重点工程），"
+                              f"工号 {nom.worker_id} 的个人奖提名不予发放", nom.src), None
+        elif app.key_project is not True:
+            flag = "否" if app.key_project is False else "空白"
+            yield error("individual-not-key-project",
+                        f"工程 {pid} 申报了个人激励比例 {fmt_percent(ratio)}，但「重点工程」为{flag}；"
+                        "个人奖只对重点工程发放，请将重点工程填为「是」或删去个人激励比例",
+                        app.src.cell("key_project")), key
+        else:
+            bad = ratio_out_of_range("individual-rate-out-of-range", "个人激励比例", pid, ratio,
+                                     rate_min, rate_max, app.src.cell("individual_ratio"))
+            if bad:
+                yield bad, key
+
+
+def _paid_projects(ctx: Context, unusable: set) -> Iterator[str]:
+    """The settled projects with an individual ratio the checks so far accept."""
+    data = ctx.data
+    for pid, app in sorted(data.application.items()):
+        usable = (Award.INDIVIDUAL, pid) not in unusable
+        if app.individual_ratio is not None and pid in data.settlement and usable:
+            yield pid
+
+
+def check_nominations(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """A worker once per project; 申报金额 all given or all blank, none negative, within the pool."""
+    data = ctx.data
+    for pid in _paid_projects(ctx, unusable):
+        noms = data.nominations.get(pid, [])
+        key = (NOMINATIONS, pid)
+        seen: dict[str, object] = {}
+        for nom in noms:
+            if nom.worker_id in seen:
+                yield error("nomination-duplicate",
+                            f"工号 {nom.worker_id} 在工程 {pid} 被重复提名（另见 {seen[nom.worker_id]}）",
+                            nom.src), key
+            seen.setdefault(nom.worker_id, nom.src)
+        declared = [n for n in noms if n.declared_amount is not None]
+        if not declared:
+            continue
+        if len(declared) != len(noms):
+            blank = next(n for n in noms if n.declared_amount is None)
+            yield error("nomination-mixed-declared",
+                        f"工程 {pid} 的个人奖提名有的填了申报金额、有的空白："
+                        "应全部填写，或全部空白（平均分配）",
+                        blank.src.cell("declared_amount")), key
+            continue
+        if key in unusable:
+            continue
+        app = data.application[pid]
+        settle = data.settlement[pid]
+        exact_pool, pool = individual_pool(app.individual_ratio, settle)
+        total_declared = sum((n.declared_amount for n in noms), ZERO)
+        if total_declared > pool:
+            pool_text = (f"个人激励比例 {fmt_percent(app.individual_ratio)} × 计件工资总额 "
+                         f"{fmt_money(piece_total(settle))} = {fmt_exact(exact_pool)} → "
+                         f"个人奖池 {fmt_money(pool)}")
+            yield error("declared-exceeds-pool",
+                        f"工程 {pid} 的申报金额合计 {fmt_money(total_declared)} "
+                        f"超过个人奖池 {fmt_money(pool)}"
+                        f"（{pool_text}）", noms[0].src.cell("declared_amount")), key
+            continue
+        for n in noms:
+            if n.declared_amount < 0:
+                yield error("declared-amount-negative", f"申报金额 {fmt_money(n.declared_amount)} 不能为负",
+                            n.src.cell("declared_amount")), key
+
+
+def check_nominees_qualify(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """A nominee meets §壹(一)'s conditions (warning: the nomination is not paid)."""
+    data = ctx.data
+    for pid in _paid_projects(ctx, unusable):
+        if (NOMINATIONS, pid) in unusable:
+            continue
+        settled = {r.worker_id for r in data.settlement[pid]}
+        for nom in data.nominations.get(pid, []):
+            why = failed_conditions(ctx, nom, pid, settled)
+            if why:
+                yield warning("nominee-not-qualified",
+                              f"工号 {nom.worker_id} {ctx.name(nom.worker_id, nom.name)} "
+                              f"在工程 {pid} 的个人奖提名"
+                              f"不符合条件：{'；'.join(why)}；不予发放", nom.src), None
+
+
+def check_collective_ratio(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """A project's 集体激励比例 is within collective.ratio_min–ratio_max."""
+    p = ctx.params
+    for pid, app in sorted(ctx.data.application.items()):
+        if app.collective_ratio is not None:
+            bad = ratio_out_of_range("collective-ratio-out-of-range", "集体激励比例", pid,
+                                     app.collective_ratio, p["collective.ratio_min"],
+                                     p["collective.ratio_max"], app.src.cell("collective_ratio"))
+            if bad:
+                yield bad, (Award.COLLECTIVE, pid)
+
+
+def _collective_projects(ctx: Context, unusable: set) -> Iterator[str]:
+    """The settled projects applying for a collective award the checks so far accept."""
+    data = ctx.data
+    for pid, app in sorted(data.application.items()):
+        usable = (Award.COLLECTIVE, pid) not in unusable
+        if app.collective_ratio is not None and pid in data.settlement and usable:
+            yield pid
+
+
+def check_collective_scores(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """A project applying for a collective award has score rows, each score 0–100."""
+    data = ctx.data
+    for pid in _collective_projects(ctx, unusable):
+        key = (Award.COLLECTIVE, pid)
+        rows = data.scores.get(pid, [])
+        if not rows:
+            app = data.application[pid]
+            yield error("collective-without-scores",
+                        f"工程 {pid} 申报了集体激励比例 {fmt_percent(app.collective_ratio)}，"
+                        "但工程评分表中没有该工程的评分",
+                        app.src.cell("collective_ratio")), key
+        for r in rows:
+            for name, header in SCORE_FIELDS.items():
+                v = getattr(r, name)
+                if v is not None and not ZERO <= v <= _HUNDRED:
+                    yield error("score-out-of-range",
+                                f"工程 {pid} 的{header} {fmt_number(v)} 应在 0–100 之间",
+                                r.src.cell(name)), key
+
+
+def check_collective_days(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """The project's 工期总天数 (given once, or the sum of 个人工期天数, as the rules say) is
+    positive, and the crew's 个人工期天数 × 个人百分比 do not add up to more than it."""
+    data, p = ctx.data, ctx.params
+    mode = p["collective.total_days"]
+    for pid in _collective_projects(ctx, unusable):
+        settle = data.settlement[pid]
+        scored = project_scores(data.scores.get(pid, []))
+        if scored is None:
+            continue   # a blank required score: the reader reports it
+        key = (Award.COLLECTIVE, pid)
+        given = given_total_days(settle, mode)
+        if not given:
+            yield error("total-days-missing",
+                        f"工程 {pid} 的结算单没有工期总天数，规则要求按工程工期总天数分配集体奖",
+                        settle[0].src.cell("total_days")), key
+            continue
+        if len(given) > 1:
+            yield error("total-days-inconsistent",
+                        f"工程 {pid} 的结算单工期总天数不一致："
+                        f"{'、'.join(fmt_number(d) for d in sorted(given))}",
+                        settle[0].src.cell("total_days")), key
+            continue
+        (total_days,) = given
+        if total_days <= 0:
+            yield error("total-days-zero",
+                        f"工程 {pid} 的工期总天数为 {fmt_number(total_days)}，无法分配集体奖",
+                        settle[0].src.cell("total_days" if mode != "person_days" else "days")), key
+            continue
+        crew = crew_weights(settle, p["collective.default_percent"])
+        weight_sum = sum((weight_of(rows) for rows in crew.values()), ZERO)
+        if weight_sum > total_days:
+            _, pool = collective_pool(scored[1], piece_total(settle), data.application[pid].collective_ratio)
+            days_label = "工期总天数（个人工期天数之和）" if mode == "person_days" else "工期总天数"
+            shares = exact_div(pool * weight_sum, total_days)
+            yield error("collective-shares-exceed-pool",
+                        f"工程 {pid} 按分配方案算出的个人分配合计 {fmt_exact(shares)} "
+                        f"超过集体奖池 {fmt_money(pool)}"
+                        f"（个人工期天数 × 个人百分比 之和 {fmt_number(weight_sum)} 大于 {days_label} "
+                        f"{fmt_number(total_days)}），请修改分配方案", settle[0].src), key
+
+
+def check_attendance_for_seniority(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """Every roster worker has an attendance row, with 应出勤天数 when a tier applies
+    (warnings: the month's 工龄奖 is 0 and its line says why)."""
+    data = ctx.data
+    tiers = ctx.params["seniority.tiers"]
+    for wid, worker in data.roster.items():
+        att = data.attendance.get(wid)
+        if att is None:
+            yield warning("attendance-missing",
+                          f"工号 {wid} {ctx.name(wid)} 在名册中但没有考勤记录，本月不计工龄奖",
+                          worker.src), None
+        elif seniority_tier(ctx.years.get(wid), tiers) is not None and not (att.due_days or ZERO) > 0:
+            yield warning("attendance-no-due-days",
+                          f"工号 {wid} {ctx.name(wid)} 的应出勤天数为 {fmt_number(att.due_days or ZERO)}，"
+                          "无法按出勤折算，本月不计工龄奖", att.src.cell("due_days")), None
+
+
+def check_adjustments(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """其他奖惩: a known category; a 扣款 with an amount; a percentage only for one worker's
+    扣款, within 0–100%; a 班组 with members to split among; amounts off the standard warned."""
+    p = ctx.params
+    standard = p["adjustment.standard_amounts"]
+    deductions = p["adjustment.deduction_categories"]
+    for r in ctx.data.adjustment:
+        key = (Award.ADJUSTMENT, r.src)
+        category = (r.category or "").strip()
+        who = f"工号 {r.worker_id}" if r.worker_id else f"班组 {r.team}"
+        given = r.amount
+        if category not in standard and category not in deductions:  # type: ignore[operator]
+            known = "、".join([*standard, *deductions])  # type: ignore[misc]
+            yield error("adjustment-unknown-category",
+                        f"{who}的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
+                        r.src.cell("category")), key
+        elif isinstance(given, Percentage):
+            yield from _percent_row(ctx, r, category, deductions, key)
+        elif category in deductions and given is None:  # type: ignore[operator]
+            yield error("adjustment-amount-missing", f"{who}的{category}没有填写金额（扣款无标准金额）",
+                        r.src.cell("amount")), key
+        else:
+            if category not in deductions and given is not None:  # type: ignore[operator]
+                amount, std = round_money_(given), standard[category]  # type: ignore[index]
+                if amount != std:
+                    yield warning("adjustment-nonstandard-amount",
+                                  f"{who}的{category}金额为 {fmt_money(amount)}，"
+                                  f"与标准金额 {fmt_money(std)} 不同",
+                                  r.src.cell("amount")), None
+            if r.worker_id is None:
+                yield from _team_row(ctx, r, category, key)
+
+
+def _percent_row(ctx: Context, r, category: str, deductions, key: tuple) -> Iterator[Finding]:
+    where = r.src.cell("amount")
+    if r.worker_id is None:
+        yield error("adjustment-percent-team",
+                    f"班组 {(r.team or '').strip()} 的{category}填写为百分比 {r.amount}："
+                    "按计件工资比例的扣款须写明工号",
+                    r.src.cell("team")), key
+    elif category not in deductions:
+        yield error("adjustment-percent-not-deduction",
+                    f"工号 {r.worker_id} 的{category}填写为百分比 {r.amount}："
+                    "只有扣款可以按计件工资的比例填写，奖励请填写金额", where), key
+    elif not ZERO < r.amount.fraction <= _ONE:
+        yield error("adjustment-percent-out-of-range",
+                    f"工号 {r.worker_id} 的{category}比例为 {r.amount}，应在 0%–100% 之间", where), key
+    elif not ctx.data.wages.get(r.worker_id):
+        yield warning("adjustment-percent-no-wage",
+                      f"工号 {r.worker_id} 的{category}按计件工资的 {r.amount} 扣除，"
+                      "但本月计件工资结算单中没有此人，扣款为 0.00；如应扣固定金额，请填写金额", where), None
+
+
+def _team_row(ctx: Context, r, category: str, key: tuple) -> Iterator[Finding]:
+    team = (r.team or "").strip()
+    paid, _ = payable_members(ctx, team)
+    if not paid:
+        why = "人员名册中没有这个班组" if not ctx.data.teams.get(team) else "该班组的人员在考核日均不参与激励"
+        yield error("adjustment-team-empty",
+                    f"{category}发给班组「{team}」，但{why}，无法平分；请核对班组名称",
+                    r.src.cell("team")), key
+
+
+RULE_CHECKS: tuple[Callable[[Context, set], Iterator[Finding]], ...] = (
+    check_application_settled,
+    check_individual_application,
+    check_nominations,
+    check_nominees_qualify,
+    check_collective_ratio,
+    check_collective_scores,
+    check_collective_days,
+    check_attendance_for_seniority,
+    check_adjustments,
+)
+
+
+def rule_checks(ctx: Context) -> tuple[list[Problem], frozenset]:
+    """The month's problems under the rules in force, and what they keep from being
+    computed (each check sees what the earlier ones refused)."""
+    problems: list[Problem] = []
+    unusable: set = set()
+    for check in RULE_CHECKS:
+        for problem, key in check(ctx, unusable):
+            problems.append(problem)
+            if key is not None:
+                unusable.add(key)
+    return problems, frozenset(unusable)

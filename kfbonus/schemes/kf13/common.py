@@ -21,7 +21,7 @@ from kfbonus.money import D
 from kfbonus.problems import Problem, Source, error
 from kfbonus.rules import Params, fmt_number, fmt_percent
 from kfbonus.schema import COMMON
-from kfbonus.schemes.kf13 import ID
+from kfbonus.schemes.kf13.params import ID
 from kfbonus.schemes.kf13.tables import TABLES
 
 __all__ = ["SCHEME_ID", "Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent",
@@ -92,7 +92,7 @@ class MonthData:
     teams: dict[str, list[str]] = field(default_factory=dict)          # 班组 → roster 工号
 
     @classmethod
-    def build(cls, month: MonthInput, problems: list[Problem]) -> MonthData:
+    def build(cls, month: MonthInput) -> MonthData:
         t = month.tables
         data = cls()
         for r in rows_of(t.get("roster"), "roster"):
@@ -127,14 +127,19 @@ class MonthData:
 @dataclass
 class Context:
     """Parameters in force, the assessment date, the month's data and each worker's
-    service years and exclusion reasons (computed once)."""
+    service years and exclusion reasons (computed once), and what the scheme's checks
+    found cannot be computed (:func:`kfbonus.schemes.kf13.checks.rule_checks`)."""
 
     params: Params
     assess_date: dt.date
     data: MonthData
     years: dict[str, int | None]
     exclusions: dict[str, list[str]]
-    problems: list[Problem]
+    unusable: frozenset = frozenset()   # (award, project id) or (award, row) the checks refused
+
+    def blocked(self, key: tuple) -> bool:
+        """True when the checks reported an error that keeps ``key`` from being computed."""
+        return key in self.unusable
 
     def name(self, worker_id: str, fallback: object = None) -> str:
         r = self.data.roster.get(worker_id)

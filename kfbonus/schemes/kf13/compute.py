@@ -11,11 +11,11 @@ the pipeline refuses to write when any is an error.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from kfbonus.exclusions import exclusion_reasons
 from kfbonus.model import MonthInput, MonthResult, WorkerInfo
 from kfbonus.money import ZERO
-from kfbonus.problems import Problem, warning
 from kfbonus.rules import Params
 from kfbonus.schemes.kf13 import SCHEME
 from kfbonus.schemes.kf13.awards.adjustment import compute_adjustment
@@ -23,6 +23,7 @@ from kfbonus.schemes.kf13.awards.collective import compute_collective, project_s
 from kfbonus.schemes.kf13.awards.individual import compute_individual
 from kfbonus.schemes.kf13.awards.seniority import compute_seniority
 from kfbonus.schemes.kf13.awards.training import compute_training
+from kfbonus.schemes.kf13.checks import rule_checks
 from kfbonus.schemes.kf13.common import SCHEME_ID, Context, MonthData, row_source, service_years
 from kfbonus.schemes.kf13.facts import month_facts
 from kfbonus.schemes.kf13.model import MONTHLY_AWARDS, Award, ProjectResult
@@ -34,20 +35,13 @@ _AWARD_ORDER = {a: i for i, a in enumerate(MONTHLY_AWARDS)}
 
 def compute_month(month: MonthInput, params: Params, assess_date: dt.date, period: str) -> MonthResult:
     """Every monthly award line of ``month`` under ``params`` on ``assess_date``."""
-    problems: list[Problem] = []
-    data = MonthData.build(month, problems)
+    data = MonthData.build(month)
     years = {wid: service_years(w.hire_date, assess_date) for wid, w in data.roster.items()}
     exclusions = {wid: exclusion_reasons(w, data.attendance.get(wid), params, assess_date)
                   for wid, w in data.roster.items()}
-    ctx = Context(params, assess_date, data, years, exclusions, problems)
-
-    for pid, app in sorted(data.application.items()):
-        applied = app.collective_ratio is not None or app.individual_ratio is not None
-        if applied and pid not in data.settlement:
-            problems.append(warning(
-                "application-without-settlement",
-                f"工程 {pid} 有工程激励申报，但本月计件工资结算单中没有该工程，本月不计算其个人奖和集体奖",
-                app.src))
+    ctx = Context(params, assess_date, data, years, exclusions)
+    problems, unusable = rule_checks(ctx)
+    ctx = replace(ctx, unusable=unusable)
 
     individual_lines, individual = compute_individual(ctx)
     collective_lines, collective = compute_collective(ctx)
@@ -103,13 +97,11 @@ def _worker_infos(data: MonthData, years: dict, exclusions: dict) -> dict[str, W
     return workers
 
 
-def roster_on(month: MonthInput, params: Params, assess_date: dt.date) -> tuple[dict[str, WorkerInfo],
-                                                                               list[Problem]]:
+def roster_on(month: MonthInput, params: Params, assess_date: dt.date) -> dict[str, WorkerInfo]:
     """The roster workers on ``assess_date`` with their service years and exclusions
     (the year-end run's roster on 31 December)."""
-    problems: list[Problem] = []
-    data = MonthData.build(month, problems)
+    data = MonthData.build(month)
     years = {wid: service_years(w.hire_date, assess_date) for wid, w in data.roster.items()}
     exclusions = {wid: exclusion_reasons(w, data.attendance.get(wid), params, assess_date)
                   for wid, w in data.roster.items()}
-    return _worker_infos(data, years, exclusions), problems
+    return _worker_infos(data, years, exclusions)

@@ -26,6 +26,8 @@ from kfbonus.rules import (
 )
 from kfbonus.rules import load_rules as _load
 
+ID = "FS-MS-KF-13"   # the scheme's id: its months' key in the ledger, with the period
+
 __all__ = ["PAIRS", "RULES_DIR", "SPEC", "RULE_SPEC", "load_rules", "show"]
 
 RULES_DIR = Path(__file__).with_name("rules")

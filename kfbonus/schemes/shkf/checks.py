@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 
-from kfbonus.money import fmt_money
+from kfbonus.money import fmt_money, round_money
 from kfbonus.problems import Problem, Source, error, warning
+from kfbonus.rules import Params
+from kfbonus.schemes.shkf.awards.adjustment import team_members
 from kfbonus.schemes.shkf.awards.dealer_month import computed_amount
-from kfbonus.schemes.shkf.rows import DealerRow, MonthRows, PurchaseRow, WorkerRow
+from kfbonus.schemes.shkf.rows import AdjustmentRow, DealerRow, MonthRows, PurchaseRow, WorkerRow
 from kfbonus.schemes.shkf.tables import CHANNELS
+from kfbonus.values import Percentage
 
 __all__ = [
     "SERVICE_POST",
@@ -28,6 +32,7 @@ __all__ = [
     "check_other_month",
     "check_purchase_dealers",
     "in_month",
+    "usable_adjustments",
     "usable_purchases",
 ]
 
@@ -214,3 +219,60 @@ def usable_purchases(rows: MonthRows, period: str) -> dict[str, list[PurchaseRow
             continue
         out[p.dealer_id].append(p)
     return dict(out)
+
+
+def usable_adjustments(
+    rows: Sequence[AdjustmentRow],
+    staff: Mapping[str, WorkerRow],
+    roster: Mapping[str, WorkerRow],
+    params: Params,
+    exclusions: Mapping[str, str],
+) -> tuple[list[Problem], list[AdjustmentRow]]:
+    """This scheme's 其他奖惩 rows (its staff's, or a 班组 of its staff) and their problems:
+    the rows to pay, and why the others are not (a row of another scheme's worker or
+    班组 is that scheme's, not reported here)."""
+    standard: Mapping[str, object] = params["adjustment.standard_amounts"]  # type: ignore[assignment]
+    deductions = params["adjustment.deduction_categories"]
+    problems: list[Problem] = []
+    usable: list[AdjustmentRow] = []
+    for r in rows:
+        team = str(r.team or "").strip()
+        if r.worker_id is not None:
+            if r.worker_id not in staff:
+                continue  # another scheme's row (or an unknown 工号, which that scheme reports)
+        elif not team_members(team, staff) and any(str(w.team or "").strip() == team
+                                                   for w in roster.values()):
+            continue  # another scheme's team
+        category = str(r.category or "").strip()
+        who = f"工号 {r.worker_id}" if r.worker_id else f"班组 {r.team}"
+        given = r.amount
+        found: Problem | None = None
+        if category not in standard and category not in deductions:  # type: ignore[operator]
+            known = "、".join([*standard, *deductions])  # type: ignore[misc]
+            found = error("adjustment-unknown-category",
+                          f"{who}的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
+                          r.src.cell("category"))
+        elif isinstance(given, Percentage):
+            found = error("adjustment-percent-not-allowed",
+                          f"{who}的{category}填写为百分比 {given}：售后客服、销售岗位没有计件工资，"
+                          "不能按比例扣除，请填写金额", r.src.cell("amount"))
+        elif category in deductions and given is None:  # type: ignore[operator]
+            found = error("adjustment-amount-missing", f"{who}的{category}没有填写金额（扣款无标准金额）",
+                          r.src.cell("amount"))
+        elif r.worker_id is None and not [w for w in team_members(team, staff) if not exclusions.get(w)]:
+            why = ("人员名册中没有本方案（售后客服、销售）的该班组人员" if not team_members(team, staff)
+                   else "该班组的人员在考核日均不参与激励")
+            found = error("adjustment-team-empty",
+                          f"{category}发给班组「{team}」，但{why}，无法平分；请核对班组名称",
+                          r.src.cell("team"))
+        if found is not None:
+            problems.append(found)
+            continue
+        if category not in deductions and given is not None:  # type: ignore[operator]
+            amount, std = round_money(given), standard[category]
+            if amount != std:
+                problems.append(warning("adjustment-nonstandard-amount",
+                                        f"{who}的{category}金额为 {fmt_money(amount)}，"
+                                        f"与标准金额 {fmt_money(std)} 不同", r.src.cell("amount")))
+        usable.append(r)
+    return problems, usable

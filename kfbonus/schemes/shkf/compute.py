@@ -58,6 +58,8 @@ def compute(month: MonthInput, params: Params, run: Run) -> MonthResult:
         dealers.append(dealer_result(d, purchases.get(d.dealer_id, []), params, names))
     dealers.sort(key=lambda d: d.dealer_id)
 
+    found, adjustments = checks.usable_adjustments(rows.adjustments, staff, roster, params, reasons)
+    problems += found
     service = {wid for wid, w in staff.items() if str(w.position).strip() == checks.SERVICE_POST}
     sales = {wid for wid, w in staff.items() if str(w.position).strip() == checks.SALES_POST}
     service_rows = [staff[wid] for wid in sorted(service)]
@@ -65,7 +67,7 @@ def compute(month: MonthInput, params: Params, run: Run) -> MonthResult:
         *base_salary(service_rows, dealers, params),
         *service_commission(dealers, params, service, commission_excluded),
         *sales_commission(dealers, params, sales, commission_excluded),
-        *adjustment(rows.adjustments, staff, roster, params, adjustment_excluded, reasons, problems),
+        *adjustment(adjustments, staff, params, adjustment_excluded, reasons),
     ]
     kinds = {str(a): a for a in SCHEME.awards}   # each line carries its award type (id and label)
     lines = [replace(x, award=kinds[str(x.award)]) for x in lines]

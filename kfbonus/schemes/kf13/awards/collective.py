@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, allocate, fmt_money, round_money
-from kfbonus.problems import Source, error
+from kfbonus.problems import Source
 from kfbonus.schemes.kf13.common import (
     Context,
     Row,
@@ -20,12 +20,12 @@ from kfbonus.schemes.kf13.common import (
     fmt_exact,
     fmt_number,
     fmt_percent,
-    ratio_out_of_range,
     row_source,
 )
 from kfbonus.schemes.kf13.model import Award
 
-__all__ = ["SCORE_FIELDS", "CollectiveFigures", "compute_collective", "project_scores"]
+__all__ = ["SCORE_FIELDS", "CollectiveFigures", "collective_pool", "compute_collective", "crew_weights",
+           "given_total_days", "piece_total", "project_scores", "weight_of"]
 
 CLAUSE = "FS-MS-KF-13 §壹(二)5"
 SCORE_FIELDS = {"safety": "安全得分", "quality": "质量得分", "cooperation": "沟通和配合得分",
@@ -57,113 +57,68 @@ def project_scores(rows: list[Row]) -> tuple[dict[str, Decimal], Decimal] | None
     return means, total
 
 
+def piece_total(settle: list[Row]) -> Decimal:
+    """计件工资总额 of a project's settlement lines."""
+    return sum((r.piece_wage or ZERO for r in settle), ZERO)
+
+
+def collective_pool(total_score: Decimal, piece: Decimal, k: Decimal) -> tuple[Decimal, Decimal]:
+    """The project's exact pool 总分 ÷ 100 × 计件工资总额 × k, and the pool rounded."""
+    exact = total_score * piece * k / HUNDRED
+    return exact, round_money(exact)
+
+
+def given_total_days(settle: list[Row], mode: object) -> set[Decimal]:
+    """The 工期总天数 the lines give: their 个人工期天数 summed (``person_days``), else the
+    distinct values of the 工期总天数 column (checks.py wants exactly one)."""
+    if mode == "person_days":
+        return {sum((r.days or ZERO for r in settle), ZERO)}
+    return {r.total_days for r in settle if r.total_days is not None}
+
+
+def crew_weights(settle: list[Row], default_percent: Decimal) -> dict[str, list[tuple[Row, Decimal]]]:
+    """Each crew member's settlement lines with the 个人百分比 that counts (blank = default)."""
+    crew: dict[str, list[tuple[Row, Decimal]]] = {}
+    for r in settle:
+        crew.setdefault(r.worker_id, []).append((r, r.percent if r.percent is not None else default_percent))
+    return crew
+
+
+def weight_of(rows: list[tuple[Row, Decimal]]) -> Decimal:
+    """Σ 个人工期天数 × 个人百分比 over a member's lines."""
+    return sum(((r.days or ZERO) * pct for r, pct in rows), ZERO)
+
+
 def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, CollectiveFigures]]:
-    """Every crew member's collective-award line and each project's pool figures."""
+    """Every crew member's collective-award line and each project's pool figures (the
+    projects :mod:`kfbonus.schemes.kf13.checks` found computable)."""
     p = ctx.params
     data = ctx.data
-    problems = ctx.problems
-    ratio_min, ratio_max = p["collective.ratio_min"], p["collective.ratio_max"]
     default_percent: Decimal = p["collective.default_percent"]  # type: ignore[assignment]
     mode = p["collective.total_days"]
+    days_label = "工期总天数（个人工期天数之和）" if mode == "person_days" else "工期总天数"
     lines: list[AwardLine] = []
     figures: dict[str, CollectiveFigures] = {}
 
     for pid in sorted(pid for pid, a in data.application.items() if a.collective_ratio is not None):
+        settle = data.settlement.get(pid, [])
+        scored = project_scores(data.scores.get(pid, []))
+        if ctx.blocked((Award.COLLECTIVE, pid)) or not settle or scored is None:
+            continue  # reported by checks.py (a blank required score by the reader)
         app = data.application[pid]
         k: Decimal = app.collective_ratio
-        bad = ratio_out_of_range("collective-ratio-out-of-range", "集体激励比例", pid, k,
-                                 ratio_min, ratio_max, app.src.cell("collective_ratio"))
-        if bad:
-            problems.append(bad)
-            continue
-        settle = data.settlement.get(pid, [])
-        if not settle:
-            continue  # not settled this month: application-without-settlement, reported once
-        score_rows = data.scores.get(pid, [])
-        if not score_rows:
-            problems.append(error(
-                "collective-without-scores",
-                f"工程 {pid} 申报了集体激励比例 {fmt_percent(k)}，但工程评分表中没有该工程的评分",
-                app.src.cell("collective_ratio")))
-            continue
-        bad_score = False
-        for r in score_rows:
-            for name, header in SCORE_FIELDS.items():
-                v = getattr(r, name)
-                if v is not None and not Decimal(0) <= v <= HUNDRED:
-                    bad_score = True
-                    problems.append(error("score-out-of-range",
-                                          f"工程 {pid} 的{header} {fmt_number(v)} 应在 0–100 之间",
-                                          r.src.cell(name)))
-        if bad_score:
-            continue
-        scored = project_scores(score_rows)
-        if scored is None:
-            continue  # blank required scores are reported by the reader
-        _means, total_score = scored
-        piece_total = sum((r.piece_wage or ZERO for r in settle), ZERO)
-        exact_pool = total_score * piece_total * k / HUNDRED
-        pool = round_money(exact_pool)
-        pool_text = (f"总分 {fmt_number(total_score)} ÷ 100 × 计件工资总额 {fmt_money(piece_total)} × "
+        score_rows = data.scores[pid]
+        total_score = scored[1]
+        piece = piece_total(settle)
+        exact_pool, pool = collective_pool(total_score, piece, k)
+        pool_text = (f"总分 {fmt_number(total_score)} ÷ 100 × 计件工资总额 {fmt_money(piece)} × "
                      f"{fmt_percent(k)} = {fmt_exact(exact_pool)} → 集体奖池 {fmt_money(pool)}")
+        (total_days,) = given_total_days(settle, mode)
 
-        if mode == "person_days":
-            total_days = sum((r.days or ZERO for r in settle), ZERO)
-            days_label = "工期总天数（个人工期天数之和）"
-        else:
-            given = {r.total_days for r in settle if r.total_days is not None}
-            if not given:
-                problems.append(error(
-                    "total-days-missing",
-                    f"工程 {pid} 的结算单没有工期总天数，规则要求按工程工期总天数分配集体奖",
-                    settle[0].src.cell("total_days")))
-                continue
-            if len(given) > 1:
-                problems.append(error(
-                    "total-days-inconsistent",
-                    f"工程 {pid} 的结算单工期总天数不一致：{'、'.join(fmt_number(d) for d in sorted(given))}",
-                    settle[0].src.cell("total_days")))
-                continue
-            total_days = given.pop()
-            days_label = "工期总天数"
-        if total_days <= 0:
-            problems.append(error("total-days-zero",
-                                  f"工程 {pid} 的工期总天数为 {fmt_number(total_days)}，无法分配集体奖",
-                                  settle[0].src.cell("total_days" if mode != "person_days" else "days")))
-            continue
-
-        by_worker: dict[str, list[Row]] = {}
-        for r in settle:
-            by_worker.setdefault(r.worker_id, []).append(r)
-        weights: dict[str, Decimal] = {}
-        terms: dict[str, str] = {}
-        facts: dict[str, dict[str, object]] = {}
-        for wid, rows in by_worker.items():
-            parts = []
-            weight = ZERO
-            percents = set()
-            for r in rows:
-                pct = r.percent if r.percent is not None else default_percent
-                percents.add(pct)
-                weight += (r.days or ZERO) * pct
-                parts.append(f"个人工期天数 {fmt_number(r.days or ZERO)} × 个人百分比 {fmt_percent(pct)}")
-            weights[wid] = weight
-            facts[wid] = {"pool": pool, "total_days": total_days, "days_mode": mode,
-                          "days": sum((r.days or ZERO for r in rows), ZERO),
-                          "percent": percents.pop() if len(percents) == 1 else None}
-            terms[wid] = parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
+        crew = crew_weights(settle, default_percent)
+        weights = {wid: weight_of(rows) for wid, rows in crew.items()}
         weight_sum = sum(weights.values(), ZERO)
-        if weight_sum > total_days:
-            exact_sum = exact_div(pool * weight_sum, total_days)
-            problems.append(error(
-                "collective-shares-exceed-pool",
-                f"工程 {pid} 按分配方案算出的个人分配合计 {fmt_exact(exact_sum)} "
-                f"超过集体奖池 {fmt_money(pool)}"
-                f"（个人工期天数 × 个人百分比 之和 {fmt_number(weight_sum)} 大于 {days_label} "
-                f"{fmt_number(total_days)}），请修改分配方案", settle[0].src))
-            continue
-
-        workers = sorted(by_worker)
+        workers = sorted(crew)
         pool_money = fmt_money(pool)
         share_text = f"{pool_text}；集体奖池 {pool_money} ÷ {days_label} {fmt_number(total_days)} × "
         pname = next((r.project_name for r in settle if r.project_name), None)
@@ -175,19 +130,26 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
         score_sources = [row_source(r) for r in score_rows]
         fig.sources = [ratio_source, *score_sources]
         for wid, ex, amount in zip(workers, exact, rounded, strict=True):
-            rows = by_worker[wid]
-            formula = f"{share_text}{terms[wid]} = {fmt_exact(ex)} → {fmt_money(amount)}"
+            rows = [r for r, _ in crew[wid]]
+            parts = [f"个人工期天数 {fmt_number(r.days or ZERO)} × 个人百分比 {fmt_percent(pct)}"
+                     for r, pct in crew[wid]]
+            term = parts[0] if len(parts) == 1 else "(" + " + ".join(parts) + ")"
+            percents = {pct for _, pct in crew[wid]}
+            facts = {"pool": pool, "total_days": total_days, "days_mode": mode,
+                     "days": sum((r.days or ZERO for r in rows), ZERO),
+                     "percent": percents.pop() if len(percents) == 1 else None}
+            formula = f"{share_text}{term} = {fmt_exact(ex)} → {fmt_money(amount)}"
             sources = (*(row_source(r) for r in rows), ratio_source, *score_sources, *ctx.roster_source(wid))
             excluded = ctx.excluded_for("collective", wid)
             if excluded:
                 fig.unpaid += amount
                 lines.append(AwardLine(wid, ctx.name(wid, rows[0].name), Award.COLLECTIVE, ZERO,
                                        formula + "；不予发放", CLAUSE, sources, pid, pname, amount, excluded,
-                                       facts=facts[wid]))
+                                       facts=facts))
             else:
                 fig.allocated += amount
                 lines.append(AwardLine(wid, ctx.name(wid, rows[0].name), Award.COLLECTIVE, amount, formula,
-                                       CLAUSE, sources, pid, pname, facts=facts[wid]))
+                                       CLAUSE, sources, pid, pname, facts=facts))
         fig.unallocated = pool - fig.allocated - fig.unpaid
         figures[pid] = fig
     return lines, figures

@@ -13,21 +13,21 @@ from decimal import Decimal
 from kfbonus.exclusions import in_probation
 from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, allocate, fmt_money, round_money
-from kfbonus.problems import error, warning
+from kfbonus.schemes.kf13.awards.collective import piece_total
 from kfbonus.schemes.kf13.common import (
     Context,
     Row,
     exact_div,
     fmt_exact,
     fmt_percent,
-    ratio_out_of_range,
     row_source,
 )
 from kfbonus.schemes.kf13.model import Award
 
-__all__ = ["IndividualFigures", "compute_individual"]
+__all__ = ["NOMINATIONS", "IndividualFigures", "compute_individual", "failed_conditions", "individual_pool"]
 
 CLAUSE = "FS-MS-KF-13 §壹(一)"
+NOMINATIONS = "nominations"   # checks.py's key for a project whose nominations cannot be paid as given
 
 
 @dataclass
@@ -38,7 +38,13 @@ class IndividualFigures:
     sources: list = field(default_factory=list)
 
 
-def _failed_conditions(ctx: Context, nom: Row, pid: str, settled: set[str]) -> list[str]:
+def individual_pool(ratio: Decimal, settle: list[Row]) -> tuple[Decimal, Decimal]:
+    """The project's exact pool 个人激励比例 × 计件工资总额, and the pool rounded."""
+    exact = ratio * piece_total(settle)
+    return exact, round_money(exact)
+
+
+def failed_conditions(ctx: Context, nom: Row, pid: str, settled: set[str]) -> list[str]:
     """Why a nominee does not qualify (empty when they do)."""
     p = ctx.params
     wid = nom.worker_id
@@ -72,15 +78,14 @@ def _failed_conditions(ctx: Context, nom: Row, pid: str, settled: set[str]) -> l
 
 
 def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, IndividualFigures]]:
-    """Every nominee's individual-award line and each project's pool figures."""
+    """Every nominee's individual-award line and each project's pool figures (the projects
+    :mod:`kfbonus.schemes.kf13.checks` found computable)."""
     p = ctx.params
     data = ctx.data
-    rate_min, rate_max = p["individual.rate_min"], p["individual.rate_max"]
     cap: Decimal = p["individual.cap_per_month"]  # type: ignore[assignment]
     lines: list[AwardLine] = []
     figures: dict[str, IndividualFigures] = {}
     paid_so_far: dict[str, Decimal] = {}
-    problems = ctx.problems
 
     projects = sorted(set(data.nominations) | {
         pid for pid, a in data.application.items() if a.individual_ratio is not None})
@@ -99,85 +104,28 @@ def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, Individ
 
         ratio = app.individual_ratio if app is not None else None
         if ratio is None:
-            for nom in noms:
-                problems.append(warning(
-                    "nomination-without-individual-award",
-                    f"工程 {pid} 没有申报个人激励比例（不是享受个人奖的重点工程），"
-                    f"工号 {nom.worker_id} 的个人奖提名不予发放", nom.src))
+            for nom in noms:   # checks.py warns: no individual award on this project
                 lines.append(zero_line(nom, f"工程 {pid} 未申报个人奖（无个人激励比例）",
                                        nom.declared_amount or ZERO))
             continue
-        if app.key_project is not True:
-            flag = "否" if app.key_project is False else "空白"
-            problems.append(error(
-                "individual-not-key-project",
-                f"工程 {pid} 申报了个人激励比例 {fmt_percent(ratio)}，但「重点工程」为{flag}；"
-                "个人奖只对重点工程发放，请将重点工程填为「是」或删去个人激励比例",
-                app.src.cell("key_project")))
-            continue
-        bad = ratio_out_of_range("individual-rate-out-of-range", "个人激励比例", pid, ratio,
-                                 rate_min, rate_max, app.src.cell("individual_ratio"))
-        if bad:
-            problems.append(bad)
-            continue
-        if not settle:
-            continue  # application-without-settlement is reported once, by compute_month
-        piece_total = sum((r.piece_wage or ZERO for r in settle), ZERO)
-        exact_pool = ratio * piece_total
-        pool = round_money(exact_pool)
-        pool_text = (f"个人激励比例 {fmt_percent(ratio)} × 计件工资总额 {fmt_money(piece_total)} = "
+        if ctx.blocked((Award.INDIVIDUAL, pid)) or not settle:
+            continue  # reported by checks.py (no settlement: application-without-settlement)
+        exact_pool, pool = individual_pool(ratio, settle)
+        pool_text = (f"个人激励比例 {fmt_percent(ratio)} × 计件工资总额 {fmt_money(piece_total(settle))} = "
                      f"{fmt_exact(exact_pool)} → 个人奖池 {fmt_money(pool)}")
         fig = IndividualFigures(ratio=ratio, pool=pool)
         figures[pid] = fig
         pool_sources = (app.src.cell("key_project"), app.src.cell("individual_ratio"),
                         *(row_source(r) for r in settle))
-
-        seen: dict[str, Row] = {}
-        dup = False
-        for nom in noms:
-            if nom.worker_id in seen:
-                dup = True
-                problems.append(error(
-                    "nomination-duplicate",
-                    f"工号 {nom.worker_id} 在工程 {pid} 被重复提名（另见 {seen[nom.worker_id].src}）",
-                    nom.src))
-            seen.setdefault(nom.worker_id, nom)
+        if ctx.blocked((NOMINATIONS, pid)):
+            continue  # duplicate, mixed or over-pool nominations: reported by checks.py
         declared = [n for n in noms if n.declared_amount is not None]
-        if declared and len(declared) != len(noms):
-            blank = next(n for n in noms if n.declared_amount is None)
-            problems.append(error(
-                "nomination-mixed-declared",
-                f"工程 {pid} 的个人奖提名有的填了申报金额、有的空白：应全部填写，或全部空白（平均分配）",
-                blank.src.cell("declared_amount")))
-            continue
-        if dup:
-            continue
-        if declared:
-            total_declared = sum((n.declared_amount for n in noms), ZERO)
-            if total_declared > pool:
-                problems.append(error(
-                    "declared-exceeds-pool",
-                    f"工程 {pid} 的申报金额合计 {fmt_money(total_declared)} 超过个人奖池 {fmt_money(pool)}"
-                    f"（{pool_text}）", noms[0].src.cell("declared_amount")))
-                continue
-            negative = [n for n in noms if n.declared_amount < 0]
-            if negative:
-                for n in negative:
-                    problems.append(error("declared-amount-negative",
-                                          f"申报金额 {fmt_money(n.declared_amount)} 不能为负", n.src.cell(
-                                              "declared_amount")))
-                continue
-
         settled = {r.worker_id for r in settle}
         failed = {}
         for nom in noms:
-            why = _failed_conditions(ctx, nom, pid, settled)
-            if why:
+            why = failed_conditions(ctx, nom, pid, settled)
+            if why:   # checks.py warns (nominee-not-qualified)
                 failed[nom.worker_id] = "；".join(why)
-                problems.append(warning(
-                    "nominee-not-qualified",
-                    f"工号 {nom.worker_id} {ctx.name(nom.worker_id, nom.name)} 在工程 {pid} 的个人奖提名"
-                    f"不符合条件：{failed[nom.worker_id]}；不予发放", nom.src))
         qualifying = sorted((n for n in noms if n.worker_id not in failed), key=lambda n: n.worker_id)
 
         shares: dict[str, tuple[Decimal, str]] = {}

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, fmt_money, round_money
-from kfbonus.problems import warning
 from kfbonus.schemes.kf13.common import Context, exact_div, fmt_exact, fmt_number, row_source
 from kfbonus.schemes.kf13.model import Award
 
@@ -55,9 +54,7 @@ def compute_seniority(ctx: Context) -> list[AwardLine]:
         tier = seniority_tier(years, tiers)  # type: ignore[arg-type]
         years_text = "入职日期空白" if years is None else f"连续工龄 {years} 年"
         if att is None:
-            ctx.problems.append(warning(
-                "attendance-missing", f"工号 {wid} {name} 在名册中但没有考勤记录，本月不计工龄奖",
-                worker.src))
+            # checks.py warns (attendance-missing)
             facts["no_attendance"] = True
             lines.append(line(ZERO, f"{years_text}；无考勤记录", reason="无考勤记录，不计工龄奖"))
             continue
@@ -71,10 +68,7 @@ def compute_seniority(ctx: Context) -> list[AwardLine]:
         due, present = att.due_days, att.present_days
         facts.update(tier=tier_amount, due=due, present=present or ZERO, absent=att.absent_days or ZERO)
         if due is None or due <= 0:
-            ctx.problems.append(warning(
-                "attendance-no-due-days",
-                f"工号 {wid} {name} 的应出勤天数为 {fmt_number(due or ZERO)}，无法按出勤折算，本月不计工龄奖",
-                att.src.cell("due_days")))
+            # checks.py warns (attendance-no-due-days)
             lines.append(line(ZERO, f"{years_text}，{category}档 {fmt_money(tier_amount)}；应出勤天数为 0",
                               reason="应出勤天数为 0，不计工龄奖", category=category))
             continue

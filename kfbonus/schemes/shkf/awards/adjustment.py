@@ -1,11 +1,11 @@
 """其他奖惩 of this scheme's staff (COMMISSION.md rule 6, SCHEME.md § 6).
 
 A row is this scheme's when its worker's 岗位 is 售后客服 or 销售 (rows of other workers
-are ignored).  Blank 金额 = the category's standard amount; 扣款 always negative; an
-unknown category is an error, a non-standard amount a warning.  A percentage 扣款 is an
-error here (these posts have no 计件工资).  A 班组 row is split equally among this
-scheme's roster members of the 班组 not excluded on the assessment date (largest
-remainder, ties by 工号); none: an error.
+are ignored).  Blank 金额 = the category's standard amount; 扣款 always negative.  A 班组
+row is split equally among this scheme's roster members of the 班组 not excluded on the
+assessment date (largest remainder, ties by 工号).  What checks.py reports: an unknown
+category, a 扣款 without amount, a percentage (these posts have no 计件工资), a 班组 with
+nobody to split among (errors: the row is not paid), a non-standard amount (warning).
 """
 
 from __future__ import annotations
@@ -15,44 +15,26 @@ from decimal import Decimal, localcontext
 
 from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, allocate, fmt_money, round_money
-from kfbonus.problems import Problem, error, warning
 from kfbonus.rules import Params
 from kfbonus.schemes.shkf.rows import AdjustmentRow, WorkerRow
-from kfbonus.values import Percentage
 
-__all__ = ["AWARD", "adjustment"]
+__all__ = ["AWARD", "adjustment", "team_members"]
 
 AWARD = "adjustment"
 
 
-def _amount(
-    r: AdjustmentRow, category: str, params: Params, problems: list[Problem]
-) -> tuple[Decimal, str] | None:
+def team_members(team: str, staff: Mapping[str, WorkerRow]) -> list[str]:
+    """This scheme's roster members of a 班组, by 工号."""
+    return sorted(w for w, row in staff.items() if str(row.team or "").strip() == team)
+
+
+def _amount(r: AdjustmentRow, category: str, params: Params) -> tuple[Decimal, str]:
+    """The row's amount (deductions negative) and its formula text."""
     standard: Mapping[str, Decimal] = params["adjustment.standard_amounts"]  # type: ignore[assignment]
     deductions = params["adjustment.deduction_categories"]
-    who = f"工号 {r.worker_id}" if r.worker_id else f"班组 {r.team}"
     note = f"（{r.note}）" if r.note else ""
     given = r.amount
-    if isinstance(given, Percentage):
-        problems.append(
-            error(
-                "adjustment-percent-not-allowed",
-                f"{who}的{category}填写为百分比 {given}：售后客服、销售岗位没有计件工资，"
-                "不能按比例扣除，请填写金额",
-                r.src.cell("amount"),
-            )
-        )
-        return None
     if category in deductions:  # type: ignore[operator]
-        if given is None:
-            problems.append(
-                error(
-                    "adjustment-amount-missing",
-                    f"{who}的{category}没有填写金额（扣款无标准金额）",
-                    r.src.cell("amount"),
-                )
-            )
-            return None
         amount = -abs(round_money(given))  # type: ignore[arg-type]
         formula = f"{category} {fmt_money(amount)}{note}"
         if given > 0:  # type: ignore[operator]
@@ -63,14 +45,7 @@ def _amount(
         return std, f"{category} 标准金额 {fmt_money(std)}{note}"
     amount = round_money(given)  # type: ignore[arg-type]
     formula = f"{category} {fmt_money(amount)}{note}"
-    if amount != std:
-        problems.append(
-            warning(
-                "adjustment-nonstandard-amount",
-                f"{who}的{category}金额为 {fmt_money(amount)}，与标准金额 {fmt_money(std)} 不同",
-                r.src.cell("amount"),
-            )
-        )
+    if amount != std:   # checks.py warns (adjustment-nonstandard-amount)
         formula += f"（标准金额 {fmt_money(std)}）"
     return amount, formula
 
@@ -78,44 +53,21 @@ def _amount(
 def adjustment(
     rows: Sequence[AdjustmentRow],
     staff: Mapping[str, WorkerRow],
-    roster: Mapping[str, WorkerRow],
     params: Params,
     excluded: Mapping[str, str],
     exclusions: Mapping[str, str],
-    problems: list[Problem],
 ) -> list[AwardLine]:
-    """``staff`` this scheme's roster workers; ``roster`` everyone; ``excluded`` the reason
-    of a worker when exclusions apply to 其他奖惩; ``exclusions`` every worker's reason
-    (a 班组 split leaves the excluded out whatever applies_to says)."""
-    standard = params["adjustment.standard_amounts"]
+    """The lines of ``rows``: this scheme's rows the checks found payable
+    (:func:`kfbonus.schemes.shkf.checks.usable_adjustments`).  ``staff`` this scheme's
+    roster workers; ``excluded`` the reason of a worker when exclusions apply to 其他奖惩;
+    ``exclusions`` every worker's reason (a 班组 split leaves the excluded out whatever
+    applies_to says)."""
     deductions = params["adjustment.deduction_categories"]
     clause = params.clause("adjustment.standard_amounts")
     lines: list[AwardLine] = []
     for r in rows:
-        if r.worker_id is not None:
-            if r.worker_id not in staff:
-                continue  # another scheme's row (or an unknown 工号, which that scheme reports)
-        else:
-            team = str(r.team or "").strip()
-            members = sorted(w for w, row in staff.items() if str(row.team or "").strip() == team)
-            if not members and any(str(row.team or "").strip() == team for row in roster.values()):
-                continue  # another scheme's team
         category = str(r.category or "").strip()
-        if category not in standard and category not in deductions:  # type: ignore[operator]
-            known = "、".join([*standard, *deductions])  # type: ignore[misc]
-            who = f"工号 {r.worker_id}" if r.worker_id else f"班组 {r.team}"
-            problems.append(
-                error(
-                    "adjustment-unknown-category",
-                    f"{who}的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
-                    r.src.cell("category"),
-                )
-            )
-            continue
-        found = _amount(r, category, params, problems)
-        if found is None:
-            continue
-        amount, formula = found
+        amount, formula = _amount(r, category, params)
         facts = {"note": str(r.note or ""), "deduction": category in deductions}  # type: ignore[operator]
         if r.worker_id is not None:
             w = staff[r.worker_id]
@@ -152,7 +104,7 @@ def adjustment(
                     )
                 )
             continue
-        lines += _team(r, category, amount, formula, staff, exclusions, clause, facts, problems)
+        lines += _team(r, category, amount, formula, staff, exclusions, clause, facts)
     return lines
 
 
@@ -165,26 +117,11 @@ def _team(
     exclusions: Mapping[str, str],
     clause: str,
     facts: dict,
-    problems: list[Problem],
 ) -> list[AwardLine]:
     team = str(r.team or "").strip()
-    members = sorted(w for w, row in staff.items() if str(row.team or "").strip() == team)
+    members = team_members(team, staff)
     paid = [w for w in members if not exclusions.get(w)]
     left_out = [w for w in members if exclusions.get(w)]
-    if not paid:
-        why = (
-            "人员名册中没有本方案（售后客服、销售）的该班组人员"
-            if not members
-            else "该班组的人员在考核日均不参与激励"
-        )
-        problems.append(
-            error(
-                "adjustment-team-empty",
-                f"{category}发给班组「{team}」，但{why}，无法平分；请核对班组名称",
-                r.src.cell("team"),
-            )
-        )
-        return []
     whole = abs(amount)
     with localcontext() as ctx:
         ctx.prec = 50
