@@ -549,17 +549,16 @@ def _line_rows(lines: Iterable[AwardLine]) -> list[tuple]:
     settlement rows on each of its crew's): its text and its JSON are made once, and a
     line's sources column is put together from them — the same text as
     :func:`sources_to_json` and ``"; ".join(str(s) …)``."""
-    made: dict[tuple, tuple[str, str]] = {}
+    made: dict[int, tuple[Source, str, str]] = {}   # by id: the lines share their places' objects
 
     def texts(sources) -> tuple[str, str]:
         shown, stored = [], []
         for s in sources:
-            key = (s.file, s.sheet, s.row, s.col, s.header)
-            pair = made.get(key)
-            if pair is None:
-                pair = made[key] = (str(s), _SOURCE_JSON.encode(_source_dict(s)))
-            shown.append(pair[0])
-            stored.append(pair[1])
+            known = made.get(id(s))
+            if known is None:   # (holding s keeps its id from being reused while this runs)
+                known = made[id(s)] = (s, str(s), _SOURCE_JSON.encode(_source_dict(s)))
+            shown.append(known[1])
+            stored.append(known[2])
         return "; ".join(shown), f"[{', '.join(stored)}]"
 
     return [(line.worker_id, line.name, str(line.award), line.project_id, line.project_name, line.category,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 __all__ = ["Severity", "Source", "SheetTable", "RowRef", "Problem", "error", "warning", "sorted_problems",
            "has_errors", "format_problems"]
@@ -100,8 +101,9 @@ class RowRef:
     def cell(self, name: str) -> Source:
         return self.table.cell(self.row, name)
 
-    @property
+    @cached_property
     def source(self) -> Source:
+        """The whole row as a place (made once: a row's place is on every line it feeds)."""
         return Source(self.table.file, self.table.sheet, self.row)
 
     def __str__(self) -> str:

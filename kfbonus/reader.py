@@ -176,6 +176,11 @@ _DISTINCTIVE: set[str] = set()
 _FIELD_HEADERS: dict[int, list[str]] = {}
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _is_header(text: str) -> bool:
+    return normalize_header(text) in _HEADER_INDEX
+
+
 def use_tables(tables: Sequence[Table]) -> None:
     """The tables the reader recognises (every scheme's that runs, the shared ones
     included): the header index is rebuilt only when the set changes."""
@@ -189,6 +194,7 @@ def use_tables(tables: Sequence[Table]) -> None:
         for _k, f in uses:
             headers.setdefault(id(f), []).append(h)
     _TABLES, _TABLE_BY_KIND, _HEADER_INDEX = tables, {t.kind: t for t in tables}, index
+    _is_header.cache_clear()
     _DISTINCTIVE = {h for h, uses in index.items() if len({k for k, _ in uses}) == 1}
     _FIELD_HEADERS = headers
 
@@ -287,12 +293,14 @@ def _match_row(cells: Sequence[object]):
 
 
 def _header_cells(cells: Sequence[object]) -> int:
-    """How many cells of a row read as a known header (a cheap test before matching)."""
+    """How many cells of a row read as a known header (a cheap test before matching: it
+    runs on every data row, whose texts repeat — names, 工程编号, 班组)."""
     n = 0
     for value in cells:
-        if value.__class__ is str and value and normalize_header(value) in _HEADER_INDEX:
+        if value.__class__ is str and value and _is_header(value):
             n += 1
     return n
+
 
 
 def _labels_in_row(cells: Sequence[object], r: int, where: Source, into: dict[str, _Label]) -> None:
@@ -880,20 +888,21 @@ class _SheetReader:
     def _unreadable(self, r: int, c: int, raw: object, header: str) -> bool:
         """An error value or a formula without a saved result in a cell that is read: reported,
         never taken as blank."""
-        src = Source(self.file, self.sheet, r + 1, col_letter(c), header)
         value = self.errors.get((r, c)) if self.errors else None
         value = value or excel_error(raw)
         if value:
             self.problems.append(error(
                 "cell-error",
                 f"{header}为 Excel 错误值 {value}（公式出错），不能当作空白或标准金额；"
-                "请在 Excel/WPS 中改正这个单元格后保存", src))
+                "请在 Excel/WPS 中改正这个单元格后保存",
+                Source(self.file, self.sheet, r + 1, col_letter(c), header)))
             return True
         if self.uncached and (r, c) in self.uncached:
             self.problems.append(error(
                 "formula-not-calculated",
                 f"{header}是公式，但文件中没有保存它的计算结果（文件可能由其他软件生成）；"
-                "请用 Excel 或 WPS 打开此文件，保存后再运行", src))
+                "请用 Excel 或 WPS 打开此文件，保存后再运行",
+                Source(self.file, self.sheet, r + 1, col_letter(c), header)))
             return True
         return False
 

@@ -11,7 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal, localcontext
+from decimal import ROUND_DOWN, Decimal
+from decimal import Context as DecimalContext
 from typing import Any
 
 import pandas as pd
@@ -50,9 +51,10 @@ def row_source(row: Row) -> Source:
 
 def exact_div(numerator: Decimal, denominator: Decimal) -> Decimal:
     """One division with 50 significant digits: exact whenever the quotient terminates."""
-    with localcontext() as ctx:
-        ctx.prec = 50
-        return D(numerator) / D(denominator)
+    return _EXACT.divide(D(numerator), D(denominator))
+
+
+_EXACT = DecimalContext(prec=50)   # made once: a localcontext per division cost more than the division
 
 
 def fmt_exact(value: Decimal) -> str:
