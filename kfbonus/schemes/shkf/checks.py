@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from kfbonus.money import fmt_money, round_money
 from kfbonus.problems import Problem, Source, error, warning
@@ -129,16 +130,30 @@ def check_channels(purchases: tuple[PurchaseRow, ...]) -> list[Problem]:
             p.src.cell("channel"),
         )
         for p in purchases
-        if p.channel is not None and str(p.channel).strip() not in CHANNELS
+        if _bad_channel(p)
     ]
+
+
+def _bad_channel(p: PurchaseRow) -> bool:
+    return p.channel is not None and str(p.channel).strip() not in CHANNELS
+
+
+def _amount_state(p: PurchaseRow) -> tuple[str | None, Decimal | None]:
+    """(``"mismatch"``, ``"missing"`` or None, round(销售额 × 折扣) when both are given)."""
+    computed = computed_amount(p)
+    if p.amount is not None and computed is not None and computed != p.amount:
+        return "mismatch", computed
+    if p.amount is None and computed is None:
+        return "missing", None
+    return None, computed
 
 
 def check_amounts(purchases: tuple[PurchaseRow, ...]) -> list[Problem]:
     """提货额 given and ≠ round(销售额 × 折扣); neither 提货额 nor 销售额 and 折扣."""
     out: list[Problem] = []
     for p in purchases:
-        computed = computed_amount(p)
-        if p.amount is not None and computed is not None and computed != p.amount:
+        state, computed = _amount_state(p)
+        if state == "mismatch":
             out.append(
                 error(
                     "purchase-amount-mismatch",
@@ -147,7 +162,7 @@ def check_amounts(purchases: tuple[PurchaseRow, ...]) -> list[Problem]:
                     p.src.cell("amount"),
                 )
             )
-        elif p.amount is None and computed is None:
+        elif state == "missing":
             missing = "、".join(n for n, v in (("销售额", p.sales), ("折扣", p.discount)) if v is None)
             out.append(
                 error(
@@ -204,20 +219,14 @@ def check_all(rows: MonthRows, period: str) -> list[Problem]:
 
 def usable_purchases(rows: MonthRows, period: str) -> dict[str, list[PurchaseRow]]:
     """The purchase rows counted, by dealer: in the month, of a known dealer, with a
-    recognised channel and a 提货额 (given and consistent, or computed)."""
+    recognised channel and a 提货额 (given and consistent, or computed) — the rows the
+    checks above find nothing wrong with (the same predicates)."""
     known = {d.dealer_id for d in rows.dealers}
     out: dict[str, list[PurchaseRow]] = defaultdict(list)
     for p in rows.purchases:
-        if not in_month(p, period) or p.dealer_id not in known:
-            continue
-        if p.channel is not None and str(p.channel).strip() not in CHANNELS:
-            continue
-        computed = computed_amount(p)
-        if p.amount is None and computed is None:
-            continue
-        if p.amount is not None and computed is not None and computed != p.amount:
-            continue
-        out[p.dealer_id].append(p)
+        counted = in_month(p, period) and p.dealer_id in known
+        if counted and not _bad_channel(p) and _amount_state(p)[0] is None:
+            out[p.dealer_id].append(p)
     return dict(out)
 
 
