@@ -317,3 +317,26 @@ def test_a_second_month_compares_with_the_first_and_counts_its_runs(two_months):
 def test_stamp_is_a_dataclass_the_pipeline_fills():
     assert {f.name for f in dataclasses.fields(RunStamp)} == {"run_number", "status", "previous_period",
                                                               "previous"}
+
+
+
+def test_workbooks_need_no_system_temp_folder(tmp_path, monkeypatch):
+    """A workbook's sheets go through temporary files (not held in memory until the zip):
+    they are made beside the workbook, so a full or locked-down system temp folder (as on
+    some office PCs) does not stop a run, and none is left behind."""
+    import tempfile
+
+    from kfbonus.render.xlsx import new_workbook
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-temp-folder"))
+    path = tmp_path / "out" / "x.xlsx"
+    path.parent.mkdir()
+    wb = new_workbook(path, "标题", "主题", GENERATED)
+    ws = wb.add_worksheet("汇总")
+    for r in range(2000):
+        ws.write_string(r, 0, f"工号{r}")
+        ws.write_number(r, 1, r)
+    wb.close()
+    assert [p.name for p in path.parent.iterdir()] == ["x.xlsx"]
+    back = openpyxl.load_workbook(path)["汇总"]
+    assert (back["A2000"].value, back["B2000"].value) == ("工号1999", 1999)
