@@ -268,12 +268,6 @@ def usable_adjustments(
         elif category in deductions and given is None:  # type: ignore[operator]
             found = error("adjustment-amount-missing", f"{who}的{category}没有填写金额（扣款无标准金额）",
                           r.src.cell("amount"))
-        elif r.worker_id is None and not [w for w in team_members(team, staff) if not exclusions.get(w)]:
-            why = ("人员名册中没有本方案（售后客服、销售）的该班组人员" if not team_members(team, staff)
-                   else "该班组的人员在考核日均不参与激励")
-            found = error("adjustment-team-empty",
-                          f"{category}发给班组「{team}」，但{why}，无法平分；请核对班组名称",
-                          r.src.cell("team"))
         if found is not None:
             problems.append(found)
             continue
@@ -283,5 +277,12 @@ def usable_adjustments(
                 problems.append(warning("adjustment-nonstandard-amount",
                                         f"{who}的{category}金额为 {fmt_money(amount)}，"
                                         f"与标准金额 {fmt_money(std)} 不同", r.src.cell("amount")))
+        if r.worker_id is None and not [w for w in team_members(team, staff) if not exclusions.get(w)]:
+            why = ("人员名册中没有本方案（售后客服、销售）的该班组人员" if not team_members(team, staff)
+                   else "该班组的人员在考核日均不参与激励")
+            problems.append(error("adjustment-team-empty",
+                                  f"{category}发给班组「{team}」，但{why}，无法平分；请核对班组名称",
+                                  r.src.cell("team")))
+            continue
         usable.append(r)
     return problems, usable
