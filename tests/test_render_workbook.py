@@ -272,6 +272,46 @@ def test_fast_worksheet_writes_xlsxwriters_own_bytes(out, tmp_path, monkeypatch)
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
+def _kept_rows_book(path, own: bool) -> None:
+    """Rows through write_cells, then xlsxwriter's writers over and beside them: a formula over
+    a kept cell, a string after it, a row of 40 formats, a text too long to keep, a float."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from kfbonus.render import xlsx
+
+    cls = xlsx.FastWorksheet
+    saved = cls.write_cells, cls._write_rows, cls._calculate_spans
+    if own:
+        cls.write_cells, cls._write_rows, cls._calculate_spans = (
+            cls._write_each, Worksheet._write_rows, Worksheet._calculate_spans)
+    try:
+        wb = xlsx.new_workbook(path, "t", "s", GENERATED)
+        ws = wb.add_worksheet("表")
+        fmts = [wb.add_format({"num_format": f"0.{'0' * (i % 6)}", "bold": i % 2}) for i in range(40)]
+        for r in range(40):
+            ws.write_cells(r, 1, [(2, f"文字{r % 7}", fmts[0]), (1, Decimal(r) / 8, fmts[1]),
+                                  (0, None, None), (1, r * 1000003, fmts[2]), (0, None, fmts[3])])
+        ws.write_formula(5, 2, "=1+1", fmts[4], 2)     # over a kept cell
+        ws.write_string(6, 9, "旁边", fmts[5])          # beside a kept row
+        ws.write_string(7, 0, "前面", fmts[5])          # before it
+        ws.set_row(8, 30)
+        ws.write_cells(41, 0, [(1, i, fmts[i]) for i in range(40)])
+        ws.write_cells(42, 0, [(2, "长" * 9000, fmts[0]), (2, "短", fmts[1])])
+        ws.write_cells(43, 0, [(1, 2.5, fmts[0]), (1, 1, fmts[1])])   # a float: not kept
+        wb.close()
+    finally:
+        cls.write_cells, cls._write_rows, cls._calculate_spans = saved
+
+
+def test_kept_rows_give_xlsxwriters_bytes_whatever_is_written_over_them(tmp_path):
+    _kept_rows_book(tmp_path / "fast.xlsx", own=False)
+    _kept_rows_book(tmp_path / "own.xlsx", own=True)
+    assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "own.xlsx").read_bytes()
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["表"]
+    got = (ws["C6"].value, ws["J7"].value, ws["A8"].value, ws["B40"].value, ws["AN42"].value)
+    assert got == ("=1+1", "旁边", "前面", "文字4", 39)
+
+
 def test_strips(out):
     ws = openpyxl.load_workbook(out / strips_name("2026-11"), data_only=True)["工资条"]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import (
     CellBlankTuple,
@@ -75,58 +75,92 @@ def new_workbook(path, title: str, subject: str, generated_at: dt.datetime, comm
 
 
 class FastWorksheet(Worksheet):
-    """xlsxwriter's worksheet with a faster way in and out for plain cells, same bytes.
+    """xlsxwriter's worksheet with a faster, leaner way in and out for plain cells, same bytes.
 
     A month's approval workbook is a quarter of a million cells (two million at ten
-    times the size) and xlsxwriter spends most of its time per cell: a dimension check
-    and a tuple per write, a list of attributes, an escaping check and a ``write`` per
-    cell on the way out.  :meth:`write_cells` stores a row's cells at once (one
-    dimension check, the shared strings looked up in place); :meth:`_write_rows` writes
-    each row's XML as one string, spelling the string, number and blank cells exactly
-    as xlsxwriter does (``<c r="B7" s="5" t="s"><v>12</v></c>``, numbers as ``.16G``,
-    blanks as ``<c r="B7" s="5"/>``) and handing every other cell (formulas, dates,
-    cells without their own format) to xlsxwriter's own ``_write_cell``.  Tests compare
-    the bytes with xlsxwriter's (tests/test_render_workbook.py); the row spans
-    (:meth:`_calculate_spans`) come from each row's lowest and highest column.  In constant-memory
-    mode, or with comments, it is xlsxwriter's own code throughout.
+    times the size) and xlsxwriter spends time and memory per cell: a dimension check,
+    a tuple and a dict entry per write, a list of attributes, an escaping check and a
+    ``write`` per cell on the way out.  :meth:`write_cells` keeps a table row as its
+    cells' XML at once (one dimension check, the shared strings looked up in place),
+    spelled exactly as xlsxwriter spells string, number and blank cells
+    (``<c r="B7" s="5" t="s"><v>12</v></c>``, numbers as ``.16G``, blanks as
+    ``<c r="B7" s="5"/>``), each format a marker until the file is written and the
+    formats get their numbers in xlsxwriter's order.  Any of xlsxwriter's own writers
+    reaching such a row turns it back into xlsxwriter's cells first (:class:`_Table`),
+    so writing over a table cell works as in xlsxwriter.  Tests compare the bytes with
+    xlsxwriter's (tests/test_render_workbook.py); the row spans (:meth:`_calculate_spans`)
+    come from each row's lowest and highest column.  In constant-memory mode, or with
+    comments, it is xlsxwriter's own code throughout.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # row → (first column, last column, the cells' XML with a marker for each format, the
+        # formats in order of first use): a table row kept as its XML, not a tuple per cell
+        self._prepared: dict[int, tuple[int, int, str, tuple]] = {}
+        self.table = _Table(self._prepared)   # a cell written into a kept row turns it back into cells
+        self._names: list[str] = []   # column letters, A, B, …
 
     def write_cells(self, row: int, first_col: int, cells: Sequence[tuple[int, object, object]]) -> None:
         """Store ``cells`` of ``row`` as (kind, value, format) from column ``first_col`` on:
         kind 0 blank, 1 number, 2 text (``str``).  As ``_write_blank``/``_write_number``/
         ``_write_string`` one by one, for values those accept without change (no NaN, no
-        text over 16,383 characters: those go through xlsxwriter's own writers)."""
-        if self.constant_memory or not cells or cells[0][2] is None or cells[-1][2] is None:
+        text over 16,383 characters: a row with one goes through xlsxwriter's own writers).
+
+        The row is kept as its cells' XML right away (the shared strings counted as
+        xlsxwriter counts them), each format a marker character until the file is written,
+        when the formats get their numbers in the order xlsxwriter gives them: a quarter of
+        the memory of xlsxwriter's tuple per cell, and one pass instead of two."""
+        last_col = first_col + len(cells) - 1
+        if (self.constant_memory or not cells or cells[0][2] is None or cells[-1][2] is None
+                or row in self._prepared or row in self.table or not self._plain(cells)
+                or self._check_dimensions(row, first_col) or self._check_dimensions(row, last_col)):
             # (a blank without a format is not written and does not count for the dimensions)
             self._write_each(row, first_col, cells)
             return
-        if self._check_dimensions(row, first_col) or self._check_dimensions(row, first_col + len(cells) - 1):
-            self._write_each(row, first_col, cells)
-            return
-        table = self.table[row]
+        names = self._names
+        while len(names) <= last_col:
+            names.append(xl_col_to_name(len(names)))
         strings = self.str_table
         index = strings.string_table
-        half = self.xls_strmax // 2
+        marks: dict[object, str] = {}
+        parts = []
+        r = str(row + 1)
         col = first_col
         for kind, value, fmt in cells:
+            if kind == 0 and fmt is None:
+                col += 1
+                continue
+            m = marks.get(fmt)
+            if m is None:
+                m = marks[fmt] = chr(_MARK + len(marks))
             if kind == 2:
-                if len(value) > half:
-                    self._write_string(row, col, value, fmt)
-                else:
-                    k = index.get(value)
-                    if k is None:
-                        k = index[value] = strings.unique_count
-                        strings.unique_count += 1
-                    strings.count += 1
-                    table[col] = CellStringTuple(k, fmt)
+                k = index.get(value)
+                if k is None:
+                    k = index[value] = strings.unique_count
+                    strings.unique_count += 1
+                strings.count += 1
+                parts.append(f'<c r="{names[col]}{r}" s="{m}" t="s"><v>{k}</v></c>')
             elif kind == 1:
-                if value.__class__ is int or (value.__class__ is Decimal and value.is_finite()):
-                    table[col] = CellNumberTuple(value, fmt)
-                else:
-                    self._write_number(row, col, value, fmt)
-            elif fmt is not None:
-                table[col] = CellBlankTuple(fmt)
+                parts.append(f'<c r="{names[col]}{r}" s="{m}"><v>{value:.16G}</v></c>')
+            else:
+                parts.append(f'<c r="{names[col]}{r}" s="{m}"/>')
             col += 1
+        self._prepared[row] = (first_col, last_col, "".join(parts), tuple(marks))
+
+    def _plain(self, cells: Sequence[tuple[int, object, object]]) -> bool:
+        """Every value is one the row's XML can spell as xlsxwriter does, with few formats."""
+        if len(cells) > _MARKS and len({fmt for _k, _v, fmt in cells}) > _MARKS:
+            return False
+        half = self.xls_strmax // 2
+        for kind, value, _fmt in cells:
+            if kind == 2:
+                if len(value) > half:   # type: ignore[arg-type]
+                    return False
+            elif kind == 1 and not (value.__class__ is int
+                                    or (value.__class__ is Decimal and value.is_finite())):  # type: ignore[union-attr]
+                return False
+        return True
 
     def _write_each(self, row: int, first_col: int, cells: Sequence[tuple[int, object, object]]) -> None:
         for k, (kind, value, fmt) in enumerate(cells):
@@ -138,10 +172,12 @@ class FastWorksheet(Worksheet):
                 self._write_blank(row, first_col + k, None, fmt)
 
     def _assemble_xml_file(self) -> None:
+        if self._prepared and (self.constant_memory or self.comments):
+            raise RuntimeError("FastWorksheet.write_cells rows cannot be written with comments")
         super()._assemble_xml_file()
-        # the sheet's XML is written: its cells are not read again, and the workbook holds
-        # every sheet's XML until the file is zipped — free the cells meanwhile
+        # the sheet's XML is written: its cells are not read again — free them meanwhile
         self.table.clear()
+        self._prepared.clear()
 
     def _calculate_spans(self) -> None:
         # xlsxwriter's, from each row's lowest and highest column instead of trying every
@@ -150,11 +186,18 @@ class FastWorksheet(Worksheet):
             super()._calculate_spans()
             return
         spans: dict[int, str] = {}
-        table, low, high, last = self.table, None, None, self.dim_rowmax
+        table, prepared, low, high, last = self.table, self._prepared, None, None, self.dim_rowmax
         for row_num in range(self.dim_rowmin, last + 1):
             cells = table.get(row_num)
             if cells:
                 a, b = min(cells), max(cells)
+                if low is None:
+                    low, high = a, b
+                else:
+                    low, high = min(low, a), max(high, b)
+            prep = prepared.get(row_num)
+            if prep is not None:
+                a, b = prep[0], prep[1]
                 if low is None:
                     low, high = a, b
                 else:
@@ -169,37 +212,85 @@ class FastWorksheet(Worksheet):
             super()._write_rows()
             return
         self._calculate_spans()
-        table, row_info, spans, write = self.table, self.row_info, self.row_spans, self.fh.write
+        table, prepared, row_info, spans = self.table, self._prepared, self.row_info, self.row_spans
+        write = self.fh.write
         names = [xl_col_to_name(c) for c in range(self.dim_colmax + 1)]
-        blank, number, string = CellBlankTuple, CellNumberTuple, CellStringTuple
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
-            if not cells:
+            prep = prepared.get(row_num)
+            if not cells and prep is None:
                 if row_num in row_info:
                     self._write_empty_row(row_num, spans.get(row_num // 16), row_info[row_num])
                 continue
             self._write_row(row_num, spans.get(row_num // 16), row_info.get(row_num))
-            r = str(row_num + 1)
-            out = []
-            for col_num in sorted(cells):
-                cell = cells[col_num]
-                fmt = cell.format
-                kind = cell.__class__
-                if not fmt or kind not in (string, number, blank):
-                    if out:
-                        write("".join(out))
-                        out = []
-                    self._write_cell(row_num, col_num, cell)
-                    continue
-                ref = f'<c r="{names[col_num]}{r}" s="{fmt._get_xf_index()}"'
-                if kind is string:
-                    out.append(f'{ref} t="s"><v>{cell.string}</v></c>')
-                elif kind is number:
-                    out.append(f"{ref}><v>{cell.number:.16G}</v></c>")
-                else:
-                    out.append(f"{ref}/>")
-            out.append("</row>")
+            if prep is None:
+                self._write_cells_xml(row_num, cells, sorted(cells), names)
+            else:   # (a kept row has no cells in the table: writing one there unkeeps it)
+                xml = prep[2]
+                for i, f in enumerate(prep[3]):   # the formats' numbers, in the order of first use
+                    xml = xml.replace(chr(_MARK + i), str(f._get_xf_index()))
+                write(xml)
+            write("</row>")
+
+    def _write_cells_xml(self, row_num: int, cells: dict, cols: list[int], names: list[str]) -> None:
+        """Cells of xlsxwriter's table, in column order, spelled as xlsxwriter spells them."""
+        if not cols:
+            return
+        write = self.fh.write
+        blank, number, string = CellBlankTuple, CellNumberTuple, CellStringTuple
+        r = str(row_num + 1)
+        out = []
+        for col_num in cols:
+            cell = cells[col_num]
+            fmt = cell.format
+            kind = cell.__class__
+            if not fmt or kind not in (string, number, blank):
+                if out:
+                    write("".join(out))
+                    out = []
+                self._write_cell(row_num, col_num, cell)
+                continue
+            ref = f'<c r="{names[col_num]}{r}" s="{fmt._get_xf_index()}"'
+            if kind is string:
+                out.append(f'{ref} t="s"><v>{cell.string}</v></c>')
+            elif kind is number:
+                out.append(f"{ref}><v>{cell.number:.16G}</v></c>")
+            else:
+                out.append(f"{ref}/>")
+        if out:
             write("".join(out))
+
+
+_MARK = 1   # formats in a kept row's XML: control characters 1–31, never in it otherwise (the row
+_MARKS = 31  # stays ASCII: a byte a character); a row with more formats than that is not kept
+_CELL_XML = re.compile('<c r="([A-Z]+)[0-9]+" s="([\x01-\x1f])"(?:( t="s")?><v>([^<]*)</v></c>|/>)')
+
+
+class _Table(dict):
+    """xlsxwriter's cell table (row → {column: cell}), where a row kept as XML by
+    :meth:`FastWorksheet.write_cells` comes back as xlsxwriter's cells the moment one of
+    xlsxwriter's writers reaches for it (``table[row][col] = …``): a formula written over a
+    table's cell replaces that cell, as in xlsxwriter."""
+
+    def __init__(self, prepared: dict[int, tuple[int, int, str, tuple]]) -> None:
+        super().__init__()
+        self.prepared = prepared
+
+    def __missing__(self, row: int) -> dict:
+        cells = self[row] = {}
+        kept = self.prepared.pop(row, None)
+        if kept is not None:
+            formats = kept[3]
+            for letters, mark, shared, value in _CELL_XML.findall(kept[2]):
+                fmt = formats[ord(mark) - _MARK]
+                col = xl_cell_to_rowcol(f"{letters}1")[1]
+                if shared:
+                    cells[col] = CellStringTuple(int(value), fmt)
+                elif value:
+                    cells[col] = CellNumberTuple(Decimal(value), fmt)
+                else:
+                    cells[col] = CellBlankTuple(fmt)
+        return cells
 
 
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
