@@ -544,7 +544,7 @@ _FACT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 _SOURCE_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
-def _line_rows(lines: Iterable[AwardLine]) -> list[tuple]:
+def _line_rows(lines: Iterable[AwardLine]) -> Iterator[tuple]:
     """The award_line rows.  A place in the inputs recurs on many lines (a project's
     settlement rows on each of its crew's): its text and its JSON are made once, and a
     line's sources column is put together from them — the same text as
@@ -561,10 +561,11 @@ def _line_rows(lines: Iterable[AwardLine]) -> list[tuple]:
             stored.append(known[2])
         return "; ".join(shown), f"[{', '.join(stored)}]"
 
-    return [(line.worker_id, line.name, str(line.award), line.project_id, line.project_name, line.category,
+    # one row at a time into SQLite: the rows of a big month are not all held at once
+    return ((line.worker_id, line.name, str(line.award), line.project_id, line.project_name, line.category,
              _text(line.amount), _text(line.unpaid), line.reason, line.formula, line.clause,
              *texts(line.sources))
-            for line in lines]
+            for line in lines)
 
 
 # --- the ledger -----------------------------------------------------------------------------
@@ -872,10 +873,10 @@ class Ledger:
         conn.executemany("INSERT INTO input_file VALUES (?, ?, ?, ?, ?, ?)",
                          sorted((*key, rev, f.name, f.sha256, f.size) for f in files))
         conn.executemany("INSERT INTO award_line VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [(*key, rev, seq, *row) for seq, row in enumerate(_line_rows(result.lines))])
+                         ((*key, rev, seq, *row) for seq, row in enumerate(_line_rows(result.lines))))
         conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)",
-                         [(*key, rev, kind_, seq, fact_json(row))
-                          for kind_ in sorted(result.facts) for seq, row in enumerate(result.facts[kind_])])
+                         ((*key, rev, kind_, seq, fact_json(row))
+                          for kind_ in sorted(result.facts) for seq, row in enumerate(result.facts[kind_])))
 
     def _insert_outputs(self, scheme: str, period: str, rev: int, outputs: Mapping[str, str]) -> None:
         self._conn.executemany("INSERT INTO output_file VALUES (?, ?, ?, ?, ?)",
