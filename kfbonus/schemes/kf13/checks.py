@@ -179,19 +179,19 @@ def check_individual_application(ctx: Context, unusable: set) -> Iterator[Findin
                 yield bad, key
 
 
-def _paid_projects(ctx: Context, unusable: set) -> Iterator[str]:
-    """The settled projects with an individual ratio the checks so far accept."""
+def _applying(ctx: Context, unusable: set, award: Award) -> Iterator[str]:
+    """The settled projects applying for ``award`` (a ratio given) that the checks so far accept."""
     data = ctx.data
+    ratio = "individual_ratio" if award is Award.INDIVIDUAL else "collective_ratio"
     for pid, app in sorted(data.application.items()):
-        usable = (Award.INDIVIDUAL, pid) not in unusable
-        if app.individual_ratio is not None and pid in data.settlement and usable:
+        if getattr(app, ratio) is not None and pid in data.settlement and (award, pid) not in unusable:
             yield pid
 
 
 def check_nominations(ctx: Context, unusable: set) -> Iterator[Finding]:
     """A worker once per project; 申报金额 all given or all blank, none negative, within the pool."""
     data = ctx.data
-    for pid in _paid_projects(ctx, unusable):
+    for pid in _applying(ctx, unusable, Award.INDIVIDUAL):
         noms = data.nominations.get(pid, [])
         key = (NOMINATIONS, pid)
         seen: dict[str, object] = {}
@@ -235,7 +235,7 @@ def check_nominations(ctx: Context, unusable: set) -> Iterator[Finding]:
 def check_nominees_qualify(ctx: Context, unusable: set) -> Iterator[Finding]:
     """A nominee meets §壹(一)'s conditions (warning: the nomination is not paid)."""
     data = ctx.data
-    for pid in _paid_projects(ctx, unusable):
+    for pid in _applying(ctx, unusable, Award.INDIVIDUAL):
         if (NOMINATIONS, pid) in unusable:
             continue
         settled = {r.worker_id for r in data.settlement[pid]}
@@ -260,19 +260,10 @@ def check_collective_ratio(ctx: Context, unusable: set) -> Iterator[Finding]:
                 yield bad, (Award.COLLECTIVE, pid)
 
 
-def _collective_projects(ctx: Context, unusable: set) -> Iterator[str]:
-    """The settled projects applying for a collective award the checks so far accept."""
-    data = ctx.data
-    for pid, app in sorted(data.application.items()):
-        usable = (Award.COLLECTIVE, pid) not in unusable
-        if app.collective_ratio is not None and pid in data.settlement and usable:
-            yield pid
-
-
 def check_collective_scores(ctx: Context, unusable: set) -> Iterator[Finding]:
     """A project applying for a collective award has score rows, each score 0–100."""
     data = ctx.data
-    for pid in _collective_projects(ctx, unusable):
+    for pid in _applying(ctx, unusable, Award.COLLECTIVE):
         key = (Award.COLLECTIVE, pid)
         rows = data.scores.get(pid, [])
         if not rows:
@@ -295,7 +286,7 @@ def check_collective_days(ctx: Context, unusable: set) -> Iterator[Finding]:
     positive, and the crew's 个人工期天数 × 个人百分比 do not add up to more than it."""
     data, p = ctx.data, ctx.params
     mode = p["collective.total_days"]
-    for pid in _collective_projects(ctx, unusable):
+    for pid in _applying(ctx, unusable, Award.COLLECTIVE):
         settle = data.settlement[pid]
         scored = project_scores(data.scores.get(pid, []))
         if scored is None:
