@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -67,6 +68,7 @@ class SlipMeta:
     total_label: str = "本月激励合计（应发）"
     ask: str = ""        # whom to ask, by when
     plain: Callable[[object], str] = field(default=fine_print, compare=False)   # a line in plain words
+    fine: Callable[[object], str] = field(default=fine_print, compare=False)    # its small print
     item_heading: str = "工程"   # the heading of the column naming what a line is for (工程, 加盟商)
 
     def number(self, worker_id: str) -> str:
@@ -75,7 +77,8 @@ class SlipMeta:
 
 
 def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
-    """The slip templates: autoescape on, a missing variable is an error."""
+    """The slip templates: autoescape on, a missing variable is an error (a new
+    environment: its templates are compiled again when first used)."""
     if not (template_dir / "page.html").is_file():
         raise FileNotFoundError(f"找不到明细单模板：{template_dir / 'page.html'}")
     env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=True,
@@ -84,6 +87,16 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.filters["money"] = fmt_money
     env.filters["capital"] = to_capital
     env.filters["fine"] = fine_print
+    return env
+
+
+@cache
+def _run_environment(template_dir: Path) -> Environment:
+    """:func:`environment`, made once per process: compiling the templates is most of the
+    time a small month's slips take, and a run writes slips for every scheme it finds.
+    The templates are not looked at again (they do not change during a run)."""
+    env = environment(template_dir)
+    env.auto_reload = False
     return env
 
 
@@ -207,8 +220,8 @@ def print_scale(view: WorkerView, basis: str = "", plain: Callable[[object], str
 def render_body(env: Environment, view: WorkerView, meta: SlipMeta, basis: str = "") -> Markup:
     """One worker's slip (the ``<section>``), already escaped; ``basis`` the year-end
     run's 评议依据 sentence (empty in a monthly run)."""
-    return env.get_template("_slip.html").module.slip(
-        view, meta, basis, print_scale(view, basis, meta.plain, env.filters.get("fine", fine_print)))
+    scale = print_scale(view, basis, meta.plain, meta.fine)
+    return env.get_template("_slip.html").module.slip(view, meta, basis, scale)
 
 
 def render_page(env: Environment, page_title: str, bodies: Sequence[Markup]) -> str:
@@ -269,21 +282,18 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     ``progress(done, total)`` after each file (total counts 全部.html too, and the PDFs
     when they are written).
     """
-    env = environment()
-    env.auto_reload = False   # the templates do not change during a run: no stat per slip
+    env = _run_environment(TEMPLATE_DIR)
     settings = load_settings()
     meta = slip_meta(result, generated_at, settings)
     # a line's plain wording and small print are each worked out once: the page-fit
     # estimate (print_scale) and the template both use them
-    meta = replace(meta, plain=_once(meta.plain))
-    env.filters["fine"] = _once(env.filters["fine"])
+    meta = replace(meta, plain=_once(meta.plain), fine=_once(meta.fine))
     try:
         return _write_slips(result, views, folder, generated_at, progress, env, settings, meta)
     finally:
-        # the memos hold every line's texts (100 MB at 20,000 workers), and the Jinja
-        # environment is freed only by the cycle collector, paused while rendering
+        # the memos hold every line's texts (100 MB at 20,000 workers)
         meta.plain.forget()
-        env.filters["fine"].forget()
+        meta.fine.forget()
 
 
 def _write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
