@@ -23,7 +23,6 @@ import gc
 import re
 import sys
 import tempfile
-import traceback
 import unicodedata
 from pathlib import Path
 
@@ -318,7 +317,10 @@ def _console_streams() -> None:
 
 
 def _log_failure(output: Path | None) -> Path:
-    """Write the traceback to a log file and return its path."""
+    """Write the traceback to a log file and return its path (traceback is imported only
+    here: a run that does not fail never needs it)."""
+    import traceback
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = (f"kfbonus {__version__} {dt.datetime.now().isoformat()}\n"
             f"argv: {sys.argv}\n\n{traceback.format_exc()}")
