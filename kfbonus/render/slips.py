@@ -189,19 +189,20 @@ def _height(box: float, lines: list[tuple[float, ...]], zoom: float) -> float:
     columns, so the text wraps into fewer rows); ``box`` is the width of the
     评议依据/exclusion note (0 when none), ``lines`` the widths of :func:`_line_units`.
 
-    The loop spells :func:`_rows` out (the same arithmetic, so the same figures): it runs
-    for every line at every zoom tried, and the calls were most of its time."""
+    The loop spells :func:`_rows` out (the same figures): it runs for every line at every
+    zoom tried, and the calls were most of its time.  For a width above 0 the rounded-up
+    quotient is at least 1 already, and a whole float times a float is what the int
+    times it gives, so neither ``max(1, …)`` nor ``int`` is needed there."""
     height = _FIXED_MM
     if box:
         height += 4.0 + _rows(box, _BOX_UNITS / zoom) * _SMALL_MM
     formula_units, project_units = _FORMULA_UNITS / zoom, _PROJECT_UNITS / zoom
     clause_units = formula_units * 1.2
     for pid, pname, formula, reason, clause in lines:
-        project = ((max(1, -int(-pid // project_units)) if pid else 0)
-                   + (max(1, -int(-pname // project_units)) if pname else 0))
-        text = ((max(1, -int(-formula // formula_units)) if formula else 0) * _ROW_MM
-                + (max(1, -int(-reason // formula_units)) if reason else 0) * _SMALL_MM)
-        text += (max(1, -int(-clause // clause_units)) if clause else 0) * _SMALL_MM
+        project = (-(-pid // project_units) if pid else 0) + (-(-pname // project_units) if pname else 0)
+        text = ((-(-formula // formula_units) if formula else 0) * _ROW_MM
+                + (-(-reason // formula_units) if reason else 0) * _SMALL_MM)
+        text += (-(-clause // clause_units) if clause else 0) * _SMALL_MM
         height += max(project * _ROW_MM, text) + _PAD_MM
     return height * zoom
 
