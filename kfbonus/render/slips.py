@@ -118,7 +118,9 @@ def slip_filename(worker_id: str, name: str) -> str:
     ``_``; leading dots are dropped; the stem is at most 80 characters.
     """
     raw = f"{worker_id}_{name}"
-    cleaned = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in raw)
+    # a printable text has no character of category C (str.isprintable says so at C speed)
+    cleaned = raw if raw.isprintable() else "".join(
+        "_" if unicodedata.category(ch).startswith("C") else ch for ch in raw)
     cleaned = _UNSAFE.sub("_", cleaned)
     cleaned = re.sub(r"_+", "_", cleaned).strip("._ ")[:_MAX_STEM].rstrip("._ ")
     if not cleaned or cleaned == ALL_SLIPS.removesuffix(".html"):
