@@ -19,10 +19,10 @@ from __future__ import annotations
 import argparse
 import codecs
 import datetime as dt
+import gc
 import re
 import sys
 import tempfile
-import traceback
 import unicodedata
 from pathlib import Path
 
@@ -317,7 +317,10 @@ def _console_streams() -> None:
 
 
 def _log_failure(output: Path | None) -> Path:
-    """Write the traceback to a log file and return its path."""
+    """Write the traceback to a log file and return its path (traceback is imported only
+    here: a run that does not fail never needs it)."""
+    import traceback
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = (f"kfbonus {__version__} {dt.datetime.now().isoformat()}\n"
             f"argv: {sys.argv}\n\n{traceback.format_exc()}")
@@ -347,9 +350,32 @@ def _start_timings() -> None:
     timings.mark("启动与导入")
 
 
-def main(argv: list[str] | None = None) -> int:
-    from kfbonus import pipeline
+def _import_pipeline():
+    """:mod:`kfbonus.pipeline`, imported with the cycle collector paused.
 
+    Importing it (pandas and numpy above all) makes a few hundred thousand objects that
+    live as long as the process; the collector would walk them again and again while
+    they are made and free nothing.  They are then moved out of its sight for good
+    (``gc.freeze``), so the run's own collections do not walk them either.  Done once
+    per process: a later call finds the module imported.
+    """
+    if "kfbonus.pipeline" in sys.modules:
+        from kfbonus import pipeline
+
+        return pipeline
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from kfbonus import pipeline
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
+    return pipeline
+
+
+def main(argv: list[str] | None = None) -> int:
+    pipeline = _import_pipeline()
     _console_streams()
     output: Path | None = None
     try:

@@ -19,10 +19,12 @@ ask and by when (the settings' ``contact`` and ``query_days`` after the period's
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -67,6 +69,7 @@ class SlipMeta:
     total_label: str = "本月激励合计（应发）"
     ask: str = ""        # whom to ask, by when
     plain: Callable[[object], str] = field(default=fine_print, compare=False)   # a line in plain words
+    fine: Callable[[object], str] = field(default=fine_print, compare=False)    # its small print
     item_heading: str = "工程"   # the heading of the column naming what a line is for (工程, 加盟商)
 
     def number(self, worker_id: str) -> str:
@@ -75,7 +78,8 @@ class SlipMeta:
 
 
 def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
-    """The slip templates: autoescape on, a missing variable is an error."""
+    """The slip templates: autoescape on, a missing variable is an error (a new
+    environment: its templates are compiled again when first used)."""
     if not (template_dir / "page.html").is_file():
         raise FileNotFoundError(f"找不到明细单模板：{template_dir / 'page.html'}")
     env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=True,
@@ -84,6 +88,16 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.filters["money"] = fmt_money
     env.filters["capital"] = to_capital
     env.filters["fine"] = fine_print
+    return env
+
+
+@cache
+def _run_environment(template_dir: Path) -> Environment:
+    """:func:`environment`, made once per process: compiling the templates is most of the
+    time a small month's slips take, and a run writes slips for every scheme it finds.
+    The templates are not looked at again (they do not change during a run)."""
+    env = environment(template_dir)
+    env.auto_reload = False
     return env
 
 
@@ -104,7 +118,9 @@ def slip_filename(worker_id: str, name: str) -> str:
     ``_``; leading dots are dropped; the stem is at most 80 characters.
     """
     raw = f"{worker_id}_{name}"
-    cleaned = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in raw)
+    # a printable text has no character of category C (str.isprintable says so at C speed)
+    cleaned = raw if raw.isprintable() else "".join(
+        "_" if unicodedata.category(ch).startswith("C") else ch for ch in raw)
     cleaned = _UNSAFE.sub("_", cleaned)
     cleaned = re.sub(r"_+", "_", cleaned).strip("._ ")[:_MAX_STEM].rstrip("._ ")
     if not cleaned or cleaned == ALL_SLIPS.removesuffix(".html"):
@@ -161,27 +177,34 @@ def _rows(units: float, per_row: float) -> int:
     return max(1, -int(-units // per_row)) if units else 0
 
 
-def _line_units(line, plain: Callable[[object], str] = fine_print,
-                fine: Callable[[object], str] = fine_print) -> tuple[float, ...]:
-    """(project id, project name, formula, reason, clause) widths of one slip line."""
+def _line_units(line, plain: str, fine: str) -> tuple[float, ...]:
+    """(project id, project name, formula, reason, clause) widths of one slip line whose
+    plain wording is ``plain`` and small print ``fine``."""
     reason = f"未发放 未发 {line.unpaid}：{line.reason}" if line.refused or line.reason else ""
-    small = f"算法：{fine(line)}　依据：{line.clause}"
-    return (_units(line.project_id or "—"), _units(line.project_name or ""), _units(plain(line)),
+    small = f"算法：{fine}　依据：{line.clause}"
+    return (_units(line.project_id or "—"), _units(line.project_name or ""), _units(plain),
             _units(reason), _units(small))
 
 
 def _height(box: float, lines: list[tuple[float, ...]], zoom: float) -> float:
     """Estimated printed height of a slip in mm at ``zoom`` (zooming out widens the
     columns, so the text wraps into fewer rows); ``box`` is the width of the
-    评议依据/exclusion note (0 when none), ``lines`` the widths of :func:`_line_units`."""
+    评议依据/exclusion note (0 when none), ``lines`` the widths of :func:`_line_units`.
+
+    The loop spells :func:`_rows` out (the same figures): it runs for every line at every
+    zoom tried, and the calls were most of its time.  For a width above 0 the rounded-up
+    quotient is at least 1 already, and a whole float times a float is what the int
+    times it gives, so neither ``max(1, …)`` nor ``int`` is needed there."""
     height = _FIXED_MM
     if box:
         height += 4.0 + _rows(box, _BOX_UNITS / zoom) * _SMALL_MM
     formula_units, project_units = _FORMULA_UNITS / zoom, _PROJECT_UNITS / zoom
+    clause_units = formula_units * 1.2
     for pid, pname, formula, reason, clause in lines:
-        project = _rows(pid, project_units) + _rows(pname, project_units)
-        text = _rows(formula, formula_units) * _ROW_MM + _rows(reason, formula_units) * _SMALL_MM
-        text += _rows(clause, formula_units * 1.2) * _SMALL_MM
+        project = (-(-pid // project_units) if pid else 0) + (-(-pname // project_units) if pname else 0)
+        text = ((-(-formula // formula_units) if formula else 0) * _ROW_MM
+                + (-(-reason // formula_units) if reason else 0) * _SMALL_MM)
+        text += (-(-clause // clause_units) if clause else 0) * _SMALL_MM
         height += max(project * _ROW_MM, text) + _PAD_MM
     return height * zoom
 
@@ -195,8 +218,14 @@ def print_scale(view: WorkerView, basis: str = "", plain: Callable[[object], str
                 fine: Callable[[object], str] = fine_print) -> str:
     """The CSS zoom that fits ``view``'s slip on one A4 page: "1", or e.g. "0.85" (in
     steps of 0.05 down to :data:`MIN_ZOOM`); "long" for a slip too long even then."""
+    return _fit(view, basis, [(line, plain(line), fine(line)) for line in view.lines])
+
+
+def _fit(view: WorkerView, basis: str, rows: list[tuple[object, str, str]]) -> str:
+    """:func:`print_scale` of ``view`` whose lines' texts are ``rows``: (line, plain
+    wording, small print)."""
     box = _units(basis or view.excluded or "")
-    lines = [_line_units(line, plain, fine) for line in view.lines]
+    lines = [_line_units(line, plain, fine) for line, plain, fine in rows]
     for step in range(20, int(MIN_ZOOM * 20) - 1, -1):
         zoom = step / 20
         if _height(box, lines, zoom) <= _PAGE_MM:
@@ -206,9 +235,11 @@ def print_scale(view: WorkerView, basis: str = "", plain: Callable[[object], str
 
 def render_body(env: Environment, view: WorkerView, meta: SlipMeta, basis: str = "") -> Markup:
     """One worker's slip (the ``<section>``), already escaped; ``basis`` the year-end
-    run's 评议依据 sentence (empty in a monthly run)."""
-    return env.get_template("_slip.html").module.slip(
-        view, meta, basis, print_scale(view, basis, meta.plain, env.filters.get("fine", fine_print)))
+    run's 评议依据 sentence (empty in a monthly run).  A line's plain wording and small
+    print are each worked out once, for the page-fit estimate and the template."""
+    plain, fine = meta.plain, meta.fine
+    rows = [(line, plain(line), fine(line)) for line in view.lines]
+    return env.get_template("_slip.html").module.slip(view, meta, basis, _fit(view, basis, rows), rows)
 
 
 def render_page(env: Environment, page_title: str, bodies: Sequence[Markup]) -> str:
@@ -241,23 +272,27 @@ class _PageFrame:
         self.head, self.sep, self.tail = two[:i], two[i + len(self._A):j], two[j + len(self._B):]
         self.ok = (0 <= i < j and two.count(self._TITLE) == 1 and self._TITLE in self.head
                    and one == self.head + self._A + self.tail)
+        # the same pieces as the files' bytes: the head either side of its title
+        before, _, after = self.head.partition(self._TITLE)
+        self._before, self._after = _encoded(before), _encoded(after)
+        self.sep_bytes, self.tail_bytes = _encoded(self.sep), _encoded(self.tail)
 
     def head_for(self, title: str) -> str:
         return self.head.replace(self._TITLE, str(escape(title)))
 
+    def head_bytes(self, title: str) -> bytes:
+        """:meth:`head_for` as the file's bytes."""
+        return self._before + _encoded(str(escape(title))) + self._after
 
-def _once(text: Callable[[object], str]) -> Callable[[object], str]:
-    """``text`` remembered per object (by identity: the lines live as long as the run)."""
-    memo: dict[int, tuple[object, str]] = {}
 
-    def cached(line: object) -> str:
-        hit = memo.get(id(line))
-        if hit is None or hit[0] is not line:
-            hit = memo[id(line)] = (line, text(line))
-        return hit[1]
+_NEWLINE = os.linesep.encode("ascii")
 
-    cached.forget = memo.clear   # type: ignore[attr-defined]
-    return cached
+
+def _encoded(text: str) -> bytes:
+    """``text`` as a slip file holds it: UTF-8, each newline as the system writes a text
+    file's (what ``Path.write_text`` would write: \\r\\n on Windows)."""
+    data = text.encode("utf-8")
+    return data if _NEWLINE == b"\n" else data.replace(b"\n", _NEWLINE)
 
 
 def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
@@ -269,21 +304,10 @@ def write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, 
     ``progress(done, total)`` after each file (total counts 全部.html too, and the PDFs
     when they are written).
     """
-    env = environment()
-    env.auto_reload = False   # the templates do not change during a run: no stat per slip
+    env = _run_environment(TEMPLATE_DIR)
     settings = load_settings()
     meta = slip_meta(result, generated_at, settings)
-    # a line's plain wording and small print are each worked out once: the page-fit
-    # estimate (print_scale) and the template both use them
-    meta = replace(meta, plain=_once(meta.plain))
-    env.filters["fine"] = _once(env.filters["fine"])
-    try:
-        return _write_slips(result, views, folder, generated_at, progress, env, settings, meta)
-    finally:
-        # the memos hold every line's texts (100 MB at 20,000 workers), and the Jinja
-        # environment is freed only by the cycle collector, paused while rendering
-        meta.plain.forget()
-        env.filters["fine"].forget()
+    return _write_slips(result, views, folder, generated_at, progress, env, settings, meta)
 
 
 def _write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path, generated_at: dt.datetime,
@@ -303,10 +327,11 @@ def _write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path,
     bodies: list[Markup] = []
     frame = _PageFrame(env)
     everyone = folder / ALL_SLIPS
-    # 全部.html is written as the slips are made, not held whole (hundreds of MB at 20,000 workers)
-    with everyone.open("w", encoding="utf-8") as all_file:
+    # 全部.html is written as the slips are made, not held whole (hundreds of MB at 20,000
+    # workers); a slip's text is encoded once, for its own file and for 全部.html
+    with everyone.open("wb") as all_file:
         if frame.ok and views:
-            all_file.write(frame.head_for(_title(meta, f"（全部 {len(views)} 人）")))
+            all_file.write(frame.head_bytes(_title(meta, f"（全部 {len(views)} 人）")))
         for k, view in enumerate(views):
             filename = base = slip_filename(view.worker_id, view.name)
             n = 2
@@ -315,22 +340,24 @@ def _write_slips(result: MonthResult, views: Sequence[WorkerView], folder: Path,
                 n += 1
             used.add(filename)
             body = render_body(env, view, meta, bases.get(view.worker_id, ""))
-            text = str(body)   # plain text from here: str + Markup would escape the str
             path = folder / filename
             title = _title(meta, f"{view.worker_id} {view.name}")
             if frame.ok:
-                path.write_text(frame.head_for(title) + text + frame.tail, encoding="utf-8")
-                all_file.write(frame.sep + text if k else text)
+                data = _encoded(str(body))   # plain text from here: str + Markup would escape the str
+                path.write_bytes(b"".join((frame.head_bytes(title), data, frame.tail_bytes)))
+                if k:
+                    all_file.write(frame.sep_bytes)
+                all_file.write(data)
             else:
-                path.write_text(render_page(env, title, [body]), encoding="utf-8")
+                path.write_bytes(_encoded(render_page(env, title, [body])))
                 bodies.append(body)
             written.append(path)
             if progress is not None:
                 progress(len(written), total)
         if frame.ok and views:
-            all_file.write(frame.tail)
+            all_file.write(frame.tail_bytes)
         else:
-            all_file.write(render_page(env, _title(meta, f"（全部 {len(views)} 人）"), bodies))
+            all_file.write(_encoded(render_page(env, _title(meta, f"（全部 {len(views)} 人）"), bodies)))
     written.append(everyone)
     if progress is not None:
         progress(len(written), total)
