@@ -132,6 +132,9 @@ def child_env(settings: Path | None) -> dict[str, str]:
         os.pathsep))
     env.pop("KFBONUS_SETTINGS", None)
     env.pop("SOURCE_DATE_EPOCH", None)
+    # as a user's Python runs: compiled modules kept (.pyc), so a warm start does not compile
+    # kfbonus again (some CI and sandbox environments set this, costing 70–90 ms a start)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if settings is not None:
         env["KFBONUS_SETTINGS"] = str(settings)
     return env
