@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,7 +86,9 @@ class FastWorksheet(Worksheet):
     spelled exactly as xlsxwriter spells string, number and blank cells
     (``<c r="B7" s="5" t="s"><v>12</v></c>``, numbers as ``.16G``, blanks as
     ``<c r="B7" s="5"/>``), each format a marker until the file is written and the
-    formats get their numbers in xlsxwriter's order.  Any of xlsxwriter's own writers
+    formats get their numbers in xlsxwriter's order; that XML waits in a temporary file
+    beside the output (one a sheet, removed once the sheet is written), with only where it
+    is held in memory, so rows may come in any order.  Any of xlsxwriter's own writers
     reaching such a row turns it back into xlsxwriter's cells first (:class:`_Table`),
     so writing over a table cell works as in xlsxwriter.  Tests compare the bytes with
     xlsxwriter's (tests/test_render_workbook.py); the row spans (:meth:`_calculate_spans`)
@@ -95,10 +98,14 @@ class FastWorksheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        # row → (first column, last column, the cells' XML with a marker for each format, the
-        # formats in order of first use): a table row kept as its XML, not a tuple per cell
-        self._prepared: dict[int, tuple[int, int, str, tuple]] = {}
-        self.table = _Table(self._prepared)   # a cell written into a kept row turns it back into cells
+        # row → (first column, last column, where its cells' XML starts in the spill file and
+        # how long it is, the formats in order of first use): a table row kept as its XML (a
+        # marker for each format) in a temporary file, not a tuple per cell held in memory
+        self._prepared: dict[int, tuple[int, int, int, int, tuple]] = {}
+        self._spill = None   # the temporary file (beside the output, see new_workbook), made on first use
+        self._spilled = 0    # its length
+        self._formats_seen: dict[tuple, tuple] = {}   # one tuple for every row using the same formats
+        self.table = _Table(self._prepared, self._kept_xml)   # a cell written into a kept row turns it back
         self._names: list[str] = []   # column letters, A, B, …
 
     def write_cells(self, row: int, first_col: int, cells: Sequence[tuple[int, object, object]]) -> None:
@@ -109,8 +116,9 @@ class FastWorksheet(Worksheet):
 
         The row is kept as its cells' XML right away (the shared strings counted as
         xlsxwriter counts them), each format a marker character until the file is written,
-        when the formats get their numbers in the order xlsxwriter gives them: a quarter of
-        the memory of xlsxwriter's tuple per cell, and one pass instead of two."""
+        when the formats get their numbers in the order xlsxwriter gives them.  The XML goes
+        to the sheet's spill file; memory keeps only where it is (a few numbers a row, not
+        a tuple per cell), and it is read back in row order when the sheet is written."""
         last_col = first_col + len(cells) - 1
         if (self.constant_memory or not cells or cells[0][2] is None or cells[-1][2] is None
                 or row in self._prepared or row in self.table or not self._plain(cells)
@@ -146,7 +154,25 @@ class FastWorksheet(Worksheet):
             else:
                 parts.append(f'<c r="{names[col]}{r}" s="{m}"/>')
             col += 1
-        self._prepared[row] = (first_col, last_col, "".join(parts), tuple(marks))
+        data = "".join(parts).encode("ascii")
+        if self._spill is None:
+            # removed when closed, on Windows too; closed once the sheet's XML is written
+            self._spill = tempfile.TemporaryFile(dir=self.tmpdir)  # noqa: SIM115
+        self._spill.write(data)
+        formats = tuple(marks)
+        formats = self._formats_seen.setdefault(formats, formats)
+        self._prepared[row] = (first_col, last_col, self._spilled, len(data), formats)
+        self._spilled += len(data)
+
+    def _kept_xml(self, kept: tuple[int, int, int, int, tuple]) -> str:
+        """The XML of a kept row, read back from the spill file."""
+        spill = self._spill
+        spill.seek(kept[2])
+        data = spill.read(kept[3])
+        spill.seek(self._spilled)   # writing goes on at the end
+        if len(data) != kept[3]:
+            raise RuntimeError(f"{self.name}: a kept row's XML is missing from its temporary file")
+        return data.decode("ascii")
 
     def _plain(self, cells: Sequence[tuple[int, object, object]]) -> bool:
         """Every value is one the row's XML can spell as xlsxwriter does, with few formats."""
@@ -174,10 +200,15 @@ class FastWorksheet(Worksheet):
     def _assemble_xml_file(self) -> None:
         if self._prepared and (self.constant_memory or self.comments):
             raise RuntimeError("FastWorksheet.write_cells rows cannot be written with comments")
-        super()._assemble_xml_file()
-        # the sheet's XML is written: its cells are not read again — free them meanwhile
-        self.table.clear()
-        self._prepared.clear()
+        try:
+            super()._assemble_xml_file()
+        finally:
+            # the sheet's XML is written: its cells are not read again — free them meanwhile
+            self.table.clear()
+            self._prepared.clear()
+            if self._spill is not None:
+                self._spill.close()
+                self._spill = None
 
     def _calculate_spans(self) -> None:
         # xlsxwriter's, from each row's lowest and highest column instead of trying every
@@ -215,6 +246,11 @@ class FastWorksheet(Worksheet):
         table, prepared, row_info, spans = self.table, self._prepared, self.row_info, self.row_spans
         write = self.fh.write
         names = [xl_col_to_name(c) for c in range(self.dim_colmax + 1)]
+        spill = self._spill
+        if spill is not None:
+            spill.flush()
+            spill.seek(0)
+        at = 0   # where the spill file is read: rows written in order are read without a seek
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             prep = prepared.get(row_num)
@@ -226,8 +262,14 @@ class FastWorksheet(Worksheet):
             if prep is None:
                 self._write_cells_xml(row_num, cells, sorted(cells), names)
             else:   # (a kept row has no cells in the table: writing one there unkeeps it)
-                xml = prep[2]
-                for i, f in enumerate(prep[3]):   # the formats' numbers, in the order of first use
+                if prep[2] != at:
+                    spill.seek(prep[2])
+                data = spill.read(prep[3])
+                if len(data) != prep[3]:
+                    raise RuntimeError(f"{self.name}: row {row_num + 1}'s XML is missing from its spill file")
+                at = prep[2] + prep[3]
+                xml = data.decode("ascii")
+                for i, f in enumerate(prep[4]):   # the formats' numbers, in the order of first use
                     xml = xml.replace(chr(_MARK + i), str(f._get_xf_index()))
                 write(xml)
             write("</row>")
@@ -272,16 +314,17 @@ class _Table(dict):
     xlsxwriter's writers reaches for it (``table[row][col] = …``): a formula written over a
     table's cell replaces that cell, as in xlsxwriter."""
 
-    def __init__(self, prepared: dict[int, tuple[int, int, str, tuple]]) -> None:
+    def __init__(self, prepared: dict[int, tuple[int, int, int, int, tuple]], kept_xml) -> None:
         super().__init__()
         self.prepared = prepared
+        self.kept_xml = kept_xml
 
     def __missing__(self, row: int) -> dict:
         cells = self[row] = {}
         kept = self.prepared.pop(row, None)
         if kept is not None:
-            formats = kept[3]
-            for letters, mark, shared, value in _CELL_XML.findall(kept[2]):
+            formats = kept[4]
+            for letters, mark, shared, value in _CELL_XML.findall(self.kept_xml(kept)):
                 fmt = formats[ord(mark) - _MARK]
                 col = xl_cell_to_rowcol(f"{letters}1")[1]
                 if shared:
