@@ -447,3 +447,11 @@ def test_kept_rows_in_any_order_and_their_spill_files_removed(tmp_path):
     assert [p.name for p in (tmp_path / "fast").iterdir()] == ["b.xlsx"]
     ws = openpyxl.load_workbook(tmp_path / "fast" / "b.xlsx")["二"]
     assert (ws["A1"].value, ws["B300"].value, ws["B151"].value, ws["A300"].value) == ("二0", 74.75, 7, "二2")
+
+
+def test_a_kept_row_packs_into_one_int_and_back():
+    from kfbonus.render.xlsx import _pack, _unpack
+
+    widest = (16383, 16383, (1 << 48) - 1, (1 << 32) - 1, 70000)
+    for kept in [(0, 0, 0, 0, 0), widest, (3, 9, 123456789, 311, 2)]:
+        assert _unpack(_pack(*kept)) == kept

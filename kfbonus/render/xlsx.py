@@ -98,13 +98,15 @@ class FastWorksheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        # row → (first column, last column, where its cells' XML starts in the spill file and
-        # how long it is, the formats in order of first use): a table row kept as its XML (a
-        # marker for each format) in a temporary file, not a tuple per cell held in memory
-        self._prepared: dict[int, tuple[int, int, int, int, tuple]] = {}
+        # row → its first and last column, where its cells' XML starts in the spill file and
+        # how long it is, and which formats it uses in order of first use, packed in one int
+        # (_pack): a table row kept as its XML (a marker for each format) in a temporary file,
+        # with a few bytes a row in memory instead of a tuple per cell
+        self._prepared: dict[int, int] = {}
         self._spill = None   # the temporary file (beside the output, see new_workbook), made on first use
         self._spilled = 0    # its length
-        self._formats_seen: dict[tuple, tuple] = {}   # one tuple for every row using the same formats
+        self._format_ids: dict[tuple, int] = {}   # formats in order of first use → their number
+        self._format_sets: list[tuple] = []       # … and back
         self.table = _Table(self._prepared, self._kept_xml)   # a cell written into a kept row turns it back
         self._names: list[str] = []   # column letters, A, B, …
 
@@ -160,19 +162,23 @@ class FastWorksheet(Worksheet):
             self._spill = tempfile.TemporaryFile(dir=self.tmpdir)  # noqa: SIM115
         self._spill.write(data)
         formats = tuple(marks)
-        formats = self._formats_seen.setdefault(formats, formats)
-        self._prepared[row] = (first_col, last_col, self._spilled, len(data), formats)
+        fid = self._format_ids.get(formats)
+        if fid is None:
+            fid = self._format_ids[formats] = len(self._format_sets)
+            self._format_sets.append(formats)
+        self._prepared[row] = _pack(first_col, last_col, self._spilled, len(data), fid)
         self._spilled += len(data)
 
-    def _kept_xml(self, kept: tuple[int, int, int, int, tuple]) -> str:
-        """The XML of a kept row, read back from the spill file."""
+    def _kept_xml(self, kept: int) -> tuple[str, tuple]:
+        """The XML of a kept row, read back from the spill file, and its formats."""
+        _first, _last, offset, length, fid = _unpack(kept)
         spill = self._spill
-        spill.seek(kept[2])
-        data = spill.read(kept[3])
+        spill.seek(offset)
+        data = spill.read(length)
         spill.seek(self._spilled)   # writing goes on at the end
-        if len(data) != kept[3]:
+        if len(data) != length:
             raise RuntimeError(f"{self.name}: a kept row's XML is missing from its temporary file")
-        return data.decode("ascii")
+        return data.decode("ascii"), self._format_sets[fid]
 
     def _plain(self, cells: Sequence[tuple[int, object, object]]) -> bool:
         """Every value is one the row's XML can spell as xlsxwriter does, with few formats."""
@@ -206,6 +212,8 @@ class FastWorksheet(Worksheet):
             # the sheet's XML is written: its cells are not read again — free them meanwhile
             self.table.clear()
             self._prepared.clear()
+            self._format_ids.clear()
+            self._format_sets.clear()
             if self._spill is not None:
                 self._spill.close()
                 self._spill = None
@@ -228,7 +236,7 @@ class FastWorksheet(Worksheet):
                     low, high = min(low, a), max(high, b)
             prep = prepared.get(row_num)
             if prep is not None:
-                a, b = prep[0], prep[1]
+                a, b = (prep >> _COL_BITS) & _COL_MASK, prep & _COL_MASK
                 if low is None:
                     low, high = a, b
                 else:
@@ -251,6 +259,7 @@ class FastWorksheet(Worksheet):
             spill.flush()
             spill.seek(0)
         at = 0   # where the spill file is read: rows written in order are read without a seek
+        format_sets = self._format_sets
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             prep = prepared.get(row_num)
@@ -262,14 +271,15 @@ class FastWorksheet(Worksheet):
             if prep is None:
                 self._write_cells_xml(row_num, cells, sorted(cells), names)
             else:   # (a kept row has no cells in the table: writing one there unkeeps it)
-                if prep[2] != at:
-                    spill.seek(prep[2])
-                data = spill.read(prep[3])
-                if len(data) != prep[3]:
+                _first, _last, offset, length, fid = _unpack(prep)
+                if offset != at:
+                    spill.seek(offset)
+                data = spill.read(length)
+                if len(data) != length:
                     raise RuntimeError(f"{self.name}: row {row_num + 1}'s XML is missing from its spill file")
-                at = prep[2] + prep[3]
+                at = offset + length
                 xml = data.decode("ascii")
-                for i, f in enumerate(prep[4]):   # the formats' numbers, in the order of first use
+                for i, f in enumerate(format_sets[fid]):   # the formats' numbers, in the order of first use
                     xml = xml.replace(chr(_MARK + i), str(f._get_xf_index()))
                 write(xml)
             write("</row>")
@@ -305,6 +315,28 @@ class FastWorksheet(Worksheet):
 
 _MARK = 1   # formats in a kept row's XML: control characters 1–31, never in it otherwise (the row
 _MARKS = 31  # stays ASCII: a byte a character); a row with more formats than that is not kept
+_COL_BITS, _COL_MASK = 14, (1 << 14) - 1         # a column: 0–16,383
+_LEN_BITS, _LEN_MASK = 32, (1 << 32) - 1         # its XML's length: 16,384 cells of under 100 bytes
+_OFF_BITS, _OFF_MASK = 48, (1 << 48) - 1         # where it starts in the spill file
+
+
+def _pack(first_col: int, last_col: int, offset: int, length: int, fid: int) -> int:
+    """A kept row in one int (an int of a few words, against a tuple and its ints)."""
+    return ((((fid << _OFF_BITS | offset) << _LEN_BITS | length) << _COL_BITS | first_col)
+            << _COL_BITS | last_col)
+
+
+def _unpack(kept: int) -> tuple[int, int, int, int, int]:
+    """(first column, last column, offset, length, formats' number) of :func:`_pack`."""
+    last_col = kept & _COL_MASK
+    kept >>= _COL_BITS
+    first_col = kept & _COL_MASK
+    kept >>= _COL_BITS
+    length = kept & _LEN_MASK
+    kept >>= _LEN_BITS
+    return first_col, last_col, kept & _OFF_MASK, length, kept >> _OFF_BITS
+
+
 _CELL_XML = re.compile('<c r="([A-Z]+)[0-9]+" s="([\x01-\x1f])"(?:( t="s")?><v>([^<]*)</v></c>|/>)')
 
 
@@ -314,7 +346,7 @@ class _Table(dict):
     xlsxwriter's writers reaches for it (``table[row][col] = …``): a formula written over a
     table's cell replaces that cell, as in xlsxwriter."""
 
-    def __init__(self, prepared: dict[int, tuple[int, int, int, int, tuple]], kept_xml) -> None:
+    def __init__(self, prepared: dict[int, int], kept_xml) -> None:
         super().__init__()
         self.prepared = prepared
         self.kept_xml = kept_xml
@@ -323,8 +355,8 @@ class _Table(dict):
         cells = self[row] = {}
         kept = self.prepared.pop(row, None)
         if kept is not None:
-            formats = kept[4]
-            for letters, mark, shared, value in _CELL_XML.findall(self.kept_xml(kept)):
+            xml, formats = self.kept_xml(kept)
+            for letters, mark, shared, value in _CELL_XML.findall(xml):
                 fmt = formats[ord(mark) - _MARK]
                 col = xl_cell_to_rowcol(f"{letters}1")[1]
                 if shared:
