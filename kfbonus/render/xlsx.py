@@ -104,7 +104,9 @@ class FastWorksheet(Worksheet):
         # with a few bytes a row in memory instead of a tuple per cell
         self._prepared: dict[int, int] = {}
         self._spill = None   # the temporary file (beside the output, see new_workbook), made on first use
-        self._spilled = 0    # its length
+        self._spilled = 0    # its length, with what waits to be written to it
+        self._pending: list[bytes] = []   # rows' XML written to the file a chunk at a time
+        self._pending_size = 0
         self._format_ids: dict[tuple, int] = {}   # formats in order of first use → their number
         self._format_sets: list[tuple] = []       # … and back
         self.table = _Table(self._prepared, self._kept_xml)   # a cell written into a kept row turns it back
@@ -160,7 +162,10 @@ class FastWorksheet(Worksheet):
         if self._spill is None:
             # removed when closed, on Windows too; closed once the sheet's XML is written
             self._spill = tempfile.TemporaryFile(dir=self.tmpdir)  # noqa: SIM115
-        self._spill.write(data)
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= _CHUNK:
+            self._flush_pending()
         formats = tuple(marks)
         fid = self._format_ids.get(formats)
         if fid is None:
@@ -169,9 +174,16 @@ class FastWorksheet(Worksheet):
         self._prepared[row] = _pack(first_col, last_col, self._spilled, len(data), fid)
         self._spilled += len(data)
 
+    def _flush_pending(self) -> None:
+        if self._pending:
+            self._spill.write(b"".join(self._pending))
+            self._pending.clear()
+            self._pending_size = 0
+
     def _kept_xml(self, kept: int) -> tuple[str, tuple]:
         """The XML of a kept row, read back from the spill file, and its formats."""
         _first, _last, offset, length, fid = _unpack(kept)
+        self._flush_pending()
         spill = self._spill
         spill.seek(offset)
         data = spill.read(length)
@@ -214,6 +226,7 @@ class FastWorksheet(Worksheet):
             self._prepared.clear()
             self._format_ids.clear()
             self._format_sets.clear()
+            self._pending.clear()
             if self._spill is not None:
                 self._spill.close()
                 self._spill = None
@@ -256,9 +269,9 @@ class FastWorksheet(Worksheet):
         names = [xl_col_to_name(c) for c in range(self.dim_colmax + 1)]
         spill = self._spill
         if spill is not None:
+            self._flush_pending()
             spill.flush()
-            spill.seek(0)
-        at = 0   # where the spill file is read: rows written in order are read without a seek
+        buf, buf_at = b"", 0   # a chunk of the spill file read at once, from where
         format_sets = self._format_sets
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
@@ -272,13 +285,15 @@ class FastWorksheet(Worksheet):
                 self._write_cells_xml(row_num, cells, sorted(cells), names)
             else:   # (a kept row has no cells in the table: writing one there unkeeps it)
                 _first, _last, offset, length, fid = _unpack(prep)
-                if offset != at:
+                start = offset - buf_at
+                if start < 0 or start + length > len(buf):
+                    # rows written in order are read a chunk at a time; a row written after a
+                    # later one (its XML before the chunk) is read alone
                     spill.seek(offset)
-                data = spill.read(length)
-                if len(data) != length:
-                    raise RuntimeError(f"{self.name}: row {row_num + 1}'s XML is missing from its spill file")
-                at = offset + length
-                xml = data.decode("ascii")
+                    buf, buf_at, start = spill.read(length if start < 0 else max(length, _CHUNK)), offset, 0
+                    if len(buf) < length:
+                        raise RuntimeError(f"{self.name}: row {row_num + 1}'s XML is missing from its spill")
+                xml = buf[start:start + length].decode("ascii")
                 for i, f in enumerate(format_sets[fid]):   # the formats' numbers, in the order of first use
                     xml = xml.replace(chr(_MARK + i), str(f._get_xf_index()))
                 write(xml)
@@ -315,6 +330,7 @@ class FastWorksheet(Worksheet):
 
 _MARK = 1   # formats in a kept row's XML: control characters 1–31, never in it otherwise (the row
 _MARKS = 31  # stays ASCII: a byte a character); a row with more formats than that is not kept
+_CHUNK = 1 << 20   # bytes of kept rows' XML written to, and read from, a spill file at once
 _COL_BITS, _COL_MASK = 14, (1 << 14) - 1         # a column: 0–16,383
 _LEN_BITS, _LEN_MASK = 32, (1 << 32) - 1         # its XML's length: 16,384 cells of under 100 bytes
 _OFF_BITS, _OFF_MASK = 48, (1 << 48) - 1         # where it starts in the spill file
