@@ -410,3 +410,48 @@ def test_monthly_summary_counts_its_warnings(values):
 def test_libreoffice_opens_the_workbook(out, tmp_path):
     pdf = soffice_convert(out / approval_name("2026-11"), "pdf", tmp_path, tmp_path / "home")
     assert pdf_pages(pdf) >= len(SHEETS)
+
+
+def test_kept_rows_in_any_order_and_their_spill_files_removed(tmp_path):
+    """Rows kept through write_cells wait in a temporary file beside the workbook: written in
+    reverse order they come out in row order, the same bytes as xlsxwriter's, and no file
+    stays behind."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from kfbonus.render import xlsx
+
+    def book(path, own):
+        cls = xlsx.FastWorksheet
+        saved = cls.write_cells, cls._write_rows, cls._calculate_spans
+        if own:
+            cls.write_cells, cls._write_rows, cls._calculate_spans = (
+                cls._write_each, Worksheet._write_rows, Worksheet._calculate_spans)
+        try:
+            wb = xlsx.new_workbook(path, "t", "s", GENERATED)
+            fmts = [wb.add_format({"num_format": f"0.{'0' * i}"}) for i in range(4)]
+            for name in ("一", "二"):
+                ws = wb.add_worksheet(name)
+                for r in reversed(range(300)):
+                    ws.write_cells(r, 0, [(2, f"{name}{r % 11}", fmts[r % 4]),
+                                          (1, Decimal(r) / 4, fmts[3 - r % 4])])
+                ws.write_number(150, 1, 7, fmts[0])   # over a kept cell written before it
+            wb.close()
+        finally:
+            cls.write_cells, cls._write_rows, cls._calculate_spans = saved
+
+    (tmp_path / "fast").mkdir()
+    (tmp_path / "own").mkdir()
+    book(tmp_path / "fast" / "b.xlsx", own=False)
+    book(tmp_path / "own" / "b.xlsx", own=True)
+    assert (tmp_path / "fast" / "b.xlsx").read_bytes() == (tmp_path / "own" / "b.xlsx").read_bytes()
+    assert [p.name for p in (tmp_path / "fast").iterdir()] == ["b.xlsx"]
+    ws = openpyxl.load_workbook(tmp_path / "fast" / "b.xlsx")["二"]
+    assert (ws["A1"].value, ws["B300"].value, ws["B151"].value, ws["A300"].value) == ("二0", 74.75, 7, "二2")
+
+
+def test_a_kept_row_packs_into_one_int_and_back():
+    from kfbonus.render.xlsx import _pack, _unpack
+
+    widest = (16383, 16383, (1 << 48) - 1, (1 << 32) - 1, 70000)
+    for kept in [(0, 0, 0, 0, 0), widest, (3, 9, 123456789, 311, 2)]:
+        assert _unpack(_pack(*kept)) == kept

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,7 +86,9 @@ class FastWorksheet(Worksheet):
     spelled exactly as xlsxwriter spells string, number and blank cells
     (``<c r="B7" s="5" t="s"><v>12</v></c>``, numbers as ``.16G``, blanks as
     ``<c r="B7" s="5"/>``), each format a marker until the file is written and the
-    formats get their numbers in xlsxwriter's order.  Any of xlsxwriter's own writers
+    formats get their numbers in xlsxwriter's order; that XML waits in a temporary file
+    beside the output (one a sheet, removed once the sheet is written), with only where it
+    is held in memory, so rows may come in any order.  Any of xlsxwriter's own writers
     reaching such a row turns it back into xlsxwriter's cells first (:class:`_Table`),
     so writing over a table cell works as in xlsxwriter.  Tests compare the bytes with
     xlsxwriter's (tests/test_render_workbook.py); the row spans (:meth:`_calculate_spans`)
@@ -95,10 +98,18 @@ class FastWorksheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        # row → (first column, last column, the cells' XML with a marker for each format, the
-        # formats in order of first use): a table row kept as its XML, not a tuple per cell
-        self._prepared: dict[int, tuple[int, int, str, tuple]] = {}
-        self.table = _Table(self._prepared)   # a cell written into a kept row turns it back into cells
+        # row → its first and last column, where its cells' XML starts in the spill file and
+        # how long it is, and which formats it uses in order of first use, packed in one int
+        # (_pack): a table row kept as its XML (a marker for each format) in a temporary file,
+        # with a few bytes a row in memory instead of a tuple per cell
+        self._prepared: dict[int, int] = {}
+        self._spill = None   # the temporary file (beside the output, see new_workbook), made on first use
+        self._spilled = 0    # its length, with what waits to be written to it
+        self._pending: list[bytes] = []   # rows' XML written to the file a chunk at a time
+        self._pending_size = 0
+        self._format_ids: dict[tuple, int] = {}   # formats in order of first use → their number
+        self._format_sets: list[tuple] = []       # … and back
+        self.table = _Table(self._prepared, self._kept_xml)   # a cell written into a kept row turns it back
         self._names: list[str] = []   # column letters, A, B, …
 
     def write_cells(self, row: int, first_col: int, cells: Sequence[tuple[int, object, object]]) -> None:
@@ -109,8 +120,9 @@ class FastWorksheet(Worksheet):
 
         The row is kept as its cells' XML right away (the shared strings counted as
         xlsxwriter counts them), each format a marker character until the file is written,
-        when the formats get their numbers in the order xlsxwriter gives them: a quarter of
-        the memory of xlsxwriter's tuple per cell, and one pass instead of two."""
+        when the formats get their numbers in the order xlsxwriter gives them.  The XML goes
+        to the sheet's spill file; memory keeps only where it is (a few numbers a row, not
+        a tuple per cell), and it is read back in row order when the sheet is written."""
         last_col = first_col + len(cells) - 1
         if (self.constant_memory or not cells or cells[0][2] is None or cells[-1][2] is None
                 or row in self._prepared or row in self.table or not self._plain(cells)
@@ -146,7 +158,39 @@ class FastWorksheet(Worksheet):
             else:
                 parts.append(f'<c r="{names[col]}{r}" s="{m}"/>')
             col += 1
-        self._prepared[row] = (first_col, last_col, "".join(parts), tuple(marks))
+        data = "".join(parts).encode("ascii")
+        if self._spill is None:
+            # removed when closed, on Windows too; closed once the sheet's XML is written
+            self._spill = tempfile.TemporaryFile(dir=self.tmpdir)  # noqa: SIM115
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= _CHUNK:
+            self._flush_pending()
+        formats = tuple(marks)
+        fid = self._format_ids.get(formats)
+        if fid is None:
+            fid = self._format_ids[formats] = len(self._format_sets)
+            self._format_sets.append(formats)
+        self._prepared[row] = _pack(first_col, last_col, self._spilled, len(data), fid)
+        self._spilled += len(data)
+
+    def _flush_pending(self) -> None:
+        if self._pending:
+            self._spill.write(b"".join(self._pending))
+            self._pending.clear()
+            self._pending_size = 0
+
+    def _kept_xml(self, kept: int) -> tuple[str, tuple]:
+        """The XML of a kept row, read back from the spill file, and its formats."""
+        _first, _last, offset, length, fid = _unpack(kept)
+        self._flush_pending()
+        spill = self._spill
+        spill.seek(offset)
+        data = spill.read(length)
+        spill.seek(self._spilled)   # writing goes on at the end
+        if len(data) != length:
+            raise RuntimeError(f"{self.name}: a kept row's XML is missing from its temporary file")
+        return data.decode("ascii"), self._format_sets[fid]
 
     def _plain(self, cells: Sequence[tuple[int, object, object]]) -> bool:
         """Every value is one the row's XML can spell as xlsxwriter does, with few formats."""
@@ -174,10 +218,18 @@ class FastWorksheet(Worksheet):
     def _assemble_xml_file(self) -> None:
         if self._prepared and (self.constant_memory or self.comments):
             raise RuntimeError("FastWorksheet.write_cells rows cannot be written with comments")
-        super()._assemble_xml_file()
-        # the sheet's XML is written: its cells are not read again — free them meanwhile
-        self.table.clear()
-        self._prepared.clear()
+        try:
+            super()._assemble_xml_file()
+        finally:
+            # the sheet's XML is written: its cells are not read again — free them meanwhile
+            self.table.clear()
+            self._prepared.clear()
+            self._format_ids.clear()
+            self._format_sets.clear()
+            self._pending.clear()
+            if self._spill is not None:
+                self._spill.close()
+                self._spill = None
 
     def _calculate_spans(self) -> None:
         # xlsxwriter's, from each row's lowest and highest column instead of trying every
@@ -197,7 +249,7 @@ class FastWorksheet(Worksheet):
                     low, high = min(low, a), max(high, b)
             prep = prepared.get(row_num)
             if prep is not None:
-                a, b = prep[0], prep[1]
+                a, b = (prep >> _COL_BITS) & _COL_MASK, prep & _COL_MASK
                 if low is None:
                     low, high = a, b
                 else:
@@ -215,6 +267,12 @@ class FastWorksheet(Worksheet):
         table, prepared, row_info, spans = self.table, self._prepared, self.row_info, self.row_spans
         write = self.fh.write
         names = [xl_col_to_name(c) for c in range(self.dim_colmax + 1)]
+        spill = self._spill
+        if spill is not None:
+            self._flush_pending()
+            spill.flush()
+        buf, buf_at = b"", 0   # a chunk of the spill file read at once, from where
+        format_sets = self._format_sets
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             prep = prepared.get(row_num)
@@ -226,8 +284,17 @@ class FastWorksheet(Worksheet):
             if prep is None:
                 self._write_cells_xml(row_num, cells, sorted(cells), names)
             else:   # (a kept row has no cells in the table: writing one there unkeeps it)
-                xml = prep[2]
-                for i, f in enumerate(prep[3]):   # the formats' numbers, in the order of first use
+                _first, _last, offset, length, fid = _unpack(prep)
+                start = offset - buf_at
+                if start < 0 or start + length > len(buf):
+                    # rows written in order are read a chunk at a time; a row written after a
+                    # later one (its XML before the chunk) is read alone
+                    spill.seek(offset)
+                    buf, buf_at, start = spill.read(length if start < 0 else max(length, _CHUNK)), offset, 0
+                    if len(buf) < length:
+                        raise RuntimeError(f"{self.name}: row {row_num + 1}'s XML is missing from its spill")
+                xml = buf[start:start + length].decode("ascii")
+                for i, f in enumerate(format_sets[fid]):   # the formats' numbers, in the order of first use
                     xml = xml.replace(chr(_MARK + i), str(f._get_xf_index()))
                 write(xml)
             write("</row>")
@@ -263,6 +330,29 @@ class FastWorksheet(Worksheet):
 
 _MARK = 1   # formats in a kept row's XML: control characters 1–31, never in it otherwise (the row
 _MARKS = 31  # stays ASCII: a byte a character); a row with more formats than that is not kept
+_CHUNK = 1 << 20   # bytes of kept rows' XML written to, and read from, a spill file at once
+_COL_BITS, _COL_MASK = 14, (1 << 14) - 1         # a column: 0–16,383
+_LEN_BITS, _LEN_MASK = 32, (1 << 32) - 1         # its XML's length: 16,384 cells of under 100 bytes
+_OFF_BITS, _OFF_MASK = 48, (1 << 48) - 1         # where it starts in the spill file
+
+
+def _pack(first_col: int, last_col: int, offset: int, length: int, fid: int) -> int:
+    """A kept row in one int (an int of a few words, against a tuple and its ints)."""
+    return ((((fid << _OFF_BITS | offset) << _LEN_BITS | length) << _COL_BITS | first_col)
+            << _COL_BITS | last_col)
+
+
+def _unpack(kept: int) -> tuple[int, int, int, int, int]:
+    """(first column, last column, offset, length, formats' number) of :func:`_pack`."""
+    last_col = kept & _COL_MASK
+    kept >>= _COL_BITS
+    first_col = kept & _COL_MASK
+    kept >>= _COL_BITS
+    length = kept & _LEN_MASK
+    kept >>= _LEN_BITS
+    return first_col, last_col, kept & _OFF_MASK, length, kept >> _OFF_BITS
+
+
 _CELL_XML = re.compile('<c r="([A-Z]+)[0-9]+" s="([\x01-\x1f])"(?:( t="s")?><v>([^<]*)</v></c>|/>)')
 
 
@@ -272,16 +362,17 @@ class _Table(dict):
     xlsxwriter's writers reaches for it (``table[row][col] = …``): a formula written over a
     table's cell replaces that cell, as in xlsxwriter."""
 
-    def __init__(self, prepared: dict[int, tuple[int, int, str, tuple]]) -> None:
+    def __init__(self, prepared: dict[int, int], kept_xml) -> None:
         super().__init__()
         self.prepared = prepared
+        self.kept_xml = kept_xml
 
     def __missing__(self, row: int) -> dict:
         cells = self[row] = {}
         kept = self.prepared.pop(row, None)
         if kept is not None:
-            formats = kept[3]
-            for letters, mark, shared, value in _CELL_XML.findall(kept[2]):
+            xml, formats = self.kept_xml(kept)
+            for letters, mark, shared, value in _CELL_XML.findall(xml):
                 fmt = formats[ord(mark) - _MARK]
                 col = xl_cell_to_rowcol(f"{letters}1")[1]
                 if shared:
