@@ -340,3 +340,24 @@ def test_workbooks_need_no_system_temp_folder(tmp_path, monkeypatch):
     assert [p.name for p in path.parent.iterdir()] == ["x.xlsx"]
     back = openpyxl.load_workbook(path)["汇总"]
     assert (back["A2000"].value, back["B2000"].value) == ("工号1999", 1999)
+
+
+def test_a_failed_render_leaves_no_temporary_file_open(tmp_path, monkeypatch):
+    """A run that fails while a workbook is half written closes its kept rows' temporary
+    files before the error goes on, so the staging folder can be removed (on Windows an open
+    file cannot be deleted, and the half-written workbook lives on in the traceback)."""
+    import shutil
+
+    from kfbonus.render import xlsx
+    from kfbonus.schemes.kf13 import workbook
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(workbook, "sign_off_block", fail)
+    folder = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="disk full"):
+        render_month(_stamped(), folder, GENERATED)
+    assert not xlsx._OPEN_SPILLS
+    shutil.rmtree(folder)   # nothing held open inside it
+    assert not folder.exists()

@@ -24,6 +24,7 @@ from kfbonus.render.reconcile import Check, ReconciliationError, check_or_raise,
 from kfbonus.render.slips import write_slips
 from kfbonus.render.strips import write_strips
 from kfbonus.render.view import worker_views
+from kfbonus.render.xlsx import close_unfinished
 
 __all__ = ["Check", "ReconciliationError", "approval_name", "payroll_name", "reconcile", "render_month",
            "strips_name"]
@@ -48,6 +49,16 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
     slip files, the combined 全部.html included).  ``slips_written(paths)`` is called once
     the slips are all written (they are not touched again), before the workbooks.
     """
+    try:
+        return _render_month(result, out_dir, generated_at, progress, slips_written)
+    except BaseException:
+        close_unfinished()   # so the caller can remove the folder, on Windows too
+        raise
+
+
+def _render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
+                  progress: Callable[[int, int], None] | None,
+                  slips_written: Callable[[list[Path]], None] | None) -> list[Path]:
     with _no_cycle_collection():
         with timings.stage("核对（对账）"):
             views = worker_views(result)

@@ -38,6 +38,7 @@ __all__ = [
     "Col",
     "Formats",
     "cell_ref",
+    "close_unfinished",
     "new_workbook",
     "no_number_text_flags",
     "print_setup",
@@ -162,6 +163,7 @@ class FastWorksheet(Worksheet):
         if self._spill is None:
             # removed when closed, on Windows too; closed once the sheet's XML is written
             self._spill = tempfile.TemporaryFile(dir=self.tmpdir)  # noqa: SIM115
+            _OPEN_SPILLS.add(self._spill)
         self._pending.append(data)
         self._pending_size += len(data)
         if self._pending_size >= _CHUNK:
@@ -229,6 +231,7 @@ class FastWorksheet(Worksheet):
             self._pending.clear()
             if self._spill is not None:
                 self._spill.close()
+                _OPEN_SPILLS.discard(self._spill)
                 self._spill = None
 
     def _calculate_spans(self) -> None:
@@ -386,6 +389,17 @@ class _Table(dict):
 
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
                    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+
+_OPEN_SPILLS: set = set()   # the kept rows' temporary files not closed yet (a workbook being written)
+
+
+def close_unfinished() -> None:
+    """Close the temporary files of workbooks a failed run left unwritten.  They go when
+    closed, and only then can the folder they are in be removed on Windows (an open file
+    cannot be deleted there); the failed workbook object itself lives on in the traceback."""
+    while _OPEN_SPILLS:
+        _OPEN_SPILLS.pop().close()
 
 
 def text_width(text: str) -> int:
