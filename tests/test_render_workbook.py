@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from decimal import Decimal
@@ -272,9 +273,9 @@ def test_fast_worksheet_writes_xlsxwriters_own_bytes(out, tmp_path, monkeypatch)
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
-def _kept_rows_book(path, own: bool) -> None:
-    """Rows through write_cells, then xlsxwriter's writers over and beside them: a formula over
-    a kept cell, a string after it, a row of 40 formats, a text too long to keep, a float."""
+@contextlib.contextmanager
+def _writer(own: bool):
+    """FastWorksheet as it is, or (``own``) with xlsxwriter's own per-cell code throughout."""
     from xlsxwriter.worksheet import Worksheet
 
     from kfbonus.render import xlsx
@@ -285,6 +286,15 @@ def _kept_rows_book(path, own: bool) -> None:
         cls.write_cells, cls._write_rows, cls._calculate_spans = (
             cls._write_each, Worksheet._write_rows, Worksheet._calculate_spans)
     try:
+        yield xlsx
+    finally:
+        cls.write_cells, cls._write_rows, cls._calculate_spans = saved
+
+
+def _kept_rows_book(path, own: bool) -> None:
+    """Rows through write_cells, then xlsxwriter's writers over and beside them: a formula over
+    a kept cell, a string after it, a row of 40 formats, a text too long to keep, a float."""
+    with _writer(own) as xlsx:
         wb = xlsx.new_workbook(path, "t", "s", GENERATED)
         ws = wb.add_worksheet("表")
         fmts = [wb.add_format({"num_format": f"0.{'0' * (i % 6)}", "bold": i % 2}) for i in range(40)]
@@ -299,8 +309,6 @@ def _kept_rows_book(path, own: bool) -> None:
         ws.write_cells(42, 0, [(2, "长" * 9000, fmts[0]), (2, "短", fmts[1])])
         ws.write_cells(43, 0, [(1, 2.5, fmts[0]), (1, 1, fmts[1])])   # a float: not kept
         wb.close()
-    finally:
-        cls.write_cells, cls._write_rows, cls._calculate_spans = saved
 
 
 def test_kept_rows_give_xlsxwriters_bytes_whatever_is_written_over_them(tmp_path):
@@ -416,17 +424,8 @@ def test_kept_rows_in_any_order_and_their_spill_files_removed(tmp_path):
     """Rows kept through write_cells wait in a temporary file beside the workbook: written in
     reverse order they come out in row order, the same bytes as xlsxwriter's, and no file
     stays behind."""
-    from xlsxwriter.worksheet import Worksheet
-
-    from kfbonus.render import xlsx
-
     def book(path, own):
-        cls = xlsx.FastWorksheet
-        saved = cls.write_cells, cls._write_rows, cls._calculate_spans
-        if own:
-            cls.write_cells, cls._write_rows, cls._calculate_spans = (
-                cls._write_each, Worksheet._write_rows, Worksheet._calculate_spans)
-        try:
+        with _writer(own) as xlsx:
             wb = xlsx.new_workbook(path, "t", "s", GENERATED)
             fmts = [wb.add_format({"num_format": f"0.{'0' * i}"}) for i in range(4)]
             for name in ("一", "二"):
@@ -436,8 +435,6 @@ def test_kept_rows_in_any_order_and_their_spill_files_removed(tmp_path):
                                           (1, Decimal(r) / 4, fmts[3 - r % 4])])
                 ws.write_number(150, 1, 7, fmts[0])   # over a kept cell written before it
             wb.close()
-        finally:
-            cls.write_cells, cls._write_rows, cls._calculate_spans = saved
 
     (tmp_path / "fast").mkdir()
     (tmp_path / "own").mkdir()
