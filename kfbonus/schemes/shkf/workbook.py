@@ -153,19 +153,9 @@ def _dealers(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> 
         ]
         for d in dealers
     ]  # type: ignore[attr-defined]
-    last = len(cols) - 2
-    ws.merge_range(0, 0, 0, last, f"加盟商月提货额与客服提成 {period_label(result.period)}", f.title)
-    ws.merge_range(
-        1,
-        0,
-        1,
-        last,
-        "每个加盟商一行：本月提货额合计、所属档位与客服提成比例（整月提货额按档位比例计）。单位：元",
-        f.subtitle,
-    )
-    end = write_table(ws, f, 3, cols, rows, empty_note="本月无加盟商")
-    _print(ws, result, generated_at, 3, landscape=True)
-    ws.print_area(0, 0, max(end - 1, 4), last)
+    _listing(ws, f, result, generated_at, f"加盟商月提货额与客服提成 {period_label(result.period)}",
+             "每个加盟商一行：本月提货额合计、所属档位与客服提成比例（整月提货额按档位比例计）。单位：元",
+             cols, rows, "本月无加盟商", last=len(cols) - 2)
 
 
 def _details(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
@@ -200,17 +190,18 @@ def _details(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> 
         ]
         for x in lines
     ]
-    last = 8
-    ws.merge_range(0, 0, 0, last, f"业绩提成明细 {period_label(result.period)}", f.title)
-    ws.merge_range(
-        1,
-        0,
-        1,
-        last,
-        "每行一条计算结果，含不计提成和未发放的行。单位：元（条款、来源在打印区域右侧）",
-        f.subtitle,
-    )
-    end = write_table(ws, f, 3, cols, rows, empty_note="本月无明细")
+    _listing(ws, f, result, generated_at, f"业绩提成明细 {period_label(result.period)}",
+             "每行一条计算结果，含不计提成和未发放的行。单位：元（条款、来源在打印区域右侧）",
+             cols, rows, "本月无明细", last=8)
+
+
+def _listing(ws, f: Formats, result: MonthResult, generated_at: dt.datetime, title: str, subtitle: str,
+             cols: list[Col], rows: list, empty_note: str, last: int) -> None:
+    """A sheet that is one table under a title and a subtitle, printed landscape up to
+    column ``last`` (the columns right of it are for the screen)."""
+    ws.merge_range(0, 0, 0, last, title, f.title)
+    ws.merge_range(1, 0, 1, last, subtitle, f.subtitle)
+    end = write_table(ws, f, 3, cols, rows, empty_note=empty_note)
     _print(ws, result, generated_at, 3, landscape=True)
     ws.print_area(0, 0, max(end - 1, 4), last)
 

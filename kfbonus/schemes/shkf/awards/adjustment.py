@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, localcontext
 
 from kfbonus.model import AwardLine
-from kfbonus.money import ZERO, allocate, fmt_money, round_money
+from kfbonus.money import allocate, fmt_money, round_money
 from kfbonus.rules import Params
+from kfbonus.schemes.shkf.awards.common import paid_or_refused
 from kfbonus.schemes.shkf.rows import AdjustmentRow, WorkerRow
 
 __all__ = ["AWARD", "adjustment", "team_members"]
@@ -72,37 +73,9 @@ def adjustment(
         if r.worker_id is not None:
             w = staff[r.worker_id]
             sources = (r.source, w.source)
-            reason = excluded.get(r.worker_id)
-            if reason and amount > 0:
-                lines.append(
-                    AwardLine(
-                        w.worker_id,
-                        w.name,
-                        AWARD,
-                        ZERO,
-                        formula + "；不予发放",
-                        clause,
-                        sources,
-                        unpaid=amount,
-                        reason=reason,
-                        category=category,
-                        facts=facts,
-                    )
-                )
-            else:
-                lines.append(
-                    AwardLine(
-                        w.worker_id,
-                        w.name,
-                        AWARD,
-                        amount,
-                        formula,
-                        clause,
-                        sources,
-                        category=category,
-                        facts=facts,
-                    )
-                )
+            reason = excluded.get(r.worker_id) if amount > 0 else None   # a deduction is always made
+            lines.append(paid_or_refused(w.worker_id, w.name, AWARD, amount, formula, clause, sources, reason,
+                                         category=category, facts=facts))
             continue
         lines += _team(r, category, amount, formula, staff, exclusions, clause, facts)
     return lines

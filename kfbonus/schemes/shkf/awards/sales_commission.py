@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kfbonus.model import AwardLine
-from kfbonus.money import ZERO, fmt_money, round_money
+from kfbonus.money import fmt_money, round_money
 from kfbonus.rules import Params
-from kfbonus.schemes.shkf.awards.common import fmt_percent, label_of
+from kfbonus.schemes.shkf.awards.common import fmt_percent, label_of, paid_or_refused
 from kfbonus.schemes.shkf.awards.dealer_month import DealerResult
 
 __all__ = ["AWARD", "sales_commission"]
@@ -37,37 +37,7 @@ def sales_commission(
             "cloud_total": d.cloud_total,
             "rate": rate,
         }
-        reason = excluded.get(wid)
-        if reason and amount:
-            lines.append(
-                AwardLine(
-                    wid,
-                    d.sales_name,
-                    AWARD,
-                    ZERO,
-                    formula + "；不予发放",
-                    clause,
-                    d.sources,
-                    project_id=d.dealer_id,
-                    project_name=d.name,
-                    unpaid=amount,
-                    reason=reason,
-                    facts=facts,
-                )
-            )
-        else:
-            lines.append(
-                AwardLine(
-                    wid,
-                    d.sales_name,
-                    AWARD,
-                    amount,
-                    formula,
-                    clause,
-                    d.sources,
-                    project_id=d.dealer_id,
-                    project_name=d.name,
-                    facts=facts,
-                )
-            )
+        reason = excluded.get(wid) if amount else None
+        lines.append(paid_or_refused(wid, d.sales_name, AWARD, amount, formula, clause, d.sources, reason,
+                                     project_id=d.dealer_id, project_name=d.name, facts=facts))
     return lines

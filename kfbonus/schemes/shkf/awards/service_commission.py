@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from kfbonus.model import AwardLine
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.rules import Params
-from kfbonus.schemes.shkf.awards.common import fmt_percent, label_of
+from kfbonus.schemes.shkf.awards.common import fmt_percent, label_of, paid_or_refused
 from kfbonus.schemes.shkf.awards.dealer_month import BELOW, DealerResult
 
 __all__ = ["AWARD", "service_commission"]
@@ -61,39 +61,7 @@ def service_commission(
             f"= {fmt_money(d.commission)}"
         )
         clause = params.clause(d.rate_key)
-        reason = excluded.get(wid)
-        if reason:
-            lines.append(
-                AwardLine(
-                    wid,
-                    d.service_name,
-                    AWARD,
-                    ZERO,
-                    formula + "；不予发放",
-                    clause,
-                    d.sources,
-                    project_id=d.dealer_id,
-                    project_name=d.name,
-                    unpaid=d.commission,
-                    reason=reason,
-                    category=d.tier,
-                    facts=facts,
-                )
-            )
-        else:
-            lines.append(
-                AwardLine(
-                    wid,
-                    d.service_name,
-                    AWARD,
-                    d.commission,
-                    formula,
-                    clause,
-                    d.sources,
-                    project_id=d.dealer_id,
-                    project_name=d.name,
-                    category=d.tier,
-                    facts=facts,
-                )
-            )
+        lines.append(paid_or_refused(wid, d.service_name, AWARD, d.commission, formula, clause, d.sources,
+                                     excluded.get(wid), project_id=d.dealer_id, project_name=d.name,
+                                     category=d.tier, facts=facts))
     return lines
