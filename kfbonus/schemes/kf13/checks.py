@@ -34,7 +34,7 @@ from decimal import Decimal
 from kfbonus.model import MonthInput
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.money import round_money as round_money_
-from kfbonus.problems import Problem, RowRef, error, warning
+from kfbonus.problems import Problem, RowRef, Source, error, warning
 from kfbonus.schemes.kf13.awards.adjustment import payable_members
 from kfbonus.schemes.kf13.awards.collective import (
     SCORE_FIELDS,
@@ -53,7 +53,6 @@ from kfbonus.schemes.kf13.common import (
     fmt_exact,
     fmt_number,
     fmt_percent,
-    ratio_out_of_range,
 )
 from kfbonus.schemes.kf13.model import Award
 from kfbonus.validate import repeats, row_values
@@ -133,6 +132,15 @@ CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_consistent_projects,
     check_known_projects,
 )
+
+
+def ratio_out_of_range(code: str, what: str, pid: str, value: Decimal, low: Decimal, high: Decimal,
+                       source: Source) -> Problem | None:
+    """The error for a project's award ratio outside [low, high] (SCHEME.md §1, §2), or None."""
+    if low <= value <= high:
+        return None
+    return error(code, f"工程 {pid} 的{what}为 {fmt_percent(value)}，"
+                       f"应在 {fmt_percent(low)}–{fmt_percent(high)} 之间", source)
 
 
 Finding = tuple[Problem, tuple | None]   # a problem and what it keeps from being computed

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from decimal import Context as DecimalContext
@@ -19,14 +18,14 @@ import pandas as pd
 
 from kfbonus.model import MonthInput
 from kfbonus.money import D
-from kfbonus.problems import Problem, Source, error
+from kfbonus.problems import Source
 from kfbonus.rules import Params, fmt_number, fmt_percent
 from kfbonus.schema import COMMON
 from kfbonus.schemes.kf13.params import ID
 from kfbonus.schemes.kf13.tables import TABLES
 
 __all__ = ["SCHEME_ID", "Context", "MonthData", "exact_div", "fmt_exact", "fmt_number", "fmt_percent",
-           "ratio_out_of_range", "row_source", "rows_of"]
+           "row_source", "rows_of"]
 
 SCHEME_ID = ID   # this scheme's id: its months' key in the ledger, with the period
 
@@ -165,16 +164,3 @@ class Context:
 
     def clause(self, key: str) -> str:
         return self.params.clause(key)
-
-
-def unique_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
-    return tuple(dict.fromkeys(sources))
-
-
-def ratio_out_of_range(code: str, what: str, pid: str, value: Decimal, low: Decimal, high: Decimal,
-                       source: Source) -> Problem | None:
-    """The error for a project's award ratio outside [low, high] (SCHEME.md §1, §2), or None."""
-    if low <= value <= high:
-        return None
-    return error(code, f"工程 {pid} 的{what}为 {fmt_percent(value)}，"
-                       f"应在 {fmt_percent(low)}–{fmt_percent(high)} 之间", source)
