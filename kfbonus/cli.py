@@ -353,7 +353,7 @@ def _start_timings() -> None:
 def _import_pipeline():
     """:mod:`kfbonus.pipeline`, imported with the cycle collector paused.
 
-    Importing it (pandas and numpy above all) makes a few hundred thousand objects that
+    Importing it (and the readers and writers it brings in) makes many objects that
     live as long as the process; the collector would walk them again and again while
     they are made and free nothing.  They are then moved out of its sight for good
     (``gc.freeze``), so the run's own collections do not walk them either.  Done once

@@ -90,10 +90,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from kfbonus.model import FoundTable, InputFile, MonthInput
+from kfbonus.model import Columns, FoundTable, InputFile, MonthInput
 from kfbonus.money import fmt_money
 from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, has_errors, warning
 from kfbonus.schema import COMMON, Field, Kind, Table
@@ -1163,5 +1162,5 @@ def read_month(folder: Path | str, period: str | None = None,
         a = acc[t.kind]
         cols = {f.name: a.columns[f.name] for f in t.fields}
         cols["src"] = a.src
-        tables[t.kind] = pd.DataFrame(cols, columns=[*cols], dtype=object)
+        tables[t.kind] = Columns(cols)
     return MonthInput(str(folder), tables, files, found, problems, _TABLES)

@@ -13,8 +13,6 @@ The reader reads a folder once, recognising every registered scheme's tables.  T
   those it ``reads``, the rows of its workers.  A row of a scheme's own table that
   names another scheme's worker is left out of that scheme with a warning — unless the
   worker's scheme reads that table itself (attendance, for instance).
-
-Tabular work (masks over the reader's DataFrames) is done with pandas.
 """
 
 from __future__ import annotations
@@ -22,9 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-import pandas as pd
-
-from kfbonus.model import MonthInput
+from kfbonus.model import Columns, MonthInput
 from kfbonus.problems import Problem, error, warning
 from kfbonus.schema import COMMON
 from kfbonus.schemes.base import Scheme
@@ -114,24 +110,25 @@ def scoped(month: MonthInput, scheme: Scheme, registered: Sequence[Scheme],
     own_kinds = {t.kind for t in scheme.tables}
     kinds = set(_COMMON_KINDS) | own_kinds | set(scheme.reads)
     problems: list[Problem] = []
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, Columns] = {}
     teams = _team_owners(month, who, default)
     for kind, df in month.tables.items():
         if kind not in kinds:
-            tables[kind] = df.iloc[0:0]
+            tables[kind] = df.head(0)
             continue
         if not len(df) or "worker_id" not in df.columns:
             tables[kind] = df
             continue
-        owner = df["worker_id"].map(lambda w: who.get(w) if w is not None else None)
+        owner = [who.get(w) if w is not None else None for w in df["worker_id"]]
         if kind == "adjustment" and "team" in df.columns:
-            team_owner = df["team"].map(
-                lambda t: teams.get(str(t).strip(), default) if t is not None else None)
-            owner = owner.where(df["worker_id"].notna(), team_owner)
+            owner = [o if w is not None else teams.get(str(t).strip(), default) if t is not None else None
+                     for o, w, t in zip(owner, df["worker_id"], df["team"], strict=True)]
         # a worker not on the roster (an error reported by validation) stays with the default scheme
-        mine = owner.isna() & (scheme.id == default) | (owner == scheme.id)
+        mine = [o == scheme.id or (o is None and scheme.id == default) for o in owner]
         if kind in own_kinds and kind not in _COMMON_KINDS:
-            for (wid, other, src) in zip(df["worker_id"][~mine], owner[~mine], df["src"][~mine], strict=True):
+            for (wid, other, src, m) in zip(df["worker_id"], owner, df["src"], mine, strict=True):
+                if m:
+                    continue
                 theirs = by_id.get(other)
                 if theirs is None or kind in theirs.reads:
                     continue
@@ -141,5 +138,5 @@ def scoped(month: MonthInput, scheme: Scheme, registered: Sequence[Scheme],
                     f"{title}中的工号「{wid}」属于 {theirs.id}（{theirs.name}）的岗位，"
                     f"不参与 {scheme.id}，此行未计算；如岗位有误请改正人员名册",
                     src.cell("worker_id")))
-        tables[kind] = df[mine]
+        tables[kind] = df if all(mine) else df.where(mine)
     return replace(month, tables=tables), problems

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-import pandas as pd
-
-from kfbonus.model import MonthInput
+from kfbonus.model import Columns, MonthInput
 from kfbonus.problems import Problem, RowRef, error, warning
 
 __all__ = ["CHECKS", "check_known_workers", "check_names_match_roster", "check_roster_present",
@@ -25,10 +23,9 @@ def worker_tables(month: MonthInput) -> list[str]:
     return [kind for kind, df in month.tables.items() if kind != "roster" and "worker_id" in df.columns]
 
 
-def row_values(df: pd.DataFrame, *names: str) -> Iterator[tuple]:
+def row_values(df: Columns, *names: str) -> Iterator[tuple]:
     """(value, …, src) per row, None where a column is missing."""
-    cols = [df[n].tolist() if n in df.columns else [None] * len(df) for n in names]
-    return zip(*cols, df["src"].tolist(), strict=True)
+    return zip(*(df.column(n) for n in names), df["src"], strict=True)
 
 
 def _roster(month: MonthInput) -> dict[str, tuple[str | None, RowRef]]:

@@ -29,9 +29,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
-from kfbonus.model import MonthInput, MonthResult
+from kfbonus.model import Columns, MonthInput, MonthResult
 from kfbonus.pipeline import (
     EXIT_INPUT,
     EXIT_OK,
@@ -178,21 +176,14 @@ def apply_input_overrides(month: MonthInput, overrides: tuple[InputOverride, ...
     has settlement lines): it is added with its other cells blank (重点工程 blank = 否
     unless an override gives it), so a ratio can be tried before the application is filed."""
     tables = dict(month.tables)
-    copied: set[str] = set()
     for o in overrides:
         kind = o.table.kind
-        if kind not in copied:
-            tables[kind] = tables[kind].copy()
-            copied.add(kind)
         df = tables[kind]
-        mask = pd.Series(True, index=df.index)
-        for k, v in zip(o.table.keys, o.key, strict=True):
-            mask &= df[k].map(lambda x, v=v: x is not None and str(x) == v)
-        hits = list(df.index[mask])
+        hits = _matching(df, o)
         grows = o.table.added_if_in
         if not hits and grows is not None and o.key[0] in _values(tables, *grows):
-            tables[kind] = df = _add_row(df, o.table, o.key)
-            hits = [df.index[-1]]
+            df = _add_row(df, o.table, o.key)
+            hits = [len(df) - 1]
         if not hits:
             keys = "/".join(f"{o.table.field(k).header}「{v}」"
                             for k, v in zip(o.table.keys, o.key, strict=True))
@@ -204,26 +195,30 @@ def apply_input_overrides(month: MonthInput, overrides: tuple[InputOverride, ...
         if len(hits) > 1:
             raise ConfigError(f"对比输入修改「{o.text}」：「{o.table.title}」中 {'/'.join(o.key)} 有 "
                               f"{len(hits)} 行，无法确定修改哪一行")
-        df.at[hits[0], o.field.name] = o.value
+        tables[kind] = df.with_value(hits[0], o.field.name, o.value)
     return replace(month, tables=tables)
 
 
-def _values(tables: dict[str, pd.DataFrame], kind: str, name: str) -> set[str]:
+def _matching(df: Columns, o: InputOverride) -> list[int]:
+    """The rows of ``df`` whose key fields read as the override's key."""
+    keys = [df.column(k) for k in o.table.keys]
+    return [i for i, row in enumerate(zip(*keys, strict=True))
+            if all(x is not None and str(x) == v for x, v in zip(row, o.key, strict=True))]
+
+
+def _values(tables: dict[str, Columns], kind: str, name: str) -> set[str]:
     df = tables.get(kind)
     if df is None or not len(df) or name not in df.columns:
         return set()
     return {str(p) for p in df[name] if p is not None}
 
 
-def _add_row(df: pd.DataFrame, table: Table, key: tuple[str, ...]) -> pd.DataFrame:
+def _add_row(df: Columns, table: Table, key: tuple[str, ...]) -> Columns:
     """A row of ``table`` that is not in the folder (an application not yet filed): its key
     fields set, every other cell blank, its source the what-if itself."""
     headers = {f.name: ("", f.header) for f in table.fields}
     where = SheetTable("（对比假设）", table.title, table.kind, 1, headers)
-    row: dict[str, object] = {c: None for c in df.columns}
-    row.update(dict(zip(table.keys, key, strict=True)), src=RowRef(where, len(df) + 2))
-    added = pd.DataFrame([row], columns=df.columns, dtype=object)
-    return pd.concat([df, added], ignore_index=True) if len(df) else added
+    return df.with_row({**dict(zip(table.keys, key, strict=True)), "src": RowRef(where, len(df) + 2)})
 
 
 def _shown_input(o: InputOverride, value: object) -> str:
@@ -240,10 +235,8 @@ def _shown_input(o: InputOverride, value: object) -> str:
 
 def _input_before(month: MonthInput, o: InputOverride) -> str:
     df = month.tables[o.table.kind]
-    for _, r in df.iterrows():
-        if all(r[k] is not None and str(r[k]) == v for k, v in zip(o.table.keys, o.key, strict=True)):
-            return _shown_input(o, r[o.field.name])
-    return "（无此行，新增）"
+    hits = _matching(df, o)
+    return _shown_input(o, df.column(o.field.name)[hits[0]]) if hits else "（无此行，新增）"
 
 
 # --- rule overrides -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Build a :class:`~kfbonus.model.MonthInput` directly from rows, without workbooks.
 
 ``build_month({"roster": [{"worker_id": "A01", ...}], "settlement": [...]})`` makes one
-DataFrame per table kind of kfbonus.schema, with a fake :class:`SheetTable` per kind
+Columns table per kind of kfbonus.schema, with a fake :class:`SheetTable` per kind
 (file ``人员名册.xlsx``, sheet = the table's title, header on row 1, column letters from
 the field order), so every ``src`` and every cell Source looks like the reader's.
 Row keys may be field names (``piece_wage``) or Chinese headers/aliases (``计件工资``).
@@ -18,9 +18,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from string import ascii_uppercase
 
-import pandas as pd
-
-from kfbonus.model import MonthInput
+from kfbonus.model import Columns, MonthInput
 from kfbonus.money import D
 from kfbonus.problems import RowRef, SheetTable
 from kfbonus.schema import Field, Kind
@@ -76,11 +74,11 @@ def _typed(f: Field, v: object) -> object:
 
 
 def build_month(rows: Mapping[str, Sequence[Mapping[str, object]]], folder: str = "2026-11") -> MonthInput:
-    """One DataFrame per kind (empty when ``rows`` has none), typed, with real-looking sources."""
+    """One table (Columns) per kind (empty when ``rows`` has none), typed, with real-looking sources."""
     unknown = set(rows) - {t.kind for t in TABLES}
     if unknown:
         raise KeyError(f"unknown table kinds: {sorted(unknown)}")
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, Columns] = {}
     for table in TABLES:
         columns = {f.name: (ascii_uppercase[i], f.header) for i, f in enumerate(table.fields)}
         sheet = SheetTable(FILES.get(table.kind, f"{table.title}.xlsx"), table.title, table.kind, 1, columns)
@@ -97,5 +95,5 @@ def build_month(rows: Mapping[str, Sequence[Mapping[str, object]]], folder: str 
             rec["src"] = RowRef(sheet, n)
             records.append(rec)
         cols = [f.name for f in table.fields] + ["src"]
-        tables[table.kind] = pd.DataFrame(records, columns=cols, dtype=object)
+        tables[table.kind] = Columns.from_records(cols, records)
     return MonthInput(folder=folder, tables=tables, files=[], found=[], problems=[], read=TABLES)

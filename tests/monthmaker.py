@@ -1,6 +1,6 @@
 """Hand-made MonthResults for the ledger, correction and annual tests.
 
-Builds the reader's DataFrames (settlement, attendance, incident, with ``src``
+Builds the reader's tables (settlement, attendance, incident, with ``src``
 RowRefs) and award lines directly, so these tests depend only on kfbonus.model (and
 kfbonus.schemes.kf13.facts for the facts the month keeps, as compute_month does).
 """
@@ -11,9 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-import pandas as pd
-
-from kfbonus.model import AwardLine, InputFile, MonthInput, MonthResult, WorkerInfo
+from kfbonus.model import AwardLine, Columns, InputFile, MonthInput, MonthResult, WorkerInfo
 from kfbonus.money import ZERO, D
 from kfbonus.problems import RowRef, SheetTable, Source
 from kfbonus.schemes.kf13 import SCHEME as KF13
@@ -65,11 +63,11 @@ def line(
 
 def _table(
     file: str, sheet: str, kind: str, columns: Sequence[str], rows: Iterable[Sequence]
-) -> pd.DataFrame:
+) -> Columns:
     letters = {c: chr(ord("A") + i) for i, c in enumerate(columns)}
     table = SheetTable(file, sheet, kind, 1, {c: (letters[c], c) for c in columns})
     data = [dict(zip(columns, r, strict=True), src=RowRef(table, i + 2)) for i, r in enumerate(rows)]
-    return pd.DataFrame(data, columns=[*columns, "src"])
+    return Columns.from_records([*columns, "src"], data)
 
 
 def make_month(

@@ -28,9 +28,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pandas as pd
-
-from kfbonus.model import AwardLine, FoundTable, InputFile, MonthInput, MonthResult, RunKind, WorkerInfo
+from kfbonus.model import (
+    AwardLine,
+    Columns,
+    FoundTable,
+    InputFile,
+    MonthInput,
+    MonthResult,
+    RunKind,
+    WorkerInfo,
+)
 from kfbonus.money import ZERO, D
 from kfbonus.problems import Source, warning
 from kfbonus.schemes import all_tables
@@ -173,7 +180,7 @@ def _projects() -> list[ProjectResult]:
 
 
 def _inputs() -> MonthInput:
-    tables = {t.kind: pd.DataFrame(columns=[f.name for f in t.fields] + ["src"]) for t in TABLES}
+    tables = {t.kind: Columns({n: [] for n in [f.name for f in t.fields] + ["src"]}) for t in TABLES}
     files = [
         InputFile(SETTLEMENT, "3f" * 32, 18_432),
         InputFile(ROSTER, "a0" * 32, 9_876),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pandas as pd
 import pytest
 
 from kfbonus.ledger import Ledger
+from kfbonus.model import Columns
 from kfbonus.money import D
 from kfbonus.schemes.kf13.annual import CLAUSE, compute_annual, year_data
 from kfbonus.schemes.kf13.model import Award
@@ -76,7 +76,7 @@ def year_2026(tmp_path_factory):
         return year_data(ledger, 2026, include_drafts=True)   # counted here, marked as a draft
 
 
-def annual_incidents(rows) -> pd.DataFrame:
+def annual_incidents(rows) -> Columns:
     return make_month("2026-12", incidents=rows).inputs.tables["incident"]
 
 

@@ -41,7 +41,7 @@ def test_blank_templates_read_back_with_no_problem(blank):
     kinds = sorted(f.kind for f in month.found)
     assert kinds == sorted([t.kind for t in TABLES] + ["attendance"])   # + the day grid
     assert all(f.rows == 0 and f.header_row == 1 for f in month.found)
-    assert all(df.empty for df in month.tables.values())
+    assert all(not len(df) for df in month.tables.values())
 
 
 def test_headers_text_ids_dropdowns_and_instructions(blank):
@@ -100,22 +100,25 @@ def test_filled_in_templates_read_back_exactly(tmp_path):
         wb.save(tmp_path / name)
     month, problems = read_inputs(tmp_path, "2026-11")
     assert [p for p in problems if p.code != "unknown-project"] == []
-    roster = month.table("roster").iloc[0]
-    assert (roster.worker_id, roster["name"], roster.hire_date, roster.skills) == (
+    def first(kind):
+        return month.table(kind).records()[0]
+
+    roster = first("roster")
+    assert (roster["worker_id"], roster["name"], roster["hire_date"], roster["skills"]) == (
         "0012", "张三", dt.date(2018, 3, 1), ("电工", "焊工"))
-    settle = month.table("settlement").iloc[0]
-    assert (settle.project_id, settle.worker_id, settle.days, settle.piece_wage, settle.percent) == (
-        "GC-2611-01", "0012", Decimal(10), Decimal("3000.50"), Decimal("1.1"))
-    app = month.table("application").iloc[0]
-    assert (app.key_project, app.collective_ratio, app.individual_ratio) == (True, Decimal("0.15"),
-                                                                             Decimal("0.05"))
-    assert month.table("nomination").iloc[0].rating == "优秀"
-    att = month.table("attendance").iloc[0]
-    assert (att.due_days, att.present_days, att.longest_absence) == (25, 24, 1)
-    assert month.table("training").iloc[0].date == dt.date(2026, 11, 12)
-    adj = month.table("adjustment").iloc[0]
-    assert (adj.category, adj.amount, adj.note) == ("扣款", Decimal(100), "迟到")
-    assert month.table("incident").iloc[0].incident_type == "质量投诉"
+    settle = first("settlement")
+    assert (settle["project_id"], settle["worker_id"], settle["days"], settle["piece_wage"],
+            settle["percent"]) == ("GC-2611-01", "0012", Decimal(10), Decimal("3000.50"), Decimal("1.1"))
+    app = first("application")
+    assert (app["key_project"], app["collective_ratio"], app["individual_ratio"]) == (
+        True, Decimal("0.15"), Decimal("0.05"))
+    assert first("nomination")["rating"] == "优秀"
+    att = first("attendance")
+    assert (att["due_days"], att["present_days"], att["longest_absence"]) == (25, 24, 1)
+    assert first("training")["date"] == dt.date(2026, 11, 12)
+    adj = first("adjustment")
+    assert (adj["category"], adj["amount"], adj["note"]) == ("扣款", Decimal(100), "迟到")
+    assert first("incident")["incident_type"] == "质量投诉"
 
 
 def test_never_overwrites_a_filled_workbook(tmp_path, capsys):

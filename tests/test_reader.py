@@ -42,11 +42,11 @@ def test_roster_flat_with_title_units_and_value_forms(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     df = month.tables["roster"]
-    assert df["worker_id"].tolist() == ["1001", "1002"]
-    assert df["name"].tolist() == ["张三", "李四"]
-    assert df["hire_date"].tolist() == [dt.date(2020, 1, 2), dt.date(2021, 3, 5)]
-    assert df["skills"].tolist() == [("电工", "焊工"), None]
-    assert df["regular_date"].tolist() == [None, None]
+    assert df["worker_id"] == ["1001", "1002"]
+    assert df["name"] == ["张三", "李四"]
+    assert df["hire_date"] == [dt.date(2020, 1, 2), dt.date(2021, 3, 5)]
+    assert df["skills"] == [("电工", "焊工"), None]
+    assert df["regular_date"] == [None, None]
     src = df["src"][1].cell("hire_date")
     assert (src.file, src.sheet, src.row, src.col, src.header) == ("名册.xlsx", "花名册", 5, "D", "入职日期")
     assert month.found[0].header_row == 3 and month.found[0].rows == 2
@@ -61,10 +61,10 @@ def test_settlement_flat_over_two_sheets_and_files(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     df = month.tables["settlement"]
-    assert df["project_id"].tolist() == ["GC-01", "GC-02", "GC-03"]
-    assert df["piece_wage"].tolist() == [Decimal("1234.50"), Decimal("88"), Decimal("1234.50")]
-    assert df["percent"].tolist() == [Decimal("1.1"), Decimal("0.9"), Decimal("0.95")]
-    assert df["days"].tolist() == [Decimal(10), Decimal(5), Decimal(7)]
+    assert df["project_id"] == ["GC-01", "GC-02", "GC-03"]
+    assert df["piece_wage"] == [Decimal("1234.50"), Decimal("88"), Decimal("1234.50")]
+    assert df["percent"] == [Decimal("1.1"), Decimal("0.9"), Decimal("0.95")]
+    assert df["days"] == [Decimal(10), Decimal(5), Decimal(7)]
     assert [(f.file, f.sheet, f.kind) for f in month.found] == [
         ("a.xlsx", "一", "settlement"), ("a.xlsx", "二", "settlement"), ("b.xlsx", "x", "settlement")]
 
@@ -89,11 +89,11 @@ def test_settlement_form_style_takes_project_fields_from_labels(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     df = month.tables["settlement"]
-    assert df["project_id"].tolist() == ["GC-2611-03", "GC-2611-03"]
-    assert df["project_name"].tolist() == ["阳光小区"] * 2
-    assert df["start_date"].tolist() == [dt.date(2026, 11, 3)] * 2
-    assert df["total_days"].tolist() == [Decimal(30)] * 2
-    assert df["src"].map(lambda s: s.row).tolist() == [5, 7]
+    assert df["project_id"] == ["GC-2611-03", "GC-2611-03"]
+    assert df["project_name"] == ["阳光小区"] * 2
+    assert df["start_date"] == [dt.date(2026, 11, 3)] * 2
+    assert df["total_days"] == [Decimal(30)] * 2
+    assert [s.row for s in df["src"]] == [5, 7]
     # the Source of a label value is the value's cell
     assert (df["src"][0].cell("project_name").row, df["src"][0].cell("project_name").col) == (2, "E")
     assert df["src"][0].cell("project_id").col == "A"
@@ -124,12 +124,12 @@ def test_scores_form_style_and_application(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     s = month.tables["scores"]
-    assert s["project_id"].tolist() == ["GC-1"]
-    assert s["quality"].tolist() == [Decimal("27.5")]
+    assert s["project_id"] == ["GC-1"]
+    assert s["quality"] == [Decimal("27.5")]
     a = month.tables["application"]
-    assert a["key_project"].tolist() == [True, False]
-    assert a["collective_ratio"].tolist() == [Decimal("0.15"), Decimal("0.12")]
-    assert a["individual_ratio"].tolist() == [Decimal("0.05"), Decimal("0.05")]
+    assert a["key_project"] == [True, False]
+    assert a["collective_ratio"] == [Decimal("0.15"), Decimal("0.12")]
+    assert a["individual_ratio"] == [Decimal("0.05"), Decimal("0.05")]
 
 
 def test_nomination_is_not_confused_with_settlement(tmp_path):
@@ -137,7 +137,7 @@ def test_nomination_is_not_confused_with_settlement(tmp_path):
                                            ["GC-1", "1001", "张三", "优秀", "200"]]})
     month = read_month(tmp_path)
     assert [f.kind for f in month.found] == ["nomination"]
-    assert month.tables["nomination"]["declared_amount"].tolist() == [Decimal(200)]
+    assert month.tables["nomination"]["declared_amount"] == [Decimal(200)]
 
 
 def test_attendance_training_adjustment_incident_flat(tmp_path):
@@ -150,10 +150,10 @@ def test_attendance_training_adjustment_incident_flat(tmp_path):
     })
     month = read_month(tmp_path)
     assert month.problems == []
-    assert month.tables["attendance"]["present_days"].tolist() == [Decimal(20)]
-    assert month.tables["training"]["date"].tolist() == [dt.date(2026, 11, 5)]
-    assert month.tables["adjustment"]["amount"].tolist() == [Decimal(-50)]
-    assert month.tables["incident"]["worker_id"].tolist() == [None]
+    assert month.tables["attendance"]["present_days"] == [Decimal(20)]
+    assert month.tables["training"]["date"] == [dt.date(2026, 11, 5)]
+    assert month.tables["adjustment"]["amount"] == [Decimal(-50)]
+    assert month.tables["incident"]["worker_id"] == [None]
 
 
 def test_attendance_day_grid(tmp_path):
@@ -170,19 +170,19 @@ def test_attendance_day_grid(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     df = month.tables["attendance"]
-    assert df["worker_id"].tolist() == ["1001", "1002", "1003"]
-    assert df["due_days"].tolist() == [Decimal(7), Decimal(9), Decimal(8)]
-    assert df["present_days"].tolist() == [Decimal(5), Decimal(6), Decimal(7)]
-    assert df["absent_days"].tolist() == [Decimal(2), Decimal(0), Decimal(1)]
+    assert df["worker_id"] == ["1001", "1002", "1003"]
+    assert df["due_days"] == [Decimal(7), Decimal(9), Decimal(8)]
+    assert df["present_days"] == [Decimal(5), Decimal(6), Decimal(7)]
+    assert df["absent_days"] == [Decimal(2), Decimal(0), Decimal(1)]
     # the longest run of days without √ (INPUTS.md): 旷 休 休 旷 = 4; 病 病 休 病 = 4; 休 旷 = 2
-    assert df["longest_absence"].tolist() == [Decimal(4), Decimal(4), Decimal(2)]
+    assert df["longest_absence"] == [Decimal(4), Decimal(4), Decimal(2)]
 
 
 def test_attendance_grid_with_real_dates(tmp_path):
     head = ["工号", *[dt.date(2026, 11, d) for d in range(1, 8)]]
     write_xlsx(tmp_path / "k.xlsx", {"k": [head, ["1001", "√", "旷", "旷", "旷", "√", "√", "√"]]})
     df = read_month(tmp_path).tables["attendance"]
-    assert df["longest_absence"].tolist() == [Decimal(3)]
+    assert df["longest_absence"] == [Decimal(3)]
 
 
 def test_whole_month_of_leave_counts_its_rest_days(tmp_path):
@@ -190,8 +190,8 @@ def test_whole_month_of_leave_counts_its_rest_days(tmp_path):
     marks = ["休", *["病"] * 5, *(["休"] + ["病"] * 6) * 3, "病", "休"]
     write_xlsx(tmp_path / "k.xlsx", {"k": [head, ["1001", *marks]]})
     df = read_month(tmp_path).tables["attendance"]
-    assert df["longest_absence"].tolist() == [Decimal(30)]
-    assert df["present_days"].tolist() == [Decimal(0)]
+    assert df["longest_absence"] == [Decimal(30)]
+    assert df["present_days"] == [Decimal(0)]
 
 
 def test_signature_lines_end_the_table_quietly(tmp_path):
@@ -211,7 +211,7 @@ def test_day_grid_with_roster_like_columns_is_attendance(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     assert month.found[0].kind == "attendance"
-    assert month.tables["attendance"]["absent_days"].tolist() == [Decimal(1)]
+    assert month.tables["attendance"]["absent_days"] == [Decimal(1)]
 
 
 def test_missing_required_column(tmp_path):
@@ -234,7 +234,7 @@ def test_non_numeric_amount(tmp_path):
     assert (p.source.file, p.source.sheet, p.source.row, p.source.col, p.source.header) == (
         "结算.xlsx", "S", 2, "D", "计件工资")
     assert "一千" in p.message
-    assert month.tables["settlement"]["piece_wage"].tolist() == [None]
+    assert month.tables["settlement"]["piece_wage"] == [None]
 
 
 def test_impossible_date(tmp_path):
@@ -300,7 +300,7 @@ def test_two_row_header(tmp_path):
     ]}, merges={"k": ["A1:A2", "B1:B2", "C1:D1"]})
     month = read_month(tmp_path)
     assert month.problems == []
-    assert month.tables["attendance"]["due_days"].tolist() == [Decimal(22)]
+    assert month.tables["attendance"]["due_days"] == [Decimal(22)]
     assert month.tables["attendance"]["src"][0].row == 3
 
 
@@ -329,7 +329,7 @@ def test_reading_is_deterministic(tmp_path):
     write_xlsx(tmp_path / "b.xlsx", {"r": [ROSTER_HEAD, ["1002", "李四", "2020-01-01"]]})
     write_xlsx(tmp_path / "a.xlsx", {"r": [ROSTER_HEAD, ["1001", "张三", "2020-01-01"]]})
     month = read_month(tmp_path)
-    assert month.tables["roster"]["worker_id"].tolist() == ["1001", "1002"]
+    assert month.tables["roster"]["worker_id"] == ["1001", "1002"]
 
 
 def test_old_xls_workbooks_are_read(tmp_path):
@@ -344,4 +344,4 @@ def test_old_xls_workbooks_are_read(tmp_path):
     month = read_month(tmp_path / "month")
     assert month.problems == []
     assert [(f.file, f.kind) for f in month.found] == [("人员名册.xls", "roster")]
-    assert month.tables["roster"]["name"].tolist() == ["张三"]
+    assert month.tables["roster"]["name"] == ["张三"]

@@ -25,11 +25,11 @@ def _one(problems, code):
 
 
 def _amounts(df, name):
-    return list(df[name].tolist())
+    return list(df[name])
 
 
 def _rows(df):
-    return [s.row for s in df["src"].tolist()]
+    return [s.row for s in df["src"]]
 
 
 # --- 1. totals end nothing ---------------------------------------------------------------
@@ -50,7 +50,7 @@ def test_adjustments_in_two_sections_each_with_its_total_and_a_grand_total(tmp_p
     month = read_month(tmp_path)
     assert month.problems == []
     df = month.tables["adjustment"]
-    assert df["worker_id"].tolist() == ["1001", "1002", "1003", "1004"]
+    assert df["worker_id"] == ["1001", "1002", "1003", "1004"]
     assert _amounts(df, "amount") == [Decimal(500), Decimal(300), Decimal(200), Decimal("50.50")]
     assert _rows(df) == [3, 4, 6, 7]
 
@@ -70,7 +70,7 @@ def test_a_section_total_that_does_not_add_up_is_an_error_naming_the_cell(tmp_pa
     assert str(p.source) == "奖惩.xlsx › 其他奖惩!C4"
     assert "700" in p.message and "800" in p.message
     # the rows after the wrong total are still data
-    assert month.tables["adjustment"]["worker_id"].tolist() == ["1001", "1002", "1003"]
+    assert month.tables["adjustment"]["worker_id"] == ["1001", "1002", "1003"]
 
 
 def test_training_with_its_total_right_under_the_header(tmp_path):
@@ -82,7 +82,7 @@ def test_training_with_its_total_right_under_the_header(tmp_path):
     ]})
     month = read_month(tmp_path)
     assert month.problems == []
-    assert month.tables["training"]["days"].tolist() == [Decimal(2), Decimal("1.5")]
+    assert month.tables["training"]["days"] == [Decimal(2), Decimal("1.5")]
 
 
 def test_settlement_sections_per_project_with_spaced_subtotals(tmp_path):
@@ -98,7 +98,7 @@ def test_settlement_sections_per_project_with_spaced_subtotals(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     df = month.tables["settlement"]
-    assert df["piece_wage"].tolist() == [Decimal(1000), Decimal(500), Decimal("800.20")]
+    assert df["piece_wage"] == [Decimal(1000), Decimal(500), Decimal("800.20")]
 
 
 @pytest.mark.parametrize(("kind", "head", "rows", "col"), [
@@ -135,8 +135,8 @@ def test_scores_under_a_two_row_header_are_scores_not_an_application(tmp_path):
     assert month.problems == []
     assert [f.kind for f in month.found] == ["scores"]
     s = month.tables["scores"]
-    assert s["project_id"].tolist() == ["GC-1", "GC-2"]
-    assert s["quality"].tolist() == [Decimal("92.5"), Decimal(90)]
+    assert s["project_id"] == ["GC-1", "GC-2"]
+    assert s["quality"] == [Decimal("92.5"), Decimal(90)]
     assert len(month.tables["application"]) == 0
 
 
@@ -156,7 +156,7 @@ def test_a_two_row_header_over_each_table_kind_with_a_project(tmp_path, kind, up
     month = read_month(tmp_path)
     assert month.problems == []
     assert [f.kind for f in month.found] == [kind]
-    assert month.tables[kind][check[0]].tolist() == [check[1]]
+    assert month.tables[kind][check[0]] == [check[1]]
     assert month.found[0].header_row == 1
 
 
@@ -176,7 +176,7 @@ def test_an_alias_belongs_to_the_column_in_every_table(tmp_path, kind, head, row
     month = read_month(tmp_path)
     assert month.problems == []
     assert [f.kind for f in month.found] == [kind]
-    assert month.tables[kind][field].tolist() == [value]
+    assert month.tables[kind][field] == [value]
 
 
 def test_a_header_naming_one_column_twice_is_an_error_naming_both_letters(tmp_path):
@@ -212,8 +212,8 @@ def test_stacked_tables_on_one_sheet_are_all_read(tmp_path):
     assert month.problems == []
     assert [(f.kind, f.header_row, f.rows) for f in month.found] == [
         ("training", 2, 2), ("adjustment", 8, 2), ("incident", 13, 1)]
-    assert month.tables["adjustment"]["worker_id"].tolist() == ["1001", "1003"]
-    assert month.tables["incident"]["project_id"].tolist() == ["GC-1"]
+    assert month.tables["adjustment"]["worker_id"] == ["1001", "1003"]
+    assert month.tables["incident"]["project_id"] == ["GC-1"]
 
 
 def test_a_table_after_a_signature_line_is_read_and_stray_numbers_are_reported(tmp_path):
@@ -243,8 +243,8 @@ def test_a_cell_merged_down_over_a_crew_gives_its_value_to_every_row(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     df = month.tables["settlement"]
-    assert df["project_id"].tolist() == ["GC-1", "GC-1", "GC-1", "GC-2"]
-    assert df["project_name"].tolist() == ["顺德酒店"] * 3 + ["江门医院"]
+    assert df["project_id"] == ["GC-1", "GC-1", "GC-1", "GC-2"]
+    assert df["project_name"] == ["顺德酒店"] * 3 + ["江门医院"]
 
 
 # --- 3. what calamine does not show -------------------------------------------------------
@@ -299,7 +299,7 @@ def test_rows_hidden_in_excel_are_read_with_a_warning_naming_them(tmp_path):
     _xlsx(tmp_path / "t.xlsx", [["工号", "培训天数"], ["1001", 1], ["1002", 2], ["1003", 3], ["1004", 4]],
           hidden_rows=(3, 4))
     month = read_month(tmp_path)
-    assert month.tables["training"]["worker_id"].tolist() == ["1001", "1002", "1003", "1004"]
+    assert month.tables["training"]["worker_id"] == ["1001", "1002", "1003", "1004"]
     p = _one(month.problems, "hidden-row")
     assert p.severity is Severity.WARNING and "第3–4行" in p.message and p.source.row == 3
 
@@ -311,8 +311,8 @@ def test_percent_formatted_numbers_mean_what_excel_shows(tmp_path):
     month = read_month(tmp_path)
     assert month.problems == []
     a = month.tables["application"]
-    assert a["collective_ratio"].tolist() == [Decimal("0.15"), Decimal("0.15")]
-    assert a["individual_ratio"].tolist() == [Decimal("0.05"), Decimal("0.03")]
+    assert a["collective_ratio"] == [Decimal("0.15"), Decimal("0.15")]
+    assert a["individual_ratio"] == [Decimal("0.05"), Decimal("0.03")]
 
 
 def test_a_percent_formatted_share_above_five_is_not_divided_again(tmp_path):
@@ -320,7 +320,7 @@ def test_a_percent_formatted_share_above_five_is_not_divided_again(tmp_path):
                                 ["GC-1", "1001", 10, 1000, 5.5], ["GC-1", "1002", 10, 1000, 1.05]],
           formats={"E2": "0%", "E3": "0%"})
     month = read_month(tmp_path)
-    assert month.tables["settlement"]["percent"].tolist() == [Decimal("5.5"), Decimal("1.05")]
+    assert month.tables["settlement"]["percent"] == [Decimal("5.5"), Decimal("1.05")]
 
 
 def test_a_money_cell_in_percent_format_is_refused(tmp_path):
@@ -339,7 +339,7 @@ def test_money_with_three_decimals_is_an_error_naming_the_cell(tmp_path):
     month = read_month(tmp_path)
     p = _one(month.problems, "money-decimals")
     assert str(p.source) == "t.xlsx › 表!C2" and "12.345" in p.message
-    assert month.tables["adjustment"]["amount"].tolist()[1:] == [Decimal("300.10"), Decimal("17.85")]
+    assert month.tables["adjustment"]["amount"][1:] == [Decimal("300.10"), Decimal("17.85")]
 
 
 # --- 5. the month is the month ---------------------------------------------------------------
@@ -416,8 +416,8 @@ def test_adjustments_naming_a_team_or_a_percentage(tmp_path):
                                 [None, None, "扣款", 100]], formats={"D4": "0%"})
     month = read_month(tmp_path)
     df = month.tables["adjustment"]
-    assert df["team"].tolist()[:1] == ["安装一组"]
-    assert df["amount"].tolist() == [None, Percentage(Decimal("0.05")), Percentage(Decimal("0.03")),
+    assert df["team"][:1] == ["安装一组"]
+    assert df["amount"] == [None, Percentage(Decimal("0.05")), Percentage(Decimal("0.03")),
                                      Decimal(100)]
     p = _one(month.problems, "missing-value")   # neither 工号 nor 班组
     assert str(p.source) == "t.xlsx › 表!A5" and "班组" in p.message
@@ -430,5 +430,5 @@ def test_the_title_of_a_table_under_a_one_column_table_is_not_a_project(tmp_path
         ["工程编号", "安全得分", "质量得分", "沟通和配合得分", "规章制度得分"], ["GC-1", 90, 90, 90, 90]]})
     month = read_month(tmp_path, "2026-11")
     assert month.problems == []
-    assert month.tables["application"]["project_id"].tolist() == ["GC-1", "GC-2"]
-    assert month.tables["scores"]["project_id"].tolist() == ["GC-1"]
+    assert month.tables["application"]["project_id"] == ["GC-1", "GC-2"]
+    assert month.tables["scores"]["project_id"] == ["GC-1"]

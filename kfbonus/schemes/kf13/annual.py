@@ -56,10 +56,8 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from kfbonus.ledger import APPROVED
-from kfbonus.model import AwardLine, MonthInput, MonthResult, RunKind, WorkerInfo
+from kfbonus.model import AwardLine, Columns, MonthInput, MonthResult, RunKind, WorkerInfo
 from kfbonus.money import ZERO, D, fmt_money, round_money
 from kfbonus.problems import Problem, RowRef, Source, warning
 from kfbonus.rules import fmt_number
@@ -196,12 +194,12 @@ def year_data(ledger: Ledger, year: int, include_drafts: bool = False) -> YearDa
                     december_absence=dict(sorted(december.items())))
 
 
-def incidents_from_table(df: pd.DataFrame | None, period: str | None = None) -> list[IncidentRecord]:
-    """The rows of an incident table (事故投诉, reader's DataFrame) as records."""
+def incidents_from_table(df: Columns | None, period: str | None = None) -> list[IncidentRecord]:
+    """The rows of an incident table (事故投诉, as read) as records."""
     if df is None or not len(df):
         return []
-    col = {name: list(df[name]) if name in df.columns else [None] * len(df)
-           for name in ("date", "incident_type", "project_id", "worker_id", "note", "src")}
+    names = ("date", "incident_type", "project_id", "worker_id", "note", "src")
+    col = {name: df.column(name) for name in names}
     out = []
     for date, kind, pid, wid, note, src in zip(*col.values(), strict=True):
         source = src.source if isinstance(src, RowRef) else src if isinstance(src, Source) else None
@@ -295,7 +293,7 @@ def _parameter_rows(params: Any) -> list[tuple]:
 
 
 def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerInfo],
-                   incidents: pd.DataFrame | None, params: Mapping[str, Any]) -> MonthResult:
+                   incidents: Columns | None, params: Mapping[str, Any]) -> MonthResult:
     """The year-end run's lines (年度安全奖, 年度质量奖 for each worker, paid or not).
 
     ``roster_info``: the roster on 31 December with each worker's exclusion;
@@ -493,5 +491,5 @@ def _without_attendance(month: MonthInput) -> MonthInput:
 
     tables = dict(month.tables)
     if tables.get("attendance") is not None:
-        tables["attendance"] = tables["attendance"].iloc[0:0]
+        tables["attendance"] = tables["attendance"].head(0)
     return replace(month, tables=tables)

@@ -103,7 +103,7 @@ def check_consistent_projects(month: MonthInput) -> list[Problem]:
 
 def check_known_projects(month: MonthInput) -> list[Problem]:
     """Application, scores and nominations name projects that have settlement lines."""
-    settled = {pid for pid in month.tables["settlement"]["project_id"].tolist() if pid is not None}
+    settled = {pid for pid in month.tables["settlement"].column("project_id") if pid is not None}
     if not settled:
         return []
     out: list[Problem] = []

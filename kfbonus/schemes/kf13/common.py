@@ -14,9 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from decimal import Context as DecimalContext
 from typing import Any
 
-import pandas as pd
-
-from kfbonus.model import MonthInput
+from kfbonus.model import Columns, MonthInput
 from kfbonus.money import D
 from kfbonus.problems import Source
 from kfbonus.rules import Params, fmt_number, fmt_percent
@@ -34,15 +32,15 @@ Row = Any  # one of the frozen row dataclasses below (Table.row_type): the table
 _TABLES = {t.kind: t for t in (*COMMON, *TABLES)}
 
 
-def rows_of(df: pd.DataFrame | None, kind: str) -> list[Row]:
-    """The rows of a reader DataFrame of table ``kind`` as frozen dataclasses
+def rows_of(df: Columns | None, kind: str) -> list[Row]:
+    """The rows of the reader's table ``kind`` as frozen dataclasses
     (:attr:`kfbonus.schema.Table.row_type`: typed fields, blank cells None, and ``src``)."""
-    if df is None or df.empty:
+    if df is None or not len(df):
         return []
     make = _TABLES[kind].row_type
-    names = list(df.columns)
-    rows = df.itertuples(index=False, name=None)
-    if tuple(names) == make.__match_args__:   # the reader's column order: positional is faster
+    names = df.columns
+    rows = df.rows()
+    if names == make.__match_args__:   # the reader's column order: positional is faster
         return [make(*values) for values in rows]
     return [make(**dict(zip(names, values, strict=True))) for values in rows]
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from kfbonus.model import MonthResult
+from kfbonus.model import Columns, MonthResult
 from kfbonus.money import D
 from kfbonus.problems import RowRef, Source
 
@@ -85,10 +85,8 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
-def _column(df, name: str) -> list:
-    if df is None or name not in getattr(df, "columns", ()):
-        return [None] * (0 if df is None else len(df))
-    return list(df[name])
+def _column(df: Columns | None, name: str) -> list:
+    return [] if df is None else df.column(name)
 
 
 def _tables(result: MonthResult) -> dict:

@@ -6,9 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pandas as pd
-
-from kfbonus.model import MonthInput
+from kfbonus.model import Columns, MonthInput
 from kfbonus.problems import RowRef, Source
 
 __all__ = ["AdjustmentRow", "AttendanceRow", "DealerRow", "MonthRows", "PurchaseRow", "WorkerRow", "build"]
@@ -90,18 +88,8 @@ class MonthRows:
     attendance: tuple[AttendanceRow, ...]
 
 
-def _records(df: pd.DataFrame | None) -> list[dict]:
-    if df is None or df.empty:
-        return []
-    return df.to_dict("records")
-
-
-def _opt(value: object) -> object:
-    return None if value is None or (isinstance(value, float) and value != value) else value
-
-
-def _get(rec: dict, name: str) -> object:
-    return _opt(rec.get(name))
+def _records(df: Columns | None) -> list[dict]:
+    return [] if df is None else df.records()
 
 
 def build(month: MonthInput) -> MonthRows:
@@ -109,53 +97,53 @@ def build(month: MonthInput) -> MonthRows:
     roster = tuple(
         WorkerRow(
             str(r["worker_id"]),
-            str(_get(r, "name") or ""),
-            _get(r, "position"),
-            _get(r, "team"),
-            _get(r, "employment_type"),
-            _get(r, "hire_date"),
-            _get(r, "regular_date"),
-            _get(r, "leave_date"),
+            str(r.get("name") or ""),
+            r.get("position"),
+            r.get("team"),
+            r.get("employment_type"),
+            r.get("hire_date"),
+            r.get("regular_date"),
+            r.get("leave_date"),
             r["src"],
         )
         for r in _records(t.get("roster"))
-        if _get(r, "worker_id") is not None
+        if r.get("worker_id") is not None
     )
     dealers = tuple(
         DealerRow(
-            str(r["dealer_id"]), _get(r, "dealer_name"), _get(r, "service_id"), _get(r, "sales_id"), r["src"]
+            str(r["dealer_id"]), r.get("dealer_name"), r.get("service_id"), r.get("sales_id"), r["src"]
         )
         for r in _records(t.get("dealer"))
-        if _get(r, "dealer_id") is not None
+        if r.get("dealer_id") is not None
     )
     purchases = tuple(
         PurchaseRow(
             str(r["dealer_id"]),
-            _get(r, "date"),
-            _get(r, "channel"),
-            _get(r, "sales"),
-            _get(r, "discount"),
-            _get(r, "amount"),
+            r.get("date"),
+            r.get("channel"),
+            r.get("sales"),
+            r.get("discount"),
+            r.get("amount"),
             r["src"],
         )
         for r in _records(t.get("purchase"))
-        if _get(r, "dealer_id") is not None
+        if r.get("dealer_id") is not None
     )
     adjustments = tuple(
         AdjustmentRow(
-            _get(r, "worker_id"),
-            _get(r, "team"),
-            _get(r, "category"),
-            _get(r, "amount"),
-            _get(r, "note"),
-            _get(r, "name"),
+            r.get("worker_id"),
+            r.get("team"),
+            r.get("category"),
+            r.get("amount"),
+            r.get("note"),
+            r.get("name"),
             r["src"],
         )
         for r in _records(t.get("adjustment"))
     )
     attendance = tuple(
-        AttendanceRow(str(r["worker_id"]), _get(r, "longest_absence"), r["src"])
+        AttendanceRow(str(r["worker_id"]), r.get("longest_absence"), r["src"])
         for r in _records(t.get("attendance"))
-        if _get(r, "worker_id") is not None
+        if r.get("worker_id") is not None
     )
     return MonthRows(roster, dealers, purchases, adjustments, attendance)
