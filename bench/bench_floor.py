@@ -18,9 +18,11 @@ alternated (command, floor, command, floor, …):
 ``--pdf`` runs the command as shipped (``on``: PDF slips, when a Chinese font is found),
 with ``pdf.enabled = false`` (``off``, through a KFBONUS_SETTINGS file; the floor then
 writes no PDFs), or both (default).  Prints the median of ``--repeat`` runs of each:
-wall time, the ratio to the floor, and the child's peak RSS (``os.wait4``'s
-``ru_maxrss``; the month is generated, and the output's cells counted, in children
-too, since on Linux a child's peak counts the parent's resident memory at the fork);
+wall time, the ratio to the floor, and the child's peak memory (``os.wait4``'s
+``ru_maxrss``, or on Linux the peak of its process tree's summed PSS sampled every 20 ms
+when larger: the command writes the approval workbook in a forked second process; the
+month is generated, and the output's cells counted, in children too, since on Linux a
+child's peak counts the parent's resident memory at the fork);
 then the sample month (input_samples/2026-11) warm, start-up included; then, unless
 ``--no-stages``, one more run with ``--timings`` for the per-stage times.
 
@@ -93,18 +95,66 @@ def floor_child(spec_path: str) -> None:
 
 # --- the parent ------------------------------------------------------------------------------
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _tree_pss(pid: int) -> int:
+    """The summed proportional set size (bytes) of ``pid``'s process tree: pages a forked
+    child shares with its parent counted once between them."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+    return total
+
+
 def run_child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int, str]:
-    """Run ``argv``; return (wall seconds, peak RSS in bytes, exit code, stdout)."""
+    """Run ``argv``; return (wall seconds, peak memory in bytes, exit code, stdout).
+
+    Peak memory: the larger of the process's own peak RSS (``wait4``) and the peak of its
+    process tree's summed PSS, sampled every 20 ms on Linux (the command writes the approval
+    workbook in a forked second process: the two are resident at once)."""
+    import threading
+
+    peak_tree = [0]
     with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.02):
+                peak_tree[0] = max(peak_tree[0], _tree_pss(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        if sys.platform.startswith("linux"):
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)   # bytes on macOS, KiB on Linux
-    return wall, rss, proc.returncode, text
+    return wall, max(rss, peak_tree[0]), proc.returncode, text
 
 
 def output_sizes(month_dir: Path) -> dict:

@@ -31,12 +31,14 @@ def _process_age() -> float:
 
 _STARTED = time.perf_counter() - _process_age()
 _stages: dict[str, float] | None = None
+_beside: dict[str, float] = {}   # stages run in a second process meanwhile (kfbonus.beside)
 
 
 def enable() -> None:
     """Start recording (the clock still counts from this module's import)."""
     global _stages
     _stages = {}
+    _beside.clear()
 
 
 def enabled() -> bool:
@@ -61,6 +63,13 @@ def stage(label: str) -> Iterator[None]:
         add(label, time.perf_counter() - t0)
 
 
+def beside(label: str, seconds: float) -> None:
+    """Record a stage that ran in a second process while this one went on: reported apart,
+    not added to this process's time."""
+    if _stages is not None:
+        _beside[label] = _beside.get(label, 0.0) + seconds
+
+
 def mark(label: str) -> None:
     """Record the time from the start up to now under ``label`` (the start-up stage)."""
     add(label, time.perf_counter() - _STARTED)
@@ -80,6 +89,11 @@ def report() -> str:
         pad = " " * (width - _columns(label))
         share = "" if label == "合计" or total <= 0 else f"  {seconds / total:6.1%}"
         lines.append(f"  {label}{pad}  {seconds:8.3f}{share}")
+    if _beside:
+        lines.append("同时在第二个进程中（不计入上面的合计）：")
+        for label, seconds in _beside.items():
+            lines.append(f"  {label}{' ' * (width - _columns(label))}  {seconds:8.3f}")
+        _beside.clear()
     return "\n".join(lines)
 
 

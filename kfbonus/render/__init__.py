@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kfbonus import timings
+from kfbonus.beside import beside
 from kfbonus.model import MonthResult
 from kfbonus.render.payroll import payroll_name, write_payroll
 from kfbonus.render.reconcile import Check, ReconciliationError, check_or_raise, reconcile
@@ -65,18 +66,33 @@ def _render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
             checks = check_or_raise(reconcile(result, views))
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        # the slips first, so the progress bar moves from the start; then the workbooks
-        slips = _timed_slips(result, views, out_dir / "slips", generated_at, progress)
-        if slips_written is not None:
-            slips_written(slips)
-        with timings.stage("工资条"):
-            strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
-        with timings.stage("审批汇总表"):
-            book = out_dir / approval_name(result.period)
-            approval = result.presentation.write_workbook(result, views, checks, book, generated_at)
-        # the payroll export (工资导入) beside the approval workbook
-        with timings.stage("工资导入"):
-            payroll = write_payroll(result, views, out_dir / payroll_name(result.period), generated_at)
+        book = out_dir / approval_name(result.period)
+
+        def approval_workbook() -> Path:
+            try:
+                return result.presentation.write_workbook(result, views, checks, book, generated_at)
+            except BaseException:
+                close_unfinished()
+                raise
+
+        # the approval workbook, the longest single file, in a second process where the system
+        # allows (kfbonus.beside); meanwhile the slips (the progress bar moves from the start),
+        # strips and payroll export here
+        with beside(approval_workbook, "审批汇总表") as approval_job:
+            slips = _timed_slips(result, views, out_dir / "slips", generated_at, progress)
+            if slips_written is not None:
+                slips_written(slips)
+            with timings.stage("工资条"):
+                strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
+            with timings.stage("工资导入"):
+                payroll = write_payroll(result, views, out_dir / payroll_name(result.period), generated_at)
+            if approval_job.forked:
+                with timings.stage("等待审批汇总表（第二个进程）"):
+                    approval = approval_job.result()
+                timings.beside("审批汇总表（第二个进程）", approval_job.seconds)
+            else:
+                with timings.stage("审批汇总表"):
+                    approval = approval_job.result()
     return [approval, strips, payroll, *slips]
 
 
