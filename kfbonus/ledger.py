@@ -777,6 +777,15 @@ class Ledger:
         SHA-256 (:func:`hash_outputs`).  Raises :class:`MonthApproved` when the month is
         approved; then nothing is changed.
         """
+        with self._tx():
+            self.record_draft(result, at)
+            self.record_draft_outputs(result.scheme_id, result.period, outputs, at)
+
+    def record_draft(self, result: MonthResult, at: dt.datetime) -> None:
+        """The first half of :meth:`record_month`: the month as a draft with its lines and
+        facts, replacing a previous draft; its output files are the second half
+        (:meth:`record_draft_outputs`), in the same transaction.  A run records this while
+        its approval workbook is still being written (:func:`kfbonus.pipeline.write_outputs`)."""
         key = (result.scheme_id, result.period)
         period = result.period
         with self._tx() as conn:
@@ -791,6 +800,13 @@ class Ledger:
             else:
                 conn.execute("INSERT INTO month (scheme, period, status) VALUES (?, ?, ?)", (*key, DRAFT))
             self._insert_revision(result, 0, "run", "", at)
+
+    def record_draft_outputs(self, scheme: str, period: str, outputs: Mapping[str, str],
+                             at: dt.datetime) -> None:
+        """The second half of :meth:`record_month`: the draft's output files and the run's
+        entry in the run log."""
+        key = (scheme, period)
+        with self._tx() as conn:
             self._insert_outputs(*key, 0, outputs)
             conn.execute("INSERT INTO run_log SELECT ?, ?, COALESCE(MAX(number), 0) + 1, ? FROM run_log "
                          "WHERE scheme = ? AND period = ?", (*key, _iso(at), *key))

@@ -14,7 +14,8 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -393,9 +394,7 @@ def run_month(opts: Options) -> int:
                 _correct(opts, ledger, records[result.scheme_id], result, at, scheme, name)
                 continue
             result.stamp = run_stamp(ledger, result)
-            target = write_outputs(result, opts.output_dir, folder_of(scheme, opts.period),
-                                   record=lambda hashes, r=result: ledger.record_month(r, hashes, at), at=at,
-                                   ledger=ledger)
+            target = write_outputs(result, opts.output_dir, folder_of(scheme, opts.period), ledger, at)
             print_summary(result, target, printed)
         problem_list(opts, [])
         if not opts.correction:
@@ -627,9 +626,7 @@ def run_annual(opts: Options) -> int:
             return refuse_errors(result.problems, opts)
         at = run_time()
         result.stamp = run_stamp(ledger, result)
-        target = write_outputs(result, opts.output_dir, folder_of(scheme, opts.period),
-                               record=lambda hashes: ledger.record_month(result, hashes, at), at=at,
-                               ledger=ledger)
+        target = write_outputs(result, opts.output_dir, folder_of(scheme, opts.period), ledger, at)
         print_summary(result, target)
         problem_list(opts, [])
         approve_cmd = command_text(opts, "--approve", "--by", "批准人")
@@ -668,16 +665,16 @@ def settle(opts: Options, ledger, schemes: Iterable[Scheme]) -> None:
             say(note)
 
 
-def write_outputs(result: MonthResult, output_dir: Path, name: str,
-                  record: Callable[[dict[str, str]], None] | None = None,
-                  at: dt.datetime | None = None, ledger=None) -> Path:
-    """Render into a hidden temporary folder beside the target, then record and move it
-    into place in one ledger transaction (the protocol: :mod:`kfbonus.outputs`).
+def write_outputs(result: MonthResult, output_dir: Path, name: str, ledger, at: dt.datetime) -> Path:
+    """Render into a hidden temporary folder beside the target, record it as the period's
+    draft and move it into place, in one ledger transaction (the protocol:
+    :mod:`kfbonus.outputs`): it commits only once the folder is in place and the input files
+    are re-checked unchanged; any failure leaves the previous results and the ledger as
+    they were.
 
-    ``record(hashes)`` (the ledger's writes) gets every output's SHA-256; with
-    ``ledger`` it runs inside ``ledger.transaction()``, which commits only once the
-    folder is in place and the input files are re-checked unchanged; any failure
-    leaves the previous results and the ledger as they were.
+    The transaction is opened before the files are written, so that the month's lines are
+    recorded while the approval workbook is still being written in a second process
+    (:mod:`kfbonus.beside`); the files' SHA-256 are recorded once all are written.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -692,37 +689,33 @@ def write_outputs(result: MonthResult, output_dir: Path, name: str,
     # reads let the other thread run): the same hashes, read back from the same files
     hasher = ThreadPoolExecutor(max_workers=1)
     early: dict[Path, object] = {}
+    recorded = [0.0]
 
     def hash_slips(paths: list[Path]) -> None:
         for p in paths:
             early[p] = hasher.submit(hash_file, p)
 
-    try:
+    def record_lines() -> None:
+        with timings.stage("账本记录"):
+            ledger.record_draft(result, at)
+
+    def render_and_record() -> None:
         with _progress("写入明细单") as progress:
-            render_month(result, tmp, generated_at=at or run_time(), progress=progress,
-                         slips_written=hash_slips)
+            render_month(result, tmp, generated_at=at, progress=progress, slips_written=hash_slips,
+                         meanwhile=record_lines)
         with timings.stage("校验和（回读输出文件）"):
             hashes = hash_outputs(tmp, known={p: f.result() for p, f in early.items()})
         die_at("rendered")
-    except BaseException:
+        with timings.stage("账本记录"):
+            ledger.record_draft_outputs(result.scheme_id, result.period, hashes, at)
+        recorded[0] = time.perf_counter()
+
+    try:
+        install(tmp, target, ledger, render_and_record, inputs=result.inputs)
+    finally:
         hasher.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    hasher.shutdown(wait=True)
-    with timings.stage("账本记录与移动到位"):
-        install(tmp, target, ledger if ledger is not None else _NoLedger(),
-                lambda: record(hashes) if record is not None else None, inputs=result.inputs)
+    timings.add("复核输入、移动到位", time.perf_counter() - recorded[0])
     return target
-
-
-class _NoLedger:
-    """A transaction that records nothing (write_outputs without a ledger)."""
-
-    @staticmethod
-    def transaction():
-        from contextlib import nullcontext
-
-        return nullcontext()
 
 
 class _progress:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "input_samples" / "2026-11"
 
 STAGES = ("启动与导入", "读取输入", "校验输入", "载入规则", "计算", "核对（对账）", "明细单 HTML",
-          "工资条", "工资导入", "审批汇总表", "校验和（回读输出文件）", "账本记录与移动到位",
+          "工资条", "工资导入", "账本记录", "审批汇总表", "校验和（回读输出文件）", "复核输入、移动到位",
           "其他（打印、问题清单等）", "合计")
 # with a second process (kfbonus.beside) the approval workbook is written there meanwhile:
 # this process reports its wait, and the workbook's own time is listed apart, after 合计

@@ -41,7 +41,8 @@ def strips_name(period: str) -> str:
 
 def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
                  progress: Callable[[int, int], None] | None = None,
-                 slips_written: Callable[[list[Path]], None] | None = None) -> list[Path]:
+                 slips_written: Callable[[list[Path]], None] | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> list[Path]:
     """Write 审批汇总表_<period>.xlsx, 工资条_<period>.xlsx, 工资导入_<period>.xlsx,
     slips/<工号>_<姓名>.html and slips/全部.html into ``out_dir``; return the paths written
     (workbooks first).
@@ -49,9 +50,11 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
     ``progress(done, total)`` is called as slips are written (total = number of
     slip files, the combined 全部.html included).  ``slips_written(paths)`` is called once
     the slips are all written (they are not touched again), before the workbooks.
+    ``meanwhile()`` is called once every file but the approval workbook is written, while
+    that may still be under way in a second process (the run records its ledger rows then).
     """
     try:
-        return _render_month(result, out_dir, generated_at, progress, slips_written)
+        return _render_month(result, out_dir, generated_at, progress, slips_written, meanwhile)
     except BaseException:
         close_unfinished()   # so the caller can remove the folder, on Windows too
         raise
@@ -59,7 +62,8 @@ def render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
 
 def _render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
                   progress: Callable[[int, int], None] | None,
-                  slips_written: Callable[[list[Path]], None] | None) -> list[Path]:
+                  slips_written: Callable[[list[Path]], None] | None,
+                  meanwhile: Callable[[], None] | None) -> list[Path]:
     with _no_cycle_collection():
         with timings.stage("核对（对账）"):
             views = worker_views(result)
@@ -86,6 +90,8 @@ def _render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
                 strips = write_strips(result, views, out_dir / strips_name(result.period), generated_at)
             with timings.stage("工资导入"):
                 payroll = write_payroll(result, views, out_dir / payroll_name(result.period), generated_at)
+            if meanwhile is not None:
+                meanwhile()
             if approval_job.forked:
                 with timings.stage("等待审批汇总表（第二个进程）"):
                     approval = approval_job.result()
