@@ -1025,6 +1025,59 @@ def _empty_acc() -> dict[str, _Acc]:
     return {t.kind: _Acc({f.name: [] for f in t.fields}) for t in _TABLES}
 
 
+@dataclass
+class _Book:
+    """One workbook read on its own: its rows by table kind, tables found and problems, and
+    the file as read (None when it could not be opened or read)."""
+
+    acc: dict[str, _Acc]
+    found: list[FoundTable]
+    problems: list[Problem]
+    file: InputFile | None
+
+
+def _read_book(path: Path, period: str | None) -> _Book:
+    book = _Book(_empty_acc(), [], [], None)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        book.problems.append(error("unreadable-file", f"无法打开文件：{e.strerror or type(e).__name__}",
+                                   Source(path.name)))
+        return book
+    if read_workbook(path.name, data, book.acc, book.found, book.problems, period):
+        book.file = InputFile(path.name, hashlib.sha256(data).hexdigest(), len(data))
+    return book
+
+
+def _read_books(paths: list[Path], period: str | None) -> dict[str, _Book]:
+    """Every workbook read (by name).  With more than one, they are shared between this
+    process and a second one (:mod:`kfbonus.beside`, where the system can fork) by size, the
+    largest first, each taking the next to whichever has less to read; every workbook is
+    read alone, so which process reads it changes nothing."""
+    if len(paths) < 2:
+        return {p.name: _read_book(p, period) for p in paths}
+    from kfbonus.beside import beside
+
+    sizes = {}
+    for p in paths:
+        try:
+            sizes[p] = p.stat().st_size
+        except OSError:
+            sizes[p] = 0
+    here: list[Path] = []
+    there: list[Path] = []
+    load = [0, 0]
+    for p in sorted(paths, key=lambda p: -sizes[p]):
+        side = 0 if load[0] <= load[1] else 1
+        (here, there)[side].append(p)
+        load[side] += sizes[p]
+    with beside(lambda: [_read_book(p, period) for p in there], "读取输入") as job:
+        books = {p.name: _read_book(p, period) for p in here}
+        books.update(zip((p.name for p in there), job.result(), strict=True))
+    return books
+
+
 def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[FoundTable],
                   problems: list[Problem], period: str | None = None) -> bool:
     """Read one workbook's bytes into ``acc``; False if it could not be opened."""
@@ -1128,35 +1181,40 @@ def read_month(folder: Path | str, period: str | None = None,
                               Source(str(folder))))
         entries = []
     names = [p.name for p in entries]
+    plan: list[Problem | Path] = []   # in name order: a problem said of an entry, or a workbook to read
     for path in entries:
         name = path.name
         if name.startswith("."):
             continue
         if path.is_dir():
-            problems.append(warning(
+            plan.append(warning(
                 "subfolder-not-read", "这是子文件夹，其中的文件未读取（只读取输入文件夹本身）", Source(name)))
-            continue
-        if name.startswith("~$"):
+        elif name.startswith("~$"):
             owner = _lock_owner(name, names)
-            problems.append(warning(
+            plan.append(warning(
                 "lock-file",
                 f"这是 Excel 的锁定文件，说明「{owner}」可能正在 Excel 中打开，已跳过；"
                 "如该工作簿有未保存的修改，请保存并关闭后重新运行",
                 Source(name)))
+        elif path.suffix.lower() not in EXCEL_SUFFIXES:
+            plan.append(warning("file-not-read", "不是 Excel 工作簿（.xlsx/.xlsm/.xls），未读取",
+                                Source(name)))
+        else:
+            plan.append(path)
+    books = _read_books([p for p in plan if isinstance(p, Path)], period)
+    for item in plan:   # put together in name order, as if read one after the other
+        if not isinstance(item, Path):
+            problems.append(item)
             continue
-        if path.suffix.lower() not in EXCEL_SUFFIXES:
-            problems.append(warning(
-                "file-not-read", "不是 Excel 工作簿（.xlsx/.xlsm/.xls），未读取", Source(name)))
-            continue
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as e:
-            problems.append(error("unreadable-file", f"无法打开文件：{e.strerror or type(e).__name__}",
-                                  Source(name)))
-            continue
-        if read_workbook(name, data, acc, found, problems, period):
-            files.append(InputFile(name, hashlib.sha256(data).hexdigest(), len(data)))
+        book = books[item.name]
+        problems += book.problems
+        found += book.found
+        for kind, a in book.acc.items():
+            for col, values in a.columns.items():
+                acc[kind].columns[col] += values
+            acc[kind].src += a.src
+        if book.file is not None:
+            files.append(book.file)
     tables = {}
     for t in _TABLES:
         a = acc[t.kind]

@@ -345,3 +345,37 @@ def test_old_xls_workbooks_are_read(tmp_path):
     assert month.problems == []
     assert [(f.file, f.kind) for f in month.found] == [("人员名册.xls", "roster")]
     assert month.tables["roster"]["name"] == ["张三"]
+
+
+# --- the workbooks shared between two processes (kfbonus.beside) ------------------------------
+
+def _as_read(month) -> dict:
+    tables = {kind: ({n: df[n] for n in df.columns if n != "src"},
+                     [(s.table.file, s.table.sheet, s.row) for s in df["src"]])
+              for kind, df in month.tables.items()}
+    return {"tables": tables, "problems": [(p.code, str(p)) for p in month.problems],
+            "found": month.found, "files": month.files}
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork on this system")
+def test_reading_in_two_processes_gives_what_one_reads(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    import kfbonus.beside
+
+    sample = Path(__file__).resolve().parents[1] / "input_samples" / "2026-11"
+    folder = tmp_path / "2026-11"
+    shutil.copytree(sample, folder)
+    (folder / "~$人员名册.xlsx").write_bytes(b"lock")
+    (folder / "说明.txt").write_text("x", encoding="utf-8")
+    (folder / "坏文件.xlsx").write_bytes(b"not a zip")
+    (folder / "旧的").mkdir()
+    seen = {}
+    for forked in (False, True):
+        monkeypatch.setattr(kfbonus.beside, "can_fork", lambda forked=forked: forked)
+        seen[forked] = _as_read(read_month(folder, "2026-11"))
+    assert seen[True] == seen[False]
+    assert len(seen[True]["files"]) == 9 and sum(len(src) for _, src in seen[True]["tables"].values()) > 100
+    codes = [code for code, _ in seen[True]["problems"]]
+    assert {"lock-file", "file-not-read", "unreadable-file", "subfolder-not-read"} <= set(codes)
