@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -489,16 +490,31 @@ def hash_outputs(folder: Path | str, under: str | None = None,
     path relative to ``folder`` ('/' separated), sorted; the ledger and lock files and
     hidden files are skipped.  ``known``: hashes already taken of some of the files (by
     their path), used instead of reading those again."""
-    known = known or {}
+    known_by = {os.fspath(p): sha for p, sha in (known or {}).items()}
     folder = Path(folder)
-    root = folder / under if under else folder
+    if under and any(part.startswith(".") for part in Path(under).parts):
+        return {}
+    files: list[tuple[tuple[str, ...], str]] = []   # (relative path's parts, path)
+
+    def walk(path: str, rel: tuple[str, ...]) -> None:
+        # os.scandir rather than Path.rglob: a month has 20,000 slips at 10x (0.5 s of pathlib)
+        try:
+            entries = list(os.scandir(path))
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir():
+                walk(e.path, (*rel, e.name))
+            elif e.is_file() and e.name not in NOT_OUTPUTS:
+                files.append(((*rel, e.name), e.path))
+
+    walk(os.fspath(folder / under) if under else os.fspath(folder), Path(under).parts if under else ())
     out: dict[str, str] = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(folder)
-        if not p.is_file() or p.name in NOT_OUTPUTS or any(part.startswith(".") for part in rel.parts):
-            continue
-        sha = known.get(p)
-        out[rel.as_posix()] = sha if sha is not None else hash_file(p)
+    for parts, path in sorted(files):
+        sha = known_by.get(path)
+        out["/".join(parts)] = sha if sha is not None else hash_file(Path(path))
     return out
 
 
