@@ -2,7 +2,7 @@
 and the tables every scheme shares.
 
 This is the contract between the reader and everything after it: the reader
-turns every table it finds into a DataFrame whose columns are the ``name`` of
+turns every table it finds into a :class:`~kfbonus.model.Columns` whose columns are the ``name`` of
 these fields (plus ``src``, the :class:`~kfbonus.problems.RowRef` of the row).
 Values are already typed: ``Decimal`` for numbers and money, fractions as
 ``Decimal`` for ratios and percentages (15% → 0.15), ``datetime.date`` for
@@ -37,7 +37,7 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Field:
-    name: str             # identifier used in code and DataFrames
+    name: str             # identifier used in code and as the column's name
     header: str           # the canonical Chinese header
     kind: Kind
     required: bool = False

@@ -61,9 +61,15 @@ def award_order(result: MonthResult) -> dict[str, int]:
     """Award id → its place in the scheme's order (``result.awards``); an award the
     scheme does not list (a line built in code) comes after, in order of appearance."""
     order = {str(a): i for i, a in enumerate(result.awards)}
-    for line in result.lines:
-        order.setdefault(str(line.award), len(order))
+    for award in _awards_in(result):
+        order.setdefault(str(award), len(order))
     return order
+
+
+def _awards_in(result: MonthResult) -> list:
+    """The award types of the result's lines, once each, in order of first appearance
+    (str() of each once, not once per line: 130,000 lines at 10×)."""
+    return list(dict.fromkeys(line.award for line in result.lines))
 
 
 def line_sort_key(line: AwardLine, order: dict[str, int] | None = None) -> tuple:
@@ -87,9 +93,9 @@ def award_columns(result: MonthResult) -> tuple:
     base = tuple(a for a in result.awards if bool(getattr(a, "annual", False)) == annual)
     listed = {str(a) for a in base}
     extra: dict[str, object] = {}
-    for line in result.lines:
-        if str(line.award) not in listed:
-            extra.setdefault(str(line.award), line.award)
+    for award in _awards_in(result):
+        if str(award) not in listed:
+            extra.setdefault(str(award), award)
     known = {str(a): a for a in result.awards}
     return base + tuple(known.get(k, a) for k, a in extra.items())
 

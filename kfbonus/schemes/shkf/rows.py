@@ -1,4 +1,4 @@
-"""Typed rows of the month's tables, built once from the reader's DataFrames."""
+"""Typed rows of the month's tables, built once from the tables as read (kfbonus.model.Columns)."""
 
 from __future__ import annotations
 
