@@ -4,16 +4,18 @@ The ledger must describe exactly the files on disk, whatever fails and whenever 
 process dies.  A run that writes ``<output>/<name>/`` (a month ``2026-11`` or a year
 ``2026``), holding the output folder's lock (:mod:`kfbonus.lock`):
 
-1. renders into a hidden ``.<name>.tmp-<pid>/`` beside the target and hashes what was
-   written there;
-2. opens ONE ledger transaction and records the run in it (not yet committed);
+1. opens ONE ledger transaction, renders into a hidden ``.<name>.tmp-<pid>/`` beside the
+   target and hashes what was written there (a month run records its lines in the
+   transaction meanwhile, while its approval workbook is written in a second process);
+2. records the run in the transaction (not yet committed);
 3. re-checks the SHA-256 of every input file it read: a file saved meanwhile stops the
    run (:class:`InputsChanged`), nothing recorded or moved;
 4. moves the previous ``<name>/`` to ``.<name>.old-<pid>/`` (when there was none, that
    folder is created empty with a marker file), then the new folder to ``<name>/``;
 5. commits; only then removes ``.<name>.old-<pid>/``.
 
-Any failure in 2–5 rolls the transaction back and moves the previous folder back
+Any failure in 1–5 rolls the transaction back, removes the temporary folder and moves
+the previous folder back
 (a file Excel or WPS holds open makes the move fail on Windows: :class:`OutputInUse`).
 A process killed at any instant leaves at most these hidden folders and an
 uncommitted transaction, which SQLite rolls back when the ledger is next opened;
