@@ -59,6 +59,7 @@ class Pending(Generic[T]):
         self._fd = -1
         self._done = False
         self._value: T | None = None
+        self._error: BaseException | None = None
 
     def _start(self) -> None:
         read, write = os.pipe()
@@ -70,13 +71,21 @@ class Pending(Generic[T]):
         self._pid, self._fd, self.forked = pid, read, True
 
     def result(self) -> T:
-        """The job's return value (waiting for the child), or its exception raised here."""
+        """The job's return value (waiting for the child), or its exception raised here
+        (again on every later call: the job runs once)."""
         if self._done:
+            if self._error is not None:
+                raise self._error
             return self._value   # type: ignore[return-value]
         if not self.forked:
             t0 = time.perf_counter()
-            self._value = self._job()
-            self.seconds, self._done = time.perf_counter() - t0, True
+            try:
+                self._value = self._job()
+            except BaseException as exc:
+                self._error = exc
+                raise
+            finally:
+                self.seconds, self._done = time.perf_counter() - t0, True
             return self._value
         with os.fdopen(self._fd, "rb") as pipe:
             data = pipe.read()
@@ -91,6 +100,7 @@ class Pending(Generic[T]):
             raise ChildDied(f"{self.label}：第二个进程出错，其回报无法读取（{exc}）") from None
         self._done = True
         if not ok:
+            self._error = value
             raise value
         self._value = value
         return value

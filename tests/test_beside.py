@@ -147,3 +147,23 @@ def test_a_month_is_the_same_bytes_from_one_process_or_two(monkeypatch, tmp_path
         outputs[can] = _digest(out / "2026-11")
     assert outputs[True] == outputs[False]
     assert "审批汇总表_2026-11.xlsx" in outputs[True] and len(outputs[True]) > 4
+
+
+@pytest.mark.parametrize("mode", ["forked", "one_process"])
+def test_the_job_runs_once_and_a_failure_is_raised_every_time_it_is_asked(request, mode, tmp_path):
+    if mode == "forked" and not hasattr(os, "fork"):
+        pytest.skip("no fork")
+    request.getfixturevalue(mode)
+    runs = tmp_path / "runs.txt"
+
+    def count_then_fail():
+        with runs.open("a", encoding="utf-8") as f:
+            f.write("x")
+        raise OSError(28, "磁盘已满（测试）")
+
+    with pytest.raises(OSError), beside(count_then_fail, "审批汇总表") as job:
+        for _ in range(2):
+            with pytest.raises(OSError, match="磁盘已满"):
+                job.result()
+        job.result()
+    assert runs.read_text(encoding="utf-8") == "x"
