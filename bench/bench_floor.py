@@ -291,6 +291,8 @@ def main() -> int:
                   f"   （各次：{fmt_runs(cmd_t, 's')}｜{fmt_runs(floor_t, 's')}）")
             print(f"  峰值内存 命令 {cm / MIB:7.0f} MiB  下限 {fm / MIB:6.0f} MiB  比 {cm / fm:5.2f}×"
                   f"   （各次：{fmt_runs(cmd_m, 'm', MIB)}｜{fmt_runs(floor_m, 'm', MIB)}）")
+            print("           （进程自身峰值 RSS 与其进程树 PSS 合计峰值中的较大者："
+                  "命令的第二个进程也算在内）")
 
         sample = ROOT / "input_samples" / PERIOD
         print(f"\n样例月份 input_samples/{PERIOD}（热启动，含解释器启动；"
