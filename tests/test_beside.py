@@ -30,6 +30,15 @@ def one_process(monkeypatch):
     monkeypatch.setattr(kfbonus.beside, "can_fork", lambda: False)
 
 
+@pytest.fixture(params=["forked", "one_process"])
+def either(request, monkeypatch):
+    """Each way a job runs: in a forked child (where there is fork), and in this process."""
+    forked = request.param == "forked"
+    if forked and not hasattr(os, "fork"):
+        pytest.skip("no fork on this system")
+    monkeypatch.setattr(kfbonus.beside, "can_fork", lambda: forked)
+
+
 def _write(path: Path, text: str) -> int:
     path.write_text(text, encoding="utf-8")
     return os.getpid()
@@ -54,11 +63,7 @@ def test_without_a_second_process_the_job_runs_when_asked(one_process, tmp_path)
     assert target.read_text(encoding="utf-8") == "工资条"
 
 
-@pytest.mark.parametrize("mode", ["forked", "one_process"])
-def test_a_block_that_does_not_ask_still_gets_the_job_done(request, mode, tmp_path):
-    if mode == "forked" and not hasattr(os, "fork"):
-        pytest.skip("no fork")
-    request.getfixturevalue(mode)
+def test_a_block_that_does_not_ask_still_gets_the_job_done(either, tmp_path):
     target = tmp_path / "x.txt"
     with beside(lambda: _write(target, "x"), "审批汇总表"):
         pass
@@ -69,11 +74,7 @@ def _fail():
     raise OSError(28, "磁盘已满（测试）")
 
 
-@pytest.mark.parametrize("mode", ["forked", "one_process"])
-def test_the_jobs_exception_is_raised_here(request, mode):
-    if mode == "forked" and not hasattr(os, "fork"):
-        pytest.skip("no fork")
-    request.getfixturevalue(mode)
+def test_the_jobs_exception_is_raised_here(either):
     with pytest.raises(OSError, match="磁盘已满") as caught, beside(_fail, "审批汇总表") as job:
         job.result()
     assert caught.value.errno == 28
@@ -149,11 +150,7 @@ def test_a_month_is_the_same_bytes_from_one_process_or_two(monkeypatch, tmp_path
     assert "审批汇总表_2026-11.xlsx" in outputs[True] and len(outputs[True]) > 4
 
 
-@pytest.mark.parametrize("mode", ["forked", "one_process"])
-def test_the_job_runs_once_and_a_failure_is_raised_every_time_it_is_asked(request, mode, tmp_path):
-    if mode == "forked" and not hasattr(os, "fork"):
-        pytest.skip("no fork")
-    request.getfixturevalue(mode)
+def test_the_job_runs_once_and_a_failure_is_raised_every_time_it_is_asked(either, tmp_path):
     runs = tmp_path / "runs.txt"
 
     def count_then_fail():
