@@ -362,19 +362,19 @@ def check_adjustments(ctx: Context, unusable: set) -> Iterator[Finding]:
         if category not in standard and category not in deductions:  # type: ignore[operator]
             known = "、".join([*standard, *deductions])  # type: ignore[misc]
             yield error("adjustment-unknown-category",
-                        f"{who}的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
+                        f"{who} 的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
                         r.src.cell("category")), key
         elif isinstance(given, Percentage):
             yield from _percent_row(ctx, r, category, deductions, key)
         elif category in deductions and given is None:  # type: ignore[operator]
-            yield error("adjustment-amount-missing", f"{who}的{category}没有填写金额（扣款无标准金额）",
+            yield error("adjustment-amount-missing", f"{who} 的{category}没有填写金额（扣款无标准金额）",
                         r.src.cell("amount")), key
         else:
             if category not in deductions and given is not None:  # type: ignore[operator]
                 amount, std = round_money_(given), standard[category]  # type: ignore[index]
                 if amount != std:
                     yield warning("adjustment-nonstandard-amount",
-                                  f"{who}的{category}金额为 {fmt_money(amount)}，"
+                                  f"{who} 的{category}金额为 {fmt_money(amount)}，"
                                   f"与标准金额 {fmt_money(std)} 不同",
                                   r.src.cell("amount")), None
             if r.worker_id is None:

@@ -259,14 +259,14 @@ def usable_adjustments(
         if category not in standard and category not in deductions:  # type: ignore[operator]
             known = "、".join([*standard, *deductions])  # type: ignore[misc]
             found = error("adjustment-unknown-category",
-                          f"{who}的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
+                          f"{who} 的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
                           r.src.cell("category"))
         elif isinstance(given, Percentage):
             found = error("adjustment-percent-not-allowed",
-                          f"{who}的{category}填写为百分比 {given}：售后客服、销售岗位没有计件工资，"
+                          f"{who} 的{category}填写为百分比 {given}：售后客服、销售岗位没有计件工资，"
                           "不能按比例扣除，请填写金额", r.src.cell("amount"))
         elif category in deductions and given is None:  # type: ignore[operator]
-            found = error("adjustment-amount-missing", f"{who}的{category}没有填写金额（扣款无标准金额）",
+            found = error("adjustment-amount-missing", f"{who} 的{category}没有填写金额（扣款无标准金额）",
                           r.src.cell("amount"))
         if found is not None:
             problems.append(found)
@@ -275,7 +275,7 @@ def usable_adjustments(
             amount, std = round_money(given), standard[category]
             if amount != std:
                 problems.append(warning("adjustment-nonstandard-amount",
-                                        f"{who}的{category}金额为 {fmt_money(amount)}，"
+                                        f"{who} 的{category}金额为 {fmt_money(amount)}，"
                                         f"与标准金额 {fmt_money(std)} 不同", r.src.cell("amount")))
         if r.worker_id is None and not [w for w in team_members(team, staff) if not exclusions.get(w)]:
             why = ("人员名册中没有本方案（售后客服、销售）的该班组人员" if not team_members(team, staff)
