@@ -775,12 +775,15 @@ def print_summary(result: MonthResult, target: Path, printed: set | None = None)
     awards = [a for a in columns if str(a) in present] or list(columns)
     totals = award_totals(result, awards)
     warnings = [p for p in result.problems if not p.is_error]
+    warnings_total = len(warnings)
     if printed is not None:
         fresh = [p for p in warnings if p not in printed]
         printed.update(fresh)
-        warnings_total, warnings = len(warnings), fresh
-    else:
-        warnings_total = len(warnings)
+        warnings = fresh
+    shared = warnings_total - len(warnings)   # the folder's own, printed under an earlier scheme
+    warnings_text = f"警告 {warnings_total} 条"
+    if shared:
+        warnings_text += f"（其中 {shared} 条是整个文件夹的，已在上面列出）"
     if warnings:
         shown = sorted_problems(warnings)[:WARNINGS_SHOWN]
         say(format_problems(shown, count_line=len(shown) == len(warnings)))
@@ -789,11 +792,11 @@ def print_summary(result: MonthResult, target: Path, printed: set | None = None)
         say()
     if is_annual(result):
         say(f"{result.period} 年度安全、质量奖评议方案已计算（{result.scheme}，考核日 {result.assess_date}）")
-        say(f"  人员 {len(paid)} 人有发放，警告 {warnings_total} 条")
+        say(f"  人员 {len(paid)} 人有发放，{warnings_text}")
     else:
         say(f"{result.period} {what_of(result)}已计算（{result.scheme}，考核日 {result.assess_date}）")
         projects = f"工程 {len(result.projects)} 个，" if result.projects else ""
-        say(f"  人员 {len(paid)} 人有发放，{projects}警告 {warnings_total} 条")
+        say(f"  人员 {len(paid)} 人有发放，{projects}{warnings_text}")
     for award in awards:
         say(f"  {award.label:　<6}{fmt_money(totals[award]):>14}")
     say(f"  {'合计':　<6}{fmt_money(sum(totals.values(), ZERO)):>14}")

@@ -9,6 +9,7 @@ approving both.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -98,6 +99,18 @@ def test_the_commission_staff_have_no_installation_lines_or_warnings(run):
 def test_the_october_purchase_is_left_out_with_one_warning(run):
     lines = [ln for ln in run["stdout"].splitlines() if "提货明细" in ln and "警告" in ln]
     assert len(lines) == 1 and "1" in lines[0], run["stdout"]
+
+
+def test_the_second_summary_counts_the_folders_own_warnings_and_says_they_are_above(run):
+    """The folder's own warnings (an unread sheet, a file not read) are printed once, under the
+    first scheme; the second scheme's count includes them and says where they are."""
+    out = run["stdout"]
+    first, second = sorted(out.index(done) for done in ("综合激励已计算", "业绩提成已计算"))
+    shown = out[first:second].count("  警告  ")   # the second scheme's own, printed before its summary
+    summary = next(ln for ln in out[second:].splitlines() if "人有发放" in ln)
+    m = re.search(r"警告 (\d+) 条（其中 (\d+) 条是整个文件夹的，已在上面列出）", summary)
+    assert m, summary
+    assert int(m.group(1)) == shown + int(m.group(2)) and int(m.group(2)) > 0
 
 
 def test_each_scheme_has_its_ledger_entry_and_both_are_approved_at_once(run):
