@@ -20,7 +20,7 @@ from pathlib import Path
 import kfbonus
 from kfbonus.model import AwardLine, MonthResult
 from kfbonus.money import ZERO, to_capital
-from kfbonus.render.sheets import Page, checks_sheet, problems_sheet, rules_sheet, sign_off_block
+from kfbonus.render.sheets import Page, checks_sheet, print_page, problems_sheet, rules_sheet, sign_off_block
 from kfbonus.render.view import (
     banner,
     cn_date,
@@ -30,7 +30,7 @@ from kfbonus.render.view import (
     stamp_line,
     worker_sort_key,
 )
-from kfbonus.render.xlsx import Col, Formats, new_workbook, print_setup, text_width, write_table
+from kfbonus.render.xlsx import Col, Formats, new_workbook, text_width, write_table
 from kfbonus.settings import company_line
 
 __all__ = ["AWARDS", "SIGN_OFF", "TITLE", "approval_title", "summary_rows", "write_workbook"]
@@ -77,20 +77,7 @@ def summary_rows(result: MonthResult) -> list[list[object]]:
     return rows
 
 
-def _print(
-    ws, result: MonthResult, generated_at: dt.datetime, repeat_row: int | None, landscape: bool
-) -> None:
-    print_setup(
-        ws,
-        f"{company_line()}　{TITLE}",
-        repeat_row,
-        landscape,
-        stamp=stamp_line(result, generated_at),
-        banner=banner(result),
-    )
-
-
-def _summary(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
+def _summary(wb, f: Formats, result: MonthResult, page: Page) -> None:
     ws = wb.add_worksheet("汇总")
     cols = [Col("工号", min_width=7), Col("姓名", min_width=8, max_width=20), Col("岗位", min_width=8)]
     cols += [Col(label, "money", min_width=11, total=True) for _, label in AWARDS]
@@ -108,20 +95,19 @@ def _summary(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> 
         f"共 {len(rows)} 人　　单位：元",
         f.subtitle,
     )
-    stamp = stamp_line(result, generated_at)
-    ws.merge_range(2, 0, 2, ncols - 1, stamp, f.stamp if run_status(result) == "草稿" else f.stamp_ok)
-    ws.set_row(2, 15 * max(1, math.ceil(text_width(stamp) / 90)) + 2)
+    ws.merge_range(2, 0, 2, ncols - 1, page.stamp, f.stamp if run_status(result) == "草稿" else f.stamp_ok)
+    ws.set_row(2, 15 * max(1, math.ceil(text_width(page.stamp) / 90)) + 2)
     header_row = 4
     r = write_table(ws, f, header_row, cols, rows, empty_note="本月无发放")
     total = sum((row[-1] for row in rows), ZERO)
     r += 1
     ws.merge_range(r, 0, r, ncols - 1, f"合计金额（大写）：{to_capital(total)}", f.label)
     r = sign_off_block(ws, f, r + 2, ncols, result.presentation.signers if result.presentation else SIGN_OFF)
-    _print(ws, result, generated_at, header_row, landscape=False)
+    print_page(ws, page, header_row, landscape=False)
     ws.print_area(0, 0, r - 1, ncols - 1)
 
 
-def _dealers(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
+def _dealers(wb, f: Formats, result: MonthResult, page: Page) -> None:
     ws = wb.add_worksheet("加盟商")
     cols = [
         Col("加盟商编号", min_width=10),
@@ -153,12 +139,12 @@ def _dealers(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> 
         ]
         for d in dealers
     ]  # type: ignore[attr-defined]
-    _listing(ws, f, result, generated_at, f"加盟商月提货额与客服提成 {period_label(result.period)}",
+    _listing(ws, f, page, f"加盟商月提货额与客服提成 {period_label(result.period)}",
              "每个加盟商一行：本月提货额合计、所属档位与客服提成比例（整月提货额按档位比例计）。单位：元",
              cols, rows, "本月无加盟商", last=len(cols) - 2)
 
 
-def _details(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> None:
+def _details(wb, f: Formats, result: MonthResult, page: Page) -> None:
     ws = wb.add_worksheet("明细")
     cols = [
         Col("工号", min_width=7),
@@ -190,19 +176,19 @@ def _details(wb, f: Formats, result: MonthResult, generated_at: dt.datetime) -> 
         ]
         for x in lines
     ]
-    _listing(ws, f, result, generated_at, f"业绩提成明细 {period_label(result.period)}",
+    _listing(ws, f, page, f"业绩提成明细 {period_label(result.period)}",
              "每行一条计算结果，含不计提成和未发放的行。单位：元（条款、来源在打印区域右侧）",
              cols, rows, "本月无明细", last=8)
 
 
-def _listing(ws, f: Formats, result: MonthResult, generated_at: dt.datetime, title: str, subtitle: str,
+def _listing(ws, f: Formats, page: Page, title: str, subtitle: str,
              cols: list[Col], rows: list, empty_note: str, last: int) -> None:
     """A sheet that is one table under a title and a subtitle, printed landscape up to
     column ``last`` (the columns right of it are for the screen)."""
     ws.merge_range(0, 0, 0, last, title, f.title)
     ws.merge_range(1, 0, 1, last, subtitle, f.subtitle)
     end = write_table(ws, f, 3, cols, rows, empty_note=empty_note)
-    _print(ws, result, generated_at, 3, landscape=True)
+    print_page(ws, page, 3, landscape=True)
     ws.print_area(0, 0, max(end - 1, 4), last)
 
 
@@ -214,10 +200,11 @@ def write_workbook(result: MonthResult, views, checks, path: Path, generated_at:
         path, approval_title(result), result.scheme, generated_at, f"kfbonus {kfbonus.__version__}"
     )
     f = Formats(wb)
-    _summary(wb, f, result, generated_at)
-    _dealers(wb, f, result, generated_at)
-    _details(wb, f, result, generated_at)
-    page = Page(f"{company_line()}　{TITLE}", stamp_line(result, generated_at), banner(result))
+    # every printed page: the company left (the sheet carries its title), the draft banner, the stamp
+    page = Page(company_line(), stamp_line(result, generated_at), banner(result))
+    _summary(wb, f, result, page)
+    _dealers(wb, f, result, page)
+    _details(wb, f, result, page)
     problems_sheet(wb, f, result, page)
     checks_sheet(wb, f, result, checks, page)
     rules_sheet(wb, f, result, generated_at, page)
