@@ -24,7 +24,7 @@ def plain_text(line) -> str:
     elif award == "base_salary":
         n = f.get("dealers", 0)
         served = (
-            f"您本月服务的 {n} 家加盟商提货额合计 {_money(f['total'])} 元" if n else "您本月没有服务的加盟商"
+            f"你本月服务的 {n} 家加盟商提货额合计 {_money(f['total'])} 元" if n else "你本月没有服务的加盟商"
         )
         text = f"{served}，底薪级别为 {amount} 元。"
     elif award == "service_commission":
@@ -48,7 +48,7 @@ def plain_text(line) -> str:
             text = (
                 f"{line.category}{note}：班组 {f['team']} 共 {_money(f['whole'])} 元，"
                 f"由 {f['split']} 人平分，"
-                f"您得 {amount} 元。"
+                f"你得 {amount} 元。"
             )
         elif f.get("deduction"):
             text = f"{line.category}{note}：扣除 {fmt_money(-line.amount)} 元。"
