@@ -289,15 +289,6 @@ def _local(tag: str) -> str:
     return tag.rpartition(":")[2]
 
 
-def _attr(attrs: Mapping[str, str], local: str) -> str | None:
-    if local in attrs:
-        return attrs[local]
-    for k, v in attrs.items():
-        if _local(k) == local:
-            return v
-    return None
-
-
 # -- workbook, relationships, styles -------------------------------------------------------------
 
 def _resolve(target: str, members: Mapping[str, zipfile.ZipInfo]) -> str:

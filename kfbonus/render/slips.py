@@ -277,11 +277,8 @@ class _PageFrame:
         self._before, self._after = _encoded(before), _encoded(after)
         self.sep_bytes, self.tail_bytes = _encoded(self.sep), _encoded(self.tail)
 
-    def head_for(self, title: str) -> str:
-        return self.head.replace(self._TITLE, str(escape(title)))
-
     def head_bytes(self, title: str) -> bytes:
-        """:meth:`head_for` as the file's bytes."""
+        """The page's head with ``title`` (escaped) in it, as the file's bytes."""
         return self._before + _encoded(str(escape(title))) + self._after
 
 

@@ -507,15 +507,6 @@ def _general(value: Decimal | int) -> str:
     return text
 
 
-def _write_value(ws: Worksheet, row: int, col: int, value: object, kind: str, f: Formats) -> None:
-    if value is None or value == "":
-        ws.write_blank(row, col, None, getattr(f, kind))
-    elif kind in _NUMERIC:
-        ws.write_number(row, col, value, getattr(f, kind))
-    else:
-        ws.write_string(row, col, str(value), getattr(f, kind))
-
-
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapping cell ``width`` units wide (an estimate)."""
     usable = max(1.0, width - 1.5)
