@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import datetime as dt
-import gc
 import re
 import sys
 import tempfile
@@ -350,32 +349,9 @@ def _start_timings() -> None:
     timings.mark("启动与导入")
 
 
-def _import_pipeline():
-    """:mod:`kfbonus.pipeline`, imported with the cycle collector paused.
-
-    Importing it (and the readers and writers it brings in) makes many objects that
-    live as long as the process; the collector would walk them again and again while
-    they are made and free nothing.  They are then moved out of its sight for good
-    (``gc.freeze``), so the run's own collections do not walk them either.  Done once
-    per process: a later call finds the module imported.
-    """
-    if "kfbonus.pipeline" in sys.modules:
-        from kfbonus import pipeline
-
-        return pipeline
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        from kfbonus import pipeline
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.enable()
-    return pipeline
-
-
 def main(argv: list[str] | None = None) -> int:
-    pipeline = _import_pipeline()
+    from kfbonus import pipeline
+
     _console_streams()
     output: Path | None = None
     try:
