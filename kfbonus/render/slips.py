@@ -69,7 +69,6 @@ class SlipMeta:
     total_label: str = "本月激励合计（应发）"
     ask: str = ""        # whom to ask, by when
     plain: Callable[[object], str] = field(default=fine_print, compare=False)   # a line in plain words
-    fine: Callable[[object], str] = field(default=fine_print, compare=False)    # its small print
     item_heading: str = "工程"   # the heading of the column naming what a line is for (工程, 加盟商)
 
     def number(self, worker_id: str) -> str:
@@ -87,7 +86,6 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
                       keep_trailing_newline=True)
     env.filters["money"] = fmt_money
     env.filters["capital"] = to_capital
-    env.filters["fine"] = fine_print
     return env
 
 
@@ -237,8 +235,8 @@ def render_body(env: Environment, view: WorkerView, meta: SlipMeta, basis: str =
     """One worker's slip (the ``<section>``), already escaped; ``basis`` the year-end
     run's 评议依据 sentence (empty in a monthly run).  A line's plain wording and small
     print are each worked out once, for the page-fit estimate and the template."""
-    plain, fine = meta.plain, meta.fine
-    rows = [(line, plain(line), fine(line)) for line in view.lines]
+    plain = meta.plain
+    rows = [(line, plain(line), fine_print(line)) for line in view.lines]
     return env.get_template("_slip.html").module.slip(view, meta, basis, _fit(view, basis, rows), rows)
 
 
