@@ -617,12 +617,19 @@ def _title_like(row: Sequence[object]) -> bool:
             and any("\u4e00" <= ch <= "\u9fff" for ch in texts[0]))
 
 
+_UNPARSED = object()
+
+
 class _SheetReader:
     """Reads one sheet: every table on it, one after another, into the accumulators."""
 
     def __init__(self, file: str, sheet: str, rows: list[list[object]], merges: Sequence, facts: object,
-                 period: _Period, acc: dict[str, _Acc], found: list[FoundTable], problems: list[Problem]):
+                 period: _Period, acc: dict[str, _Acc], found: list[FoundTable], problems: list[Problem],
+                 memo: dict | None = None):
         self.file, self.sheet, self.rows = file, sheet, rows
+        # parsed values by (parser, raw type) and raw value, shared by a workbook's sheets: a
+        # value repeated down a column (工程编号, 班组, 姓名, days) is parsed once and kept once
+        self.memo: dict = {} if memo is None else memo
         self.where = Source(file, sheet)
         self.period, self.acc, self.found, self.problems = period, acc, found, problems
         self.errors: dict = dict(getattr(facts, "errors", None) or {})
@@ -915,6 +922,8 @@ class _SheetReader:
         letter = col_letter(c)
         special = bool(self.errors or self.uncached or self.percent)
         share = f.kind in _SHARE_KINDS
+        memo = self.memo
+        seen: dict[type, dict] = {}   # this column's memo by the raw value's type (1, 1.0 and True differ)
         for i in data_rows:
             raw = self.cell(i, c)
             if (special or raw.__class__ is str) and self._unreadable(i, c, raw, header):
@@ -926,7 +935,12 @@ class _SheetReader:
                         and not isinstance(raw, bool):
                     value = self._percent_cell(f, raw, share)
                 else:
-                    value = parser(raw)
+                    known = seen.get(raw.__class__)
+                    if known is None:
+                        known = seen[raw.__class__] = memo.setdefault((parser, raw.__class__), {})
+                    value = known.get(raw, _UNPARSED)
+                    if value is _UNPARSED:
+                        value = known[raw] = parser(raw)   # a bad value raises: never kept
             except BadValue as e:
                 bad_columns.add(f.name)
                 self.problems.append(error(
@@ -1096,6 +1110,7 @@ def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[Foun
             Source(name)))
         return False
     when = _Period(period)
+    memo: dict = {}   # parsed values, shared by the workbook's sheets (_SheetReader.memo)
     before, first_problem = len(found), len(problems)
     sheets_facts = getattr(facts, "sheets", None) or {}
     for meta in metas:
@@ -1120,7 +1135,7 @@ def read_workbook(name: str, data: bytes, acc: dict[str, _Acc], found: list[Foun
                                       Source(name, sheet)))
             continue
         _SheetReader(name, sheet, rows, merges, sheets_facts.get(sheet), when, acc, found,
-                     problems).read(hidden)
+                     problems, memo).read(hidden)
     if len(found) > before and when.known:
         for y, m in _year_months(Path(name).stem):
             if when.disagrees(y, m):
@@ -1202,6 +1217,7 @@ def read_month(folder: Path | str, period: str | None = None,
         else:
             plan.append(path)
     books = _read_books([p for p in plan if isinstance(p, Path)], period)
+    _is_header.cache_clear()   # it holds the data rows' texts, of no use once read
     for item in plan:   # put together in name order, as if read one after the other
         if not isinstance(item, Path):
             problems.append(item)
