@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 
 from kfbonus.money import ZERO
 from kfbonus.problems import Problem, Source
@@ -136,6 +137,9 @@ class MonthInput:
         return next((t.title for t in self.read if t.kind == kind), kind)
 
 
+NO_FACTS: Mapping[str, object] = MappingProxyType({})   # a line without facts (one shared empty mapping)
+
+
 class AwardKind(str):
     """An award type of a scheme: its id (the text its lines and the ledger carry — it *is*
     that string, so it compares and hashes as the id), the ``label`` people read, and
@@ -166,7 +170,7 @@ class RunKind(StrEnum):
     CORRECTION = "correction"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AwardLine:
     """One line of one worker's month: paid, partly paid or not paid.
 
@@ -194,7 +198,7 @@ class AwardLine:
     unpaid: Decimal = ZERO
     reason: str = ""
     category: str | None = None  # adjustment category (类别), training type, seniority tier …
-    facts: Mapping[str, object] = field(default_factory=dict, compare=False, repr=False)
+    facts: Mapping[str, object] = field(default_factory=lambda: NO_FACTS, compare=False, repr=False)
 
     @property
     def paid(self) -> bool:

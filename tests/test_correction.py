@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
@@ -111,7 +112,7 @@ def approved_record() -> MonthRecord:
 def test_render_correction_workbook_and_slips(tmp_path):
     approved = collective_lines("1000.00", {"K001": 7, "K002": 11, "K003": 12})
     now = collective_lines("1000.00", {"K001": 7, "K002": 11, "K003": 2})
-    now[0] = AwardLine(**{**now[0].__dict__, "name": "张三<script>"})
+    now[0] = replace(now[0], name="张三<script>")
     diff = diff_lines(approved, now)
     at = dt.datetime(2026, 12, 20, 8, 0)
     files = render_correction("2026-11", 1, "补录 GC-01 结算单 & 工期", approved_record(), diff, tmp_path, at,
@@ -189,8 +190,8 @@ def test_ordinal_and_sources_are_kept_for_the_ledger():
     diff = diff_lines(
         [a, b],
         [
-            AwardLine(**{**a.__dict__, "amount": Decimal("150.00")}),
-            AwardLine(**{**b.__dict__, "amount": Decimal("250.00")}),
+            replace(a, amount=Decimal("150.00")),
+            replace(b, amount=Decimal("250.00")),
         ],
     )
     assert [(c.ordinal, c.approved, c.now) for c in diff.lines] == [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 from jinja2 import UndefinedError
@@ -127,7 +128,7 @@ def test_colliding_file_names_get_a_suffix(tmp_path):
     result.workers = {**result.workers}
     for line in list(result.lines):
         if line.worker_id == "K007":
-            result.lines.append(line.__class__(**{**line.__dict__, "worker_id": "K007?"}))
+            result.lines.append(replace(line, worker_id="K007?"))
     render_month(result, tmp_path, GENERATED)
     names = {p.name for p in (tmp_path / "slips").iterdir()}
     assert {"K007_赵磊.html", "K007_赵磊_2.html"} <= names
