@@ -432,3 +432,22 @@ def test_the_title_of_a_table_under_a_one_column_table_is_not_a_project(tmp_path
     assert month.problems == []
     assert month.tables["application"]["project_id"] == ["GC-1", "GC-2"]
     assert month.tables["scores"]["project_id"] == ["GC-1"]
+
+
+def test_values_repeated_down_columns_and_across_sheets_keep_each_its_own_spelling(tmp_path):
+    # the reader parses a repeated value once (a memo per workbook, by the cell's type): 50.50
+    # typed as text keeps its two places, a number 50.5 its one, TRUE is not 1, and a bad
+    # value is reported on every row it is on, however often it repeats
+    rows = [["工号", "姓名", "类别", "金额", "说明"],
+            ["1001", "张三", "奖励", "50.50", 1],
+            ["1002", "李四", "奖励", 50.5, True],
+            ["1003", "王五", "奖励", "50.50", "1"],
+            ["1004", "赵六", "奖励", "abc", 1.5],
+            ["1005", "钱七", "奖励", "abc", 1]]
+    write_xlsx(tmp_path / "奖惩.xlsx", {"其他奖惩": rows, "其他奖惩（续）": [rows[0], *rows[1:3]]})
+    month = read_month(tmp_path)
+    df = month.tables["adjustment"]
+    assert [str(v) for v in df["amount"]] == ["50.50", "50.5", "50.50", "None", "None", "50.50", "50.5"]
+    assert df["note"] == ["1", "TRUE", "1", "1.5", "1", "1", "TRUE"]
+    bad = [p for p in month.problems if p.source.col == "D"]
+    assert [(p.source.sheet, p.source.row) for p in bad] == [("其他奖惩", 5), ("其他奖惩", 6)]
