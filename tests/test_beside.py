@@ -164,3 +164,17 @@ def test_the_job_runs_once_and_a_failure_is_raised_every_time_it_is_asked(either
                 job.result()
         job.result()
     assert runs.read_text(encoding="utf-8") == "x"
+
+
+def test_award_lines_travel_back_with_their_facts_or_the_shared_empty_ones(either):
+    from decimal import Decimal
+
+    from kfbonus.model import NO_FACTS, AwardLine
+
+    bare = AwardLine("1001", "张三", "collective", Decimal("12.34"), "公式", "第三条")
+    told = AwardLine("1002", "李四", "collective", Decimal("5.00"), "公式", "第三条",
+                     facts={"days": Decimal(3)})
+    with beside(lambda: [bare, told], "测试") as job:
+        back = job.result()
+    assert back == [bare, told]
+    assert back[0].facts is NO_FACTS and dict(back[1].facts) == {"days": Decimal(3)}
