@@ -151,6 +151,12 @@ class _NoFacts(Mapping):
     def __len__(self) -> int:
         return 0
 
+    def get(self, key: str, default: object = None) -> object:
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return False
+
     def __reduce__(self) -> str:
         return "NO_FACTS"
 
