@@ -342,14 +342,21 @@ def test_workbooks_need_no_system_temp_folder(tmp_path, monkeypatch):
     assert (back["A2000"].value, back["B2000"].value) == ("工号1999", 1999)
 
 
-def test_a_failed_render_leaves_no_temporary_file_open(tmp_path, monkeypatch):
+@pytest.mark.parametrize("forked", [False, True], ids=["one process", "forked"])
+def test_a_failed_render_leaves_no_temporary_file_open(tmp_path, monkeypatch, forked):
     """A run that fails while a workbook is half written closes its kept rows' temporary
     files before the error goes on, so the staging folder can be removed (on Windows an open
     file cannot be deleted, and the half-written workbook lives on in the traceback)."""
+    import os
     import shutil
 
+    import kfbonus.beside
     from kfbonus.render import xlsx
     from kfbonus.schemes.kf13 import workbook
+
+    if forked and not hasattr(os, "fork"):
+        pytest.skip("no fork on this system")
+    monkeypatch.setattr(kfbonus.beside, "can_fork", lambda: forked)
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")

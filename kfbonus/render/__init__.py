@@ -73,11 +73,8 @@ def _render_month(result: MonthResult, out_dir: Path, generated_at: dt.datetime,
         book = out_dir / approval_name(result.period)
 
         def approval_workbook() -> Path:
-            try:
-                return result.presentation.write_workbook(result, views, checks, book, generated_at)
-            except BaseException:
-                close_unfinished()
-                raise
+            # a failure closes its spill files through render_month's; a forked child's, as it exits
+            return result.presentation.write_workbook(result, views, checks, book, generated_at)
 
         # the approval workbook, the longest single file, in a second process where the system
         # allows (kfbonus.beside); meanwhile the slips (the progress bar moves from the start),
