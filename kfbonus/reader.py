@@ -625,11 +625,11 @@ class _SheetReader:
 
     def __init__(self, file: str, sheet: str, rows: list[list[object]], merges: Sequence, facts: object,
                  period: _Period, acc: dict[str, _Acc], found: list[FoundTable], problems: list[Problem],
-                 memo: dict | None = None):
+                 memo: dict):
         self.file, self.sheet, self.rows = file, sheet, rows
         # parsed values by (parser, raw type) and raw value, shared by a workbook's sheets: a
         # value repeated down a column (工程编号, 班组, 姓名, days) is parsed once and kept once
-        self.memo: dict = {} if memo is None else memo
+        self.memo = memo
         self.where = Source(file, sheet)
         self.period, self.acc, self.found, self.problems = period, acc, found, problems
         self.errors: dict = dict(getattr(facts, "errors", None) or {})
