@@ -637,6 +637,7 @@ class _SheetReader:
         self.percent: frozenset = frozenset(getattr(facts, "percent_cells", None) or ())
         self.hidden_rows: frozenset = frozenset(getattr(facts, "hidden_rows", None) or ())
         self.found_here = 0   # tables found on this sheet so far
+        self.merges = merges
         # a cell merged down over data rows gives its value to every row it covers
         self.filled: dict[tuple[int, int], object] = {}
         for (r1, c1), (r2, _c2) in merges:
@@ -756,9 +757,39 @@ class _SheetReader:
             self._ignore(pending, table, head)
 
         n = self._parse(head, data_rows, totals)
+        self._check_unheaded(head, data_rows)
         self.found_here += 1
         self.found.append(FoundTable(self.file, self.sheet, table.kind, head.row + 1, n, bool(head.labels)))
         return n, next_head, next_preamble
+
+    def _check_unheaded(self, head: _Header, data_rows: list[int]) -> None:
+        """A data row's cells in a column with no header (none in the header rows, nor a merged
+        header cell over it) are not read: one warning a column, naming its rows (a note or a
+        corrected figure typed beside the table must not vanish without a word)."""
+        rows = self.rows
+        width = max((len(rows[i]) for i in data_rows), default=0)
+        headed = {c for r in range(head.row, head.data_start)
+                  for c, v in enumerate(rows[r]) if not is_blank(v)}
+        if len(headed) >= width:
+            return
+        for (r1, c1), (_r2, c2) in self.merges:
+            if head.row <= r1 < head.data_start and c2 > c1 and not is_blank(self.cell(r1, c1)):
+                headed.update(range(c1, c2 + 1))
+        for c in range(width):
+            if c in headed:
+                continue
+            hits = [i for i in data_rows if c < len(rows[i]) and not is_blank(rows[i][c])]
+            if not hits:
+                continue
+            col = col_letter(c)
+            raw = rows[hits[0]][c]
+            sample = (raw.strip() if isinstance(raw, str) else display(raw))[:20]
+            self.problems.append(warning(
+                "cell-without-header",
+                f"{col} 列没有表头，第{_runs_text(i + 1 for i in hits)}行在此列的内容"
+                f"（如「{sample}」）未读取；"
+                f"如是{self.table.title}数据，请给此列加上表头或移到相应的列",
+                Source(self.file, self.sheet, hits[0] + 1, col)))
 
     def _header_follows(self, i: int) -> bool:
         """The next non-blank row after ``i`` reads as a header: row ``i`` is that table's title

@@ -231,6 +231,35 @@ def test_a_table_after_a_signature_line_is_read_and_stray_numbers_are_reported(t
     assert p.severity is Severity.WARNING and p.source.row == 4
 
 
+def test_cells_of_data_rows_in_a_column_without_a_header_are_reported_per_column(tmp_path):
+    # a note and a corrected figure typed beside the table, a row number column without a
+    # header; a merged header cell over two columns and a two-row header's group cell are
+    # headers; a lone dash, a total row's and a signature line's cells are not data
+    write_xlsx(tmp_path / "t.xlsx", {"培训": [
+        [None, "工号", "培训天数", "备注", None, None],
+        [1, "1001", 2, "补考", "见附件", None],
+        [2, "1002", 1, None, None, "改为 3 天"],
+        [3, "1003", 1, None, "-", None],
+        [None, "合计", 4, None, None, "核对"],
+        ["制表：张三", None, None, None, None, "审核："],
+    ], "评分": [
+        ["工程编号", "检查得分", None, None, None, None],
+        [None, "安全得分", "质量得分", "沟通和配合得分", "规章制度得分", None],
+        ["GC-1", 90, 80, 85, 95, 88],
+    ]}, merges={"培训": ["D1:E1"], "评分": ["A1:A2", "B1:E1"]})
+    month = read_month(tmp_path)
+    found = sorted((p.source.sheet, p.source.col, p.source.row, p.message)
+                   for p in month.problems if p.code == "cell-without-header")
+    assert [(sheet, col, row) for sheet, col, row, _ in found] == [
+        ("培训", "A", 2), ("培训", "F", 3), ("评分", "F", 3)]
+    assert all(p.severity is Severity.WARNING for p in month.problems if p.code == "cell-without-header")
+    msg = {(sheet, col): m for sheet, col, _, m in found}
+    assert "A 列没有表头，第2–4行在此列的内容（如「1」）未读取" in msg["培训", "A"]
+    assert "第3行在此列的内容（如「改为 3 天」）" in msg["培训", "F"]
+    assert [p.code for p in month.problems if p.code != "cell-without-header"] == []
+    assert month.tables["training"]["days"] == [Decimal(2), Decimal(1), Decimal(1)]
+
+
 def test_a_cell_merged_down_over_a_crew_gives_its_value_to_every_row(tmp_path):
     write_xlsx(tmp_path / "结算.xlsx", {"结算": [
         ["工程编号", "工程名称", "工号", "个人工期天数", "计件工资"],
