@@ -135,8 +135,20 @@ _NUMBER_STRIP = str.maketrans("", "", ",¥$ \u00a0\u3000'")
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
+# digits broken by a separator: then every group after the first has three digits (1,234.50,
+# 1 234 567); 12,34 or 1,2345 is a typo to be shown, never read as 1234 / 12345
+_SEPARATED_RE = re.compile(r"\d[,' ]+\d")
+_GROUPED_RE = re.compile(r"[+-]?\d{1,3}([,' ]\d{3})+(\.\d*)?")
+
+
 def _number_text(text: str) -> Decimal:
-    t = _norm(text).translate(_NUMBER_STRIP).replace("−", "-").replace("RMB", "")
+    n = _norm(text)
+    if _SEPARATED_RE.search(n):
+        bare = n.replace("\u00a0", " ").replace("−", "-").replace("RMB", "").strip("¥$ 元天")
+        if not _GROUPED_RE.fullmatch(bare.replace("- ", "-")):
+            raise BadValue("invalid-number",
+                           "千分位逗号的位置不对（应每三位一个，如 1,234.50），请核对这个数字")
+    t = n.translate(_NUMBER_STRIP).replace("−", "-").replace("RMB", "")
     if t.endswith(("元", "天")):
         t = t[:-1]
     if not _NUMBER_RE.fullmatch(t):

@@ -45,6 +45,24 @@ def test_non_numeric_amount_is_invalid_number(raw):
     assert "数字" in e.value.reason
 
 
+@pytest.mark.parametrize("raw", ["12,34", "1,2345", "１２，３４", "12 34", "1,234.5,6", "¥1,23.50",
+                                 "-12,34元"])
+def test_misplaced_thousands_separators_are_refused_not_joined(raw):
+    # 12,34 is a typo (for 12.34 or 1,234): it must be shown, never read as 1234
+    with pytest.raises(BadValue) as e:
+        parse(Kind.MONEY, raw)
+    assert e.value.code == "invalid-number"
+    assert "千分位" in e.value.reason
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("1,234,567.89", "1234567.89"), ("-1,234", "-1234"), ("1 234.50", "1234.50"), ("RMB 1,000", "1000"),
+    ("12,345天", "12345"), ("１２，３４５", "12345"), ("¥ 1,234.50 ", "1234.50"), ("−1,234.50", "-1234.50"),
+])
+def test_well_grouped_numbers_are_read(raw, expected):
+    assert parse(Kind.MONEY, raw) == Decimal(expected)
+
+
 @pytest.mark.parametrize("raw, expected", [
     ("15%", "0.15"), ("１５％", "0.15"), (15, "0.15"), (15.0, "0.15"), (0.15, "0.15"),
     ("0.15", "0.15"), ("15", "0.15"), (1, "1"), ("7.5%", "0.075"),
@@ -125,8 +143,10 @@ def test_money_text_forms_agree(d):
     plain = f"{d:.2f}"
     grouped = f"{d:,.2f}"
     full = grouped.translate(str.maketrans("0123456789.,", "０１２３４５６７８９．，"))
-    for text in (plain, grouped, f"¥{grouped}", f"￥{grouped}", f" {plain} ", full):
+    spaced = grouped.replace(",", " ")
+    for text in (plain, grouped, f"¥{grouped}", f"￥{grouped}", f" {plain} ", full, spaced):
         assert parse(Kind.MONEY, text) == d
+    assert parse(Kind.MONEY, f"-{grouped}") == -d
 
 
 @given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)))
