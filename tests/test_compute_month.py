@@ -57,6 +57,29 @@ def test_lines_carry_sources_clauses_and_formulas():
     assert result.problems == []
 
 
+def test_employment_types_as_people_type_them():
+    # 临时工 is 临时, 试用期 is 试用, 外包 人员 is 外包, 正式工 is 正式; 劳务派遣 is none of
+    # them: paid as 正式, with a warning naming its cell
+    types = {"A01": "正式工", "A02": "临时工", "A03": "劳务派遣", "A04": "试用期", "A05": "外包 人员"}
+    month = build_month({
+        "roster": [{"工号": wid, "姓名": f"员工{wid}", "入职日期": "2019-03-01", "用工类型": t}
+                   for wid, t in types.items()],
+        "training": [{"工号": wid, "培训天数": 1} for wid in types],
+        "attendance": [{"工号": wid, "应出勤天数": 22, "实出勤天数": 22} for wid in types],
+    })
+    result = compute_month(month, PARAMS, ASSESS, "2026-11")
+    paid = {line.worker_id: line.amount for line in result.lines if line.award == Award.TRAINING}
+    assert paid == {"A01": Decimal("60.00"), "A02": ZERO, "A03": Decimal("60.00"), "A04": ZERO, "A05": ZERO}
+    assert "用工类型为临时工" in result.workers["A02"].excluded
+    assert "试用期内（用工类型为试用期）" in result.workers["A04"].excluded
+    assert "用工类型为外包人员" in result.workers["A05"].excluded
+    unknown = [p for p in result.problems if p.code == "unknown-employment-type"]
+    assert len(unknown) == 1 and unknown[0].severity.name == "WARNING"
+    assert "工号 A03" in unknown[0].message and "「劳务派遣」" in unknown[0].message
+    where = unknown[0].source
+    assert (where.file, where.row, where.header) == ("人员名册.xlsx", 4, "用工类型")
+
+
 def test_problem_sources_point_at_the_cell():
     month = build_month({
         "roster": [{"worker_id": "A01", "name": "张三", "hire_date": "2019-03-01"}],

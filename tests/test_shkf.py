@@ -328,6 +328,21 @@ def test_exclusions_off_by_default_and_on_when_listed(tmp_path):
     assert on.workers["2001"].excluded
 
 
+def test_employment_types_as_typed_and_an_unknown_one_said_when_exclusions_apply(tmp_path):
+    roster = [_worker("2001", etype="临时工"), _worker("2002", etype="劳务派遣"), _worker("3001", "销售")]
+    dealers = [["D1", "甲", "2001", "3001"], ["D2", "乙", "2002", "3001"]]
+    purchases = [["D1", None, None, None, None, 20000], ["D2", None, None, None, None, 20000]]
+    params = _params(**{"exclusions.applies_to": ["commission"]})
+    _, on = _run(tmp_path / "on", roster, dealers, purchases, params=params)
+    assert "临时工" in _lines(on, "service_commission", "2001")[0].reason   # 临时工 is 临时
+    assert _amounts(on, "service_commission")[("2002", "D2")] == Decimal("100.00")
+    unknown = [p for p in on.problems if p.code == "unknown-employment-type"]
+    assert [(p.severity.name, p.source.col) for p in unknown] == [("WARNING", "D")]
+    assert "「劳务派遣」" in unknown[0].message and "工号 2002" in unknown[0].message
+    _, off = _run(tmp_path / "off", roster, dealers, purchases)   # exclusions apply to nothing
+    assert not [p for p in off.problems if p.code == "unknown-employment-type"]
+
+
 # --- 其他奖惩 ----------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from kfbonus.exclusions import unknown_type_warnings
 from kfbonus.model import MonthInput
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.money import round_money as round_money_
@@ -348,6 +349,13 @@ def check_attendance_for_seniority(ctx: Context, unusable: set) -> Iterator[Find
                           "无法按出勤折算，本月不计工龄奖", att.src.cell("due_days")), None
 
 
+def check_employment_types(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """A 用工类型 that is none of the known types excludes nothing: said (a warning)."""
+    workers = ((wid, ctx.name(wid), w) for wid, w in ctx.data.roster.items())
+    for problem in unknown_type_warnings(workers, ctx.params):
+        yield problem, None
+
+
 def check_adjustments(ctx: Context, unusable: set) -> Iterator[Finding]:
     """其他奖惩: a known category; a 扣款 with an amount; a percentage only for one worker's
     扣款, within 0–100%; a 班组 with members to split among; amounts off the standard warned."""
@@ -420,6 +428,7 @@ RULE_CHECKS: tuple[Callable[[Context, set], Iterator[Finding]], ...] = (
     check_collective_scores,
     check_collective_days,
     check_attendance_for_seniority,
+    check_employment_types,
     check_adjustments,
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kfbonus.exclusions import unknown_type_warnings
 from kfbonus.model import MonthInput, MonthResult, WorkerInfo
 from kfbonus.rules import Params
 from kfbonus.schemes.base import Run
@@ -44,6 +45,7 @@ def compute(month: MonthInput, params: Params, run: Run) -> MonthResult:
         if (r := exclusion_reasons(w, attendance.get(wid), params, run.assess_date))
     }
     applies = params["exclusions.applies_to"]
+    problems += unknown_type_warnings(((wid, str(w.name or ""), w) for wid, w in staff.items()), params)
     commission_excluded = reasons if "commission" in applies else {}  # type: ignore[operator]
     adjustment_excluded = reasons if "adjustment" in applies else {}  # type: ignore[operator]
 
