@@ -116,9 +116,13 @@ _SIGNATURE_WORDS = ("制表", "审核", "核准", "批准", "复核", "审批", 
                     "注:", "说明:")
 # a line of ``label：`` cells with no data (申报：  工程主管：  评分人签字：)
 _SIGN_LINE_RE = re.compile(r"[^\d：:]{1,10}[：:]")
-_PRESENT = frozenset({"√", "✓", "✔", "1", "出"})
-_REST = "休"
-_ABSENT = "旷"
+# day marks of an attendance grid (INPUTS.md, 考勤): present; rest; absent without leave (旷工);
+# leave of a kind (事假, 病假, 工伤 …): due but not present, as any other mark, which is also said
+_PRESENT = frozenset({"√", "✓", "✔", "1", "出", "出勤"})
+_REST = frozenset({"", "休", "休息", "公休", "例休"})
+_ABSENT = frozenset({"旷", "旷工"})
+_LEAVE = frozenset({"事", "病", "伤", "假", "年", "婚", "丧", "产", "探", "事假", "病假", "工伤", "伤假",
+                    "年假", "婚假", "丧假", "产假", "陪产假", "探亲假"})
 _CHECKED_KINDS = (Kind.MONEY, Kind.NUMBER, Kind.MONEY_OR_PERCENT)   # the cells of a total row checked
 _SHARE_KINDS = (Kind.RATIO, Kind.PERCENT, Kind.DISCOUNT)
 # a year-month that is not part of a longer date or code (GC-2611-01, 2026-11-30 are not months)
@@ -487,13 +491,15 @@ class _Acc:
     src: list[RowRef] = field(default_factory=list)
 
 
-def _attendance_from_grid(row: Sequence[object],
-                          days: list[tuple[int, int, object]]) -> tuple[int, int, int, int]:
-    """(应出勤, 实出勤, 旷工, 连续缺勤) from one row of day marks (INPUTS.md, 考勤).
+def _attendance_from_grid(row: Sequence[object], days: list[tuple[int, int, object]],
+                          unknown: dict[str, list[int]], r: int) -> tuple[int, int, int, int]:
+    """(应出勤, 实出勤, 旷工, 连续缺勤) from one row ``r`` of day marks (INPUTS.md, 考勤).
 
     连续缺勤 is, as INPUTS.md says, the longest run of consecutive days without √:
     rest days (休) and blank days inside or around a leave count, so a whole
-    month of sick leave is 30 days however its Sundays were marked.
+    month of sick leave is 30 days however its Sundays were marked.  A mark that is none
+    of the known ones (迟, 半, ü from a Wingdings ✓) counts as due and not present, and is
+    added to ``unknown`` (mark → [cells, first row, first column]) to be said.
     """
     due = present = absent = 0
     run = best = 0
@@ -510,10 +516,16 @@ def _attendance_from_grid(row: Sequence[object],
             present += 1
             run = 0
             continue
-        if mark not in ("", _REST):
+        if mark not in _REST:
             due += 1
-            if mark == _ABSENT:
+            if mark in _ABSENT:
                 absent += 1
+            elif mark not in _LEAVE:
+                seen = unknown.get(mark)
+                if seen is None:
+                    unknown[mark] = [1, r, c]
+                else:
+                    seen[0] += 1
         run += 1
         best = max(best, run)
     return due, present, absent, best
@@ -791,6 +803,19 @@ class _SheetReader:
                 f"如是{self.table.title}数据，请给此列加上表头或移到相应的列",
                 Source(self.file, self.sheet, hits[0] + 1, col)))
 
+    def _unknown_marks(self, unknown: dict[str, list[int]]) -> None:
+        """One warning for the marks of a day grid that are none of the known ones."""
+        marks = sorted(unknown.items(), key=lambda kv: (kv[1][1], kv[1][2]))
+        listed = "、".join(f"「{m}」{n} 格（如 {col_letter(c)}{r + 1}）" for m, (n, r, c) in marks[:8])
+        more = f"等 {len(marks)} 种" if len(marks) > 8 else ""
+        _, r, c = marks[0][1]
+        self.problems.append(warning(
+            "unknown-attendance-mark",
+            f"考勤中有不认识的标记：{listed}{more}，这些天按应出勤而未出勤计算（影响实出勤天数和连续缺勤）；"
+            "认识的标记：√ ✓ 1 出（出勤）、休（休息）、旷（旷工）、事 病 伤 年 婚 丧 产 探（请假）。"
+            "如这些天实为出勤，请改为 √",
+            Source(self.file, self.sheet, r + 1, col_letter(c))))
+
     def _header_follows(self, i: int) -> bool:
         """The next non-blank row after ``i`` reads as a header: row ``i`` is that table's title
         (a one-column table such as 工程激励申报 would otherwise take it for a 工程编号)."""
@@ -901,7 +926,10 @@ class _SheetReader:
                 parsed[f.name] = [None] * n
 
         if head.grid:
-            derived = [_attendance_from_grid(self.rows[i], head.days) for i in data_rows]
+            unknown: dict[str, list[int]] = {}
+            derived = [_attendance_from_grid(self.rows[i], head.days, unknown, i) for i in data_rows]
+            if unknown:
+                self._unknown_marks(unknown)
             for k, name in enumerate(("due_days", "present_days", "absent_days", "longest_absence")):
                 if name not in head.columns:
                     parsed[name] = [Decimal(d[k]) for d in derived]

@@ -178,6 +178,27 @@ def test_attendance_day_grid(tmp_path):
     assert df["longest_absence"] == [Decimal(4), Decimal(4), Decimal(2)]
 
 
+def test_attendance_marks_as_written_and_unknown_marks_said(tmp_path):
+    # 旷工 is 旷, 休息 is 休, 出勤 is √, 病假 a leave; 迟 (late) and ü (a ✓ typed in Wingdings)
+    # are not known: counted due and not present, as before, and said once for the sheet
+    days = list(range(1, 8))
+    write_xlsx(tmp_path / "考勤.xlsx", {"11月": [
+        ["工号", *[f"{d}日" for d in days]],
+        ["1001", "√", "旷工", "休息", "出勤", "病假", "迟", "√"],
+        ["1002", "ü", "ü", "√", "迟", "休", "√", "√"],
+    ]})
+    month = read_month(tmp_path)
+    df = month.tables["attendance"]
+    assert df["due_days"] == [Decimal(6), Decimal(6)]
+    assert df["present_days"] == [Decimal(3), Decimal(3)]
+    assert df["absent_days"] == [Decimal(1), Decimal(0)]
+    assert df["longest_absence"] == [Decimal(2), Decimal(2)]
+    [p] = month.problems
+    assert (p.code, p.severity.name, p.source.sheet, p.source.row, p.source.col) == (
+        "unknown-attendance-mark", "WARNING", "11月", 2, "G")
+    assert "「迟」2 格（如 G2）、「ü」2 格（如 B3）" in p.message and "请改为 √" in p.message
+
+
 def test_attendance_grid_with_real_dates(tmp_path):
     head = ["工号", *[dt.date(2026, 11, d) for d in range(1, 8)]]
     write_xlsx(tmp_path / "k.xlsx", {"k": [head, ["1001", "√", "旷", "旷", "旷", "√", "√", "√"]]})
