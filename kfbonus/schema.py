@@ -30,7 +30,7 @@ class Kind(StrEnum):
     PERCENT = "percent"  # 个人百分比: ≤5 is a fraction (1.1 = 110%), >5 a percentage
     DATE = "date"
     BOOL = "bool"        # 是/否, √/×, Y/N, 1/0
-    SKILLS = "skills"    # several, split on 、,，/;
+    SKILLS = "skills"    # several, split on 、,，/; and spaces
     MONEY_OR_PERCENT = "money_or_percent"   # 扣款 金额: money, or a share of the month's 计件工资 (5%)
     DISCOUNT = "discount"  # 折扣 as a fraction in (0, 1]: 0.85 / 85 / 85% / 8.5折 / 85折
 

@@ -388,11 +388,11 @@ def parse_text(raw: object) -> str | None:
     return display(raw)
 
 
-_SKILL_SPLIT = re.compile(r"[、,，/;；\n\r]+")
+_SKILL_SPLIT = re.compile(r"[、,，/;；\s]+")   # INPUTS.md's separators, and spaces (电工 焊工)
 
 
 def parse_skills(raw: object) -> tuple[str, ...] | None:
-    """SKILLS: ``电工、焊工`` → ``("电工", "焊工")``."""
+    """SKILLS: ``电工、焊工`` or ``电工 焊工`` → ``("电工", "焊工")``."""
     text = parse_text(raw)
     if text is None:
         return None

@@ -80,6 +80,24 @@ def test_employment_types_as_people_type_them():
     assert (where.file, where.row, where.header) == ("人员名册.xlsx", 4, "用工类型")
 
 
+def test_a_nominee_whose_written_skills_are_not_special_is_told_which():
+    skills = {"A01": ["电焊", "司机"], "A02": ["司机", "电工"]}
+    month = build_month({
+        "roster": [{"工号": w, "姓名": f"员工{w}", "入职日期": "2025-03-01", "用工类型": "正式",
+                    "特殊技能": k} for w, k in skills.items()],
+        "settlement": [{"工程编号": "GC-01", "工号": w, "个人工期天数": 10, "计件工资": "5000.00"}
+                       for w in skills],
+        "application": [{"工程编号": "GC-01", "重点工程": "是", "个人激励比例": "3%"}],
+        "nomination": [{"工程编号": "GC-01", "工号": w, "考评结果": "优秀"} for w in skills],
+        "attendance": [{"工号": w, "应出勤天数": 22, "实出勤天数": 22} for w in skills],
+    })
+    result = compute_month(month, PARAMS, ASSESS, "2026-11")
+    paid = {line.worker_id: line.amount for line in result.lines if line.award == Award.INDIVIDUAL}
+    assert paid == {"A01": ZERO, "A02": Decimal("300.00")}   # 10,000.00 × 3%, A02's 电工 qualifies
+    [p] = [p for p in result.problems if p.code == "nominee-not-qualified"]
+    assert "所填技能「电焊、司机」不是特殊技能（电工、焊工、管道工），且连续工龄 1 年不满 3 年" in p.message
+
+
 def test_problem_sources_point_at_the_cell():
     month = build_month({
         "roster": [{"worker_id": "A01", "name": "张三", "hire_date": "2019-03-01"}],

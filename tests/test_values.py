@@ -130,6 +130,7 @@ def test_text_and_skills():
     assert parse(Kind.TEXT, 3.0) == "3"
     assert parse(Kind.SKILLS, "电工、焊工, 高空作业；司机") == ("电工", "焊工", "高空作业", "司机")
     assert parse(Kind.SKILLS, "电工") == ("电工",)
+    assert parse(Kind.SKILLS, "电工 焊工　管道工") == ("电工", "焊工", "管道工")   # spaces, full-width too
 
 
 @given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))

@@ -70,6 +70,9 @@ def failed_conditions(ctx: Context, nom: Row, pid: str, settled: set[str]) -> li
         if not (by_skill or by_years):
             if skills:
                 skill_text = f"有特殊技能（{'、'.join(skills)}）但仍在试用期"
+            elif worker.skills:   # skills written, none of the list: say which, 电焊 is not 焊工
+                skill_text = (f"所填技能「{'、'.join(worker.skills)}」不是特殊技能"  # type: ignore[arg-type]
+                              f"（{'、'.join(special)}）")  # type: ignore[arg-type]
             else:
                 skill_text = f"无特殊技能（{'、'.join(special)}）"  # type: ignore[arg-type]
             years_text = "入职日期空白" if years is None else f"连续工龄 {years} 年"
