@@ -98,6 +98,25 @@ def test_a_nominee_whose_written_skills_are_not_special_is_told_which():
     assert "所填技能「电焊、司机」不是特殊技能（电工、焊工、管道工），且连续工龄 1 年不满 3 年" in p.message
 
 
+def test_a_negative_reward_is_refused_and_a_future_hire_warned():
+    month = build_month({
+        "roster": [{"工号": "A01", "姓名": "张三", "入职日期": "2026-12-15", "用工类型": "正式"}],
+        "attendance": [{"工号": "A01", "应出勤天数": 22, "实出勤天数": 22}],
+        "adjustment": [{"工号": "A01", "类别": "优秀个人奖", "金额": "-500"},
+                       {"工号": "A01", "类别": "扣款", "金额": "-50"}],
+    })
+    result = compute_month(month, PARAMS, ASSESS, "2026-11")
+    by_code = {p.code: p for p in result.problems}
+    assert set(by_code) == {"adjustment-negative-reward", "hire-after-assessment"}
+    assert by_code["adjustment-negative-reward"].severity.name == "ERROR"
+    assert by_code["adjustment-negative-reward"].source.header == "金额"
+    assert by_code["hire-after-assessment"].severity.name == "WARNING"
+    assert "入职日期 2026-12-15 晚于考核日 2026-11-30" in by_code["hire-after-assessment"].message
+    # the 扣款 is a deduction whatever its sign; the refused reward is not paid
+    assert [(x.category, x.amount) for x in result.lines if x.award == Award.ADJUSTMENT] == [
+        ("扣款", Decimal("-50.00"))]
+
+
 def test_problem_sources_point_at_the_cell():
     month = build_month({
         "roster": [{"worker_id": "A01", "name": "张三", "hire_date": "2019-03-01"}],

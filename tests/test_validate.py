@@ -137,3 +137,27 @@ def test_two_application_rows_that_disagree_are_reported_once(tmp_path):
     computed = compute_month(month, params, dt.date(2026, 11, 30), "2026-11").problems
     codes = [p.code for p in found + computed if p.code.endswith("application") or "application-" in p.code]
     assert codes.count("duplicate-application") == 1 and "application-duplicate" not in codes
+
+
+def test_negative_days_and_piece_wages_are_errors_on_their_cells(tmp_path):
+    month = _month(tmp_path, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", -3, 100, 30],
+                                 ["GC-1", "甲", "1002", "李四", 3, -2000, 30]],
+                   考勤=[["工号", "应出勤天数", "实出勤天数", "旷工天数"], ["1001", 22, 22, -1]],
+                   培训=[["工号", "培训天数"], ["1002", -2]])
+    problems = validate(month)
+    assert _codes(problems) == ["negative-value"] * 4
+    assert all(p.severity is Severity.ERROR for p in problems)
+    assert sorted((p.source.sheet, p.source.row, p.source.col) for p in problems) == [
+        ("培训", 2, "B"), ("结算", 2, "E"), ("结算", 3, "F"), ("考勤", 2, "D")]
+    wage = next(p for p in problems if p.source.col == "F")
+    assert "计件工资为 -2,000.00，不能为负数" in wage.message and "扣款" in wage.message
+
+
+def test_days_beyond_a_month_are_warned_training_summed_per_worker(tmp_path):
+    month = _month(tmp_path, 考勤=[["工号", "应出勤天数", "实出勤天数"], ["1001", 40, 22], ["1002", 22, 22]],
+                   培训=[["工号", "培训天数"], ["1001", 20], ["1001", 15], ["1002", 31]])
+    problems = validate(month)
+    assert _codes(problems) == ["days-over-month"] * 2
+    assert all(p.severity is Severity.WARNING for p in problems)
+    training = next(p for p in problems if p.source.sheet == "培训")
+    assert training.source.row == 3 and "工号 1001 的培训天数为 35（2 行合计）" in training.message

@@ -24,6 +24,14 @@ Decisions where INPUTS.md is silent:
 - Two application rows for one project are an ERROR (``duplicate-application``):
   which ratio counts is not for the program to guess.  Several score rows for
   one project are allowed: SCHEME.md §2 takes the mean of each category.
+- A negative day count or 计件工资 is an ERROR (``negative-value``): a wage taken back
+  is a 扣款 of 其他奖惩, and a negative share cannot be allocated.  A negative amount
+  on a reward category is an ERROR (``adjustment-negative-reward``): a deduction under
+  the wrong category or a typo for the positive amount, not for the program to guess.
+- WARNINGS, paid as typed: 应出勤/实出勤 or a worker's 培训天数 (all rows) above 31
+  (``days-over-month``); 实出勤 above 应出勤 (``attendance-present-over-due``, the
+  工龄奖 is then the tier amount); an 入职日期 after the assessment date
+  (``hire-after-assessment``).
 """
 
 from __future__ import annotations
@@ -126,7 +134,63 @@ def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
             for (wid,), src, first in repeats(month, "attendance", "worker_id")]
 
 
+# columns that are never negative: a day count, a piece-rate wage (a wage taken back is a 扣款
+# of 其他奖惩); a negative one would also turn a crew's shares negative
+_NOT_NEGATIVE = {"settlement": ("days", "total_days", "piece_wage"),
+                 "attendance": ("due_days", "present_days", "absent_days", "longest_absence"),
+                 "training": ("days",)}
+
+
+def check_not_negative(month: MonthInput) -> list[Problem]:
+    """Days and 计件工资 are zero or more: a negative one is an error on its cell."""
+    out: list[Problem] = []
+    for kind, names in _NOT_NEGATIVE.items():
+        df = month.tables.get(kind)
+        if df is None:
+            continue
+        for name in names:
+            if name not in df.columns:
+                continue
+            for value, src in row_values(df, name):
+                if value is not None and value < 0:
+                    where = src.cell(name)
+                    hint = "；如为扣回的工资，请在其他奖惩中按扣款录入" if name == "piece_wage" else ""
+                    shown = fmt_money(value) if name == "piece_wage" else fmt_number(value)
+                    out.append(error("negative-value", f"{where.header or name}为 {shown}，不能为负数{hint}",
+                                     where))
+    return out
+
+
+def check_days_within_a_month(month: MonthInput) -> list[Problem]:
+    """A worker's 应出勤/实出勤 and 培训天数 (all their training rows) fit in a month: more
+    than 31 is a warning on the cell (45 for 4.5?); paid as typed."""
+    out: list[Problem] = []
+    for name in ("due_days", "present_days"):
+        for wid, value, src in row_values(month.tables["attendance"], "worker_id", name):
+            if value is not None and value > _MONTH_DAYS:
+                where = src.cell(name)
+                out.append(warning("days-over-month", f"工号 {wid} 的{where.header}为 {fmt_number(value)}，"
+                                   f"超过一个月的天数（{_MONTH_DAYS}）；请核对", where))
+    training: dict[str, list] = {}
+    for wid, days, src in row_values(month.tables["training"], "worker_id", "days"):
+        if wid is not None and days is not None:
+            training.setdefault(wid, []).append((days, src))
+    for wid, rows in training.items():
+        total = sum((d for d, _ in rows), ZERO)
+        if total > _MONTH_DAYS:
+            where = rows[-1][1].cell("days")
+            several = f"（{len(rows)} 行合计）" if len(rows) > 1 else ""
+            out.append(warning("days-over-month", f"工号 {wid} 的培训天数为 {fmt_number(total)}{several}，"
+                               f"超过一个月的天数（{_MONTH_DAYS}），仍按所填天数发放；请核对", where))
+    return out
+
+
+_MONTH_DAYS = 31
+
+
 CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
+    check_not_negative,
+    check_days_within_a_month,
     check_one_application_per_project,
     check_one_attendance_row_per_worker,
     check_one_settlement_line_per_worker_and_project,
@@ -347,6 +411,17 @@ def check_attendance_for_seniority(ctx: Context, unusable: set) -> Iterator[Find
             yield warning("attendance-no-due-days",
                           f"工号 {wid} {ctx.name(wid)} 的应出勤天数为 {fmt_number(att.due_days or ZERO)}，"
                           "无法按出勤折算，本月不计工龄奖", att.src.cell("due_days")), None
+        elif att.present_days is not None and att.due_days is not None and att.present_days > att.due_days:
+            yield warning("attendance-present-over-due",
+                          f"工号 {wid} {ctx.name(wid)} 的实出勤天数 {fmt_number(att.present_days)} 大于"
+                          f"应出勤天数 {fmt_number(att.due_days)}，工龄奖按全勤计（不超过档位金额）；"
+                          "请核对考勤",
+                          att.src.cell("present_days")), None
+        hire = worker.hire_date
+        if hire is not None and hire > ctx.assess_date:
+            yield warning("hire-after-assessment",
+                          f"工号 {wid} {ctx.name(wid)} 的入职日期 {hire} 晚于考核日 {ctx.assess_date}，"
+                          "连续工龄按不满 1 年计；请核对入职日期", worker.src.cell("hire_date")), None
 
 
 def check_employment_types(ctx: Context, unusable: set) -> Iterator[Finding]:
@@ -377,6 +452,11 @@ def check_adjustments(ctx: Context, unusable: set) -> Iterator[Finding]:
         elif category in deductions and given is None:  # type: ignore[operator]
             yield error("adjustment-amount-missing", f"{who} 的{category}没有填写金额（扣款无标准金额）",
                         r.src.cell("amount")), key
+        elif category not in deductions and given is not None and given < 0:  # type: ignore[operator]
+            # -500 on a reward: a deduction under the wrong category, or a typo for 500?
+            yield error("adjustment-negative-reward",
+                        f"{who} 的{category}金额为 {fmt_money(given)}：奖励金额不能为负；"
+                        "如为扣款，请把类别改为扣款", r.src.cell("amount")), key
         else:
             if category not in deductions and given is not None:  # type: ignore[operator]
                 amount, std = round_money_(given), standard[category]  # type: ignore[index]

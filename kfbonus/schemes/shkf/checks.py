@@ -268,6 +268,10 @@ def usable_adjustments(
         elif category in deductions and given is None:  # type: ignore[operator]
             found = error("adjustment-amount-missing", f"{who} 的{category}没有填写金额（扣款无标准金额）",
                           r.src.cell("amount"))
+        elif category not in deductions and given is not None and given < 0:  # type: ignore[operator]
+            found = error("adjustment-negative-reward",
+                          f"{who} 的{category}金额为 {fmt_money(given)}：奖励金额不能为负；"
+                          "如为扣款，请把类别改为扣款", r.src.cell("amount"))
         if found is not None:
             problems.append(found)
             continue
