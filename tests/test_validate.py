@@ -140,15 +140,17 @@ def test_two_application_rows_that_disagree_are_reported_once(tmp_path):
 
 
 def test_negative_days_and_piece_wages_are_errors_on_their_cells(tmp_path):
-    month = _month(tmp_path, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", -3, 100, 30],
-                                 ["GC-1", "甲", "1002", "李四", 3, -2000, 30]],
+    month = _month(tmp_path, 结算=[[*SETTLE_HEAD, "个人百分比"],
+                                 ["GC-1", "甲", "1001", "张三", -3, 100, 30, "100%"],
+                                 ["GC-1", "甲", "1002", "李四", 3, -2000, 30, "-50%"]],
                    考勤=[["工号", "应出勤天数", "实出勤天数", "旷工天数"], ["1001", 22, 22, -1]],
                    培训=[["工号", "培训天数"], ["1002", -2]])
     problems = validate(month)
-    assert _codes(problems) == ["negative-value"] * 4
+    assert _codes(problems) == ["negative-value"] * 5
     assert all(p.severity is Severity.ERROR for p in problems)
     assert sorted((p.source.sheet, p.source.row, p.source.col) for p in problems) == [
-        ("培训", 2, "B"), ("结算", 2, "E"), ("结算", 3, "F"), ("考勤", 2, "D")]
+        ("培训", 2, "B"), ("结算", 2, "E"), ("结算", 3, "F"), ("结算", 3, "H"), ("考勤", 2, "D")]
+    assert "个人百分比为 -50%，不能为负数" in next(p.message for p in problems if p.source.col == "H")
     wage = next(p for p in problems if p.source.col == "F")
     assert "计件工资为 -2,000.00，不能为负数" in wage.message and "扣款" in wage.message
 

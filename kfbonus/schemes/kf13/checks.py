@@ -135,8 +135,8 @@ def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
 
 
 # columns that are never negative: a day count, a piece-rate wage (a wage taken back is a 扣款
-# of 其他奖惩); a negative one would also turn a crew's shares negative
-_NOT_NEGATIVE = {"settlement": ("days", "total_days", "piece_wage"),
+# of 其他奖惩), a crew member's 个人百分比; a negative one would also turn a crew's shares negative
+_NOT_NEGATIVE = {"settlement": ("days", "total_days", "piece_wage", "percent"),
                  "attendance": ("due_days", "present_days", "absent_days", "longest_absence"),
                  "training": ("days",)}
 
@@ -155,7 +155,8 @@ def check_not_negative(month: MonthInput) -> list[Problem]:
                 if value is not None and value < 0:
                     where = src.cell(name)
                     hint = "；如为扣回的工资，请在其他奖惩中按扣款录入" if name == "piece_wage" else ""
-                    shown = fmt_money(value) if name == "piece_wage" else fmt_number(value)
+                    shown = (fmt_money(value) if name == "piece_wage"
+                             else fmt_percent(value) if name == "percent" else fmt_number(value))
                     out.append(error("negative-value", f"{where.header or name}为 {shown}，不能为负数{hint}",
                                      where))
     return out
