@@ -1,5 +1,6 @@
 """Cross-table checks every scheme needs on what the reader found: the roster is there,
-its 工号 are unique, every 工号 in any table is on it, and names match it.
+its 工号 are unique, every 工号 in any table is on it, names match it, and no table is a
+copy of another (a workbook left beside its copy would be counted twice).
 
 Each invariant is one small function ``check_<invariant>(month) -> list[Problem]``,
 all listed in :data:`CHECKS`; :func:`validate` runs them all.  Every check is
@@ -12,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from kfbonus.model import Columns, MonthInput
-from kfbonus.problems import Problem, RowRef, error, warning
+from kfbonus.problems import Problem, RowRef, SheetTable, error, warning
 
-__all__ = ["CHECKS", "check_known_workers", "check_names_match_roster", "check_roster_present",
-           "check_unique_worker_ids", "repeats", "row_values", "validate", "worker_tables"]
+__all__ = ["CHECKS", "check_copied_tables", "check_known_workers", "check_names_match_roster",
+           "check_roster_present", "check_unique_worker_ids", "identical_rows", "repeats", "row_values",
+           "validate", "worker_tables"]
 
 
 def worker_tables(month: MonthInput) -> list[str]:
@@ -102,11 +104,62 @@ def check_names_match_roster(month: MonthInput) -> list[Problem]:
     return out
 
 
+def _rows_by_table(df: Columns) -> list[tuple[SheetTable, list[tuple]]]:
+    """Each sheet table's rows as tuples of their values (the place left out), in order."""
+    names = [n for n in df.columns if n != "src"]
+    out: dict[int, tuple[SheetTable, list[tuple]]] = {}
+    for values in zip(*(df[n] for n in names), df["src"], strict=True):
+        table = values[-1].table
+        out.setdefault(id(table), (table, []))[1].append(values[:-1])
+    return list(out.values())
+
+
+def _copies(df: Columns) -> list[tuple[SheetTable, SheetTable, int]]:
+    """(table, the earlier table it equals row for row, rows) for each copy among ``df``'s tables."""
+    first: dict[tuple, SheetTable] = {}
+    out = []
+    for table, rows in _rows_by_table(df):
+        seen = first.setdefault(tuple(rows), table)
+        if seen is not table:
+            out.append((table, seen, len(rows)))
+    return out
+
+
+def check_copied_tables(month: MonthInput) -> list[Problem]:
+    """A table whose every row equals another table's of the same kind (a workbook left in
+    the folder with its copy, 结算单 - 副本.xlsx) would be counted twice: an error."""
+    return [error("copied-table",
+                  f"此{month.title(kind)}（{n} 行）与 {seen.where} 的完全相同，"
+                  "像是同一张表的副本，两份都会计入；请删除或移走其中一份", table.where)
+            for kind, df in month.tables.items() if len(df) for table, seen, n in _copies(df)]
+
+
+def identical_rows(month: MonthInput, kind: str) -> list[Problem]:
+    """A warning for each row of ``kind`` equal in every value to an earlier row (a row
+    pasted twice is paid twice); both are kept.  The rows of a table that is a copy of
+    another are left to :func:`check_copied_tables`."""
+    df = month.tables[kind]
+    names = [n for n in df.columns if n != "src"]
+    copies = {id(table) for table, _, _ in _copies(df)}
+    seen: dict[tuple, RowRef] = {}
+    out: list[Problem] = []
+    for values in zip(*(df[n] for n in names), df["src"], strict=True):
+        src = values[-1]
+        if copies and id(src.table) in copies:
+            continue
+        first = seen.setdefault(values[:-1], src)
+        if first is not src:
+            out.append(warning("identical-row",
+                               f"此行与 {first} 完全相同，两行都会计入；如为重复录入请删除一行", src.source))
+    return out
+
+
 CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_roster_present,
     check_unique_worker_ids,
     check_known_workers,
     check_names_match_roster,
+    check_copied_tables,
 )
 
 

@@ -387,13 +387,18 @@ def test_adjustment_problems_each_on_its_cell_and_the_row_unpaid(tmp_path):
         ["2001", "扣款", None, None, None],        # a 扣款 has no standard amount: error, unpaid
         ["2001", "创新奖", 250, None, None],       # standard 300.00: a warning, paid as given
         ["2001", "优秀个人奖", -500, None, None],  # a negative reward: error, unpaid
+        ["2001", "创新奖", None, None, None],      # standard 300.00 …
+        ["2001", "创新奖", None, None, None],      # … and the same row again: a warning, both paid
     ]
     _, result = _run(tmp_path, [_worker("2001")], [["D1", "甲", "2001", None]],
                      [["D1", None, None, None, None, 1]], adjustments=adjustments)
     negative = _problem(result, "adjustment-negative-reward")
     assert (negative.is_error, negative.source.cell) == (True, "C5")
     assert "优秀个人奖金额为 -500.00：奖励金额不能为负" in negative.message
-    assert [(x.category, x.amount) for x in _lines(result, "adjustment")] == [("创新奖", Decimal("250.00"))]
+    assert [x.amount for x in _lines(result, "adjustment")] == [Decimal("250.00"), *[Decimal("300.00")] * 2]
+    month = read_month(tmp_path / "month", PERIOD)
+    [pasted] = [p for check in SCHEME.checks for p in check(month)]   # the scheme's own input checks
+    assert (pasted.code, pasted.is_error, pasted.source.row) == ("identical-row", False, 7)
     unknown = _problem(result, "adjustment-unknown-category")
     missing = _problem(result, "adjustment-amount-missing")
     odd = _problem(result, "adjustment-nonstandard-amount")

@@ -163,3 +163,31 @@ def test_days_beyond_a_month_are_warned_training_summed_per_worker(tmp_path):
     assert all(p.severity is Severity.WARNING for p in problems)
     training = next(p for p in problems if p.source.sheet == "培训")
     assert training.source.row == 3 and "工号 1001 的培训天数为 35（2 行合计）" in training.message
+
+
+def test_a_workbook_beside_its_copy_is_an_error_naming_both(tmp_path):
+    training = [["工号", "培训天数"], ["1001", 2], ["1002", 1]]
+    write_xlsx(tmp_path / "培训.xlsx", {"培训": training})
+    write_xlsx(tmp_path / "培训 - 副本.xlsx", {"培训": training})
+    month = _month(tmp_path)
+    [p] = validate(month)
+    assert (p.code, p.severity, str(p.source)) == ("copied-table", Severity.ERROR, "培训.xlsx › 培训")
+    assert "（2 行）与 培训 - 副本.xlsx › 培训 的完全相同" in p.message
+    # one row changed: not a copy; the row that is the same in both is said on its own
+    write_xlsx(tmp_path / "培训.xlsx", {"培训": [*training[:2], ["1002", 3]]})
+    [p] = validate(_month(tmp_path))
+    assert (p.code, p.severity) == ("identical-row", Severity.WARNING)
+    assert str(p.source) == "培训.xlsx › 培训 第2行"
+
+
+def test_a_paid_row_pasted_twice_is_warned_and_both_kept(tmp_path):
+    month = _month(tmp_path, 培训=[["工号", "培训天数"], ["1001", 2], ["1002", 1], ["1001", 2]],
+                   奖惩=[["工号", "类别", "金额"], ["1001", "创新奖", 300], ["1001", "创新奖", 300],
+                         ["1001", "创新奖", 200]])
+    problems = validate(month)
+    assert _codes(problems) == ["identical-row", "identical-row"]
+    assert all(p.severity is Severity.WARNING for p in problems)
+    assert sorted((p.source.sheet, p.source.row) for p in problems) == [("培训", 4), ("奖惩", 3)]
+    pasted = next(p for p in problems if p.source.sheet == "培训")
+    assert "此行与 其他.xlsx › 培训 第2行 完全相同" in pasted.message
+    assert len(month.tables["training"]) == 3

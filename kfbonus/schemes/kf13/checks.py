@@ -64,7 +64,7 @@ from kfbonus.schemes.kf13.common import (
     fmt_percent,
 )
 from kfbonus.schemes.kf13.model import Award
-from kfbonus.validate import repeats, row_values
+from kfbonus.validate import identical_rows, repeats, row_values
 from kfbonus.values import Percentage
 
 __all__ = ["CHECKS", "RULE_CHECKS", "rule_checks",
@@ -189,9 +189,15 @@ def check_days_within_a_month(month: MonthInput) -> list[Problem]:
 _MONTH_DAYS = 31
 
 
+def check_paid_rows_not_pasted_twice(month: MonthInput) -> list[Problem]:
+    """A 带薪培训 or 其他奖惩 row equal to an earlier one is paid twice: a warning on it."""
+    return identical_rows(month, "training") + identical_rows(month, "adjustment")
+
+
 CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_not_negative,
     check_days_within_a_month,
+    check_paid_rows_not_pasted_twice,
     check_one_application_per_project,
     check_one_attendance_row_per_worker,
     check_one_settlement_line_per_worker_and_project,

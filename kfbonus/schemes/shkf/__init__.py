@@ -27,6 +27,13 @@ def _write_workbook(result, views, checks, path: Path, generated_at) -> Path:
     return write_workbook(result, views, checks, path, generated_at)
 
 
+def check_adjustments_not_pasted_twice(month) -> list:
+    """A 其他奖惩 row of this scheme equal to an earlier one is paid twice: a warning on it."""
+    from kfbonus.validate import identical_rows
+
+    return identical_rows(month, "adjustment")
+
+
 def _plain_text(line) -> str:
     from kfbonus.schemes.shkf.plain import plain_text
 
@@ -47,6 +54,7 @@ SCHEME = Scheme(
     ),
     rules_dir=Path(__file__).with_name("rules"),
     param_checks=SPEC.checks,
+    checks=(check_adjustments_not_pasted_twice,),
     compute=_compute,
     presentation=Presentation(
         title=TITLE,
