@@ -311,9 +311,15 @@ def _labels_in_row(cells: Sequence[object], r: int, where: Source, into: dict[st
     n = len(cells)
 
     def next_value(c: int) -> tuple[object, int] | None:
+        """The next non-empty cell, unless it is a label or a header itself (``工程编号：`` left
+        empty beside ``工程名称：顺德酒店`` has no value; it does not take its neighbour's)."""
         for j in range(c + 1, n):
-            if not is_blank(cells[j]) and cells[j] != "":
-                return cells[j], j
+            v = cells[j]
+            if not is_blank(v) and v != "":
+                if isinstance(v, str) and (_LABEL_RE.match(unicodedata.normalize("NFKC", v).strip())
+                                           or normalize_header(v) in _HEADER_INDEX):
+                    return None
+                return v, j
         return None
 
     for c, value in enumerate(cells):
@@ -337,8 +343,7 @@ def _labels_in_row(cells: Sequence[object], r: int, where: Source, into: dict[st
                         into.setdefault(label, _Label(nxt[0], src))
         elif normalize_header(text) in _HEADER_INDEX:
             nxt = next_value(c)
-            if nxt is not None and not (isinstance(nxt[0], str)
-                                        and normalize_header(nxt[0]) in _HEADER_INDEX):
+            if nxt is not None:
                 src = Source(where.file, where.sheet, r + 1, col_letter(nxt[1]), text)
                 into.setdefault(normalize_header(text), _Label(nxt[0], src))
 

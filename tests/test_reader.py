@@ -100,6 +100,27 @@ def test_settlement_form_style_takes_project_fields_from_labels(tmp_path):
     assert month.found[0].form_style is True
 
 
+def test_an_empty_label_does_not_take_the_next_labels_text(tmp_path):
+    # 工程编号： left empty beside 工程名称：顺德酒店 is no 工程编号 (it was read as
+    # "工程名称:顺德酒店"); a label's value in the next cell is still read
+    write_xlsx(tmp_path / "结算.xlsx", {"空": [
+        ["计件工资结算单"],
+        ["工程编号：", None, "工程名称：顺德酒店"],
+        ["工号", "个人工期天数", "计件工资"],
+        ["1001", 10, 1000],
+    ], "值在右": [
+        ["计件工资结算单"],
+        ["工程编号：", "GC-2611-06", "工期总天数：", 30],
+        ["工号", "个人工期天数", "计件工资"],
+        ["1001", 10, 1000],
+    ]})
+    month = read_month(tmp_path)
+    p = _one(month.problems, "missing-column")
+    assert p.severity is Severity.ERROR and p.source.sheet == "空" and "工程编号" in p.message
+    df = month.tables["settlement"]
+    assert (df["project_id"], df["total_days"]) == (["GC-2611-06"], [Decimal(30)])
+
+
 def test_settlement_total_mismatch(tmp_path):
     write_xlsx(tmp_path / "结算.xlsx", {"GC-1": _form_sheet(wage_total=1334.6)})
     p = _one(read_month(tmp_path).problems, "total-mismatch")
