@@ -96,7 +96,7 @@ def check_names_match_roster(month: MonthInput) -> list[Problem]:
             known = roster.get(wid)
             if name is None or known is None or known[0] is None:
                 continue
-            if name.replace(" ", "") != known[0].replace(" ", ""):
+            if "".join(name.split()) != "".join(known[0].split()):   # 李 四, 张　三 (full-width)
                 out.append(warning("name-mismatch",
                                    f"{title}中工号「{wid}」的姓名为「{name}」，人员名册中为「{known[0]}」"
                                    f"（{known[1]}），请核对",

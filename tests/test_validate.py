@@ -65,7 +65,7 @@ def test_unknown_worker_in_settlement(tmp_path):
 
 
 def test_unknown_worker_in_attendance_and_name_mismatch(tmp_path):
-    month = _month(tmp_path, 考勤=[["工号", "姓名", "应出勤天数", "实出勤天数"], ["1002", "李 四", 22, 22],
+    month = _month(tmp_path, 考勤=[["工号", "姓名", "应出勤天数", "实出勤天数"], ["1002", "李　四", 22, 22],
                                  ["1001", "张山", 22, 22], ["1003", "王五", 22, 22]])
     problems = validate(month)
     assert _codes(problems) == ["name-mismatch", "unknown-worker"]
