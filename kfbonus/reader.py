@@ -692,6 +692,7 @@ class _SheetReader:
             return 0
         tables = 0
         preamble = list(range(0, head.row))
+        self._check_rows_above(head, preamble)
         while head is not None:
             tables += 1
             n, next_head, preamble_next = self._read_table(head, preamble)
@@ -778,6 +779,25 @@ class _SheetReader:
         self.found_here += 1
         self.found.append(FoundTable(self.file, self.sheet, table.kind, head.row + 1, n, bool(head.labels)))
         return n, next_head, next_preamble
+
+    def _check_rows_above(self, head: _Header, preamble: list[int]) -> None:
+        """A row above the first table's header that looks like data (two cells or more, the
+        first a number or a code of digits: 1009 | 3 | 补录) is not read: said.  Titles and
+        label lines (工程编号：…, 制表日期 | 2026-12-02) start with text and pass."""
+        for r in preamble:
+            row = self.rows[r]
+            filled = [v for v in row if not is_blank(v)]
+            if len(filled) < 2:
+                continue
+            first = filled[0]
+            if isinstance(first, str) and not unicodedata.normalize("NFKC", first).strip().isdigit():
+                continue
+            if isinstance(first, dt.date | dt.datetime):
+                continue
+            self.problems.append(warning(
+                "row-before-table",
+                f"此行在{head.table.title}的表头之上，看起来是数据（如「{display(first)}」），未读取；"
+                "如是数据，请移到表头之下", Source(self.file, self.sheet, r + 1)))
 
     def _check_unheaded(self, head: _Header, data_rows: list[int]) -> None:
         """A data row's cells in a column with no header (none in the header rows, nor a merged

@@ -260,6 +260,23 @@ def test_cells_of_data_rows_in_a_column_without_a_header_are_reported_per_column
     assert month.tables["training"]["days"] == [Decimal(2), Decimal(1), Decimal(1)]
 
 
+def test_a_data_like_row_above_the_header_is_reported_titles_and_labels_are_not(tmp_path):
+    write_xlsx(tmp_path / "t.xlsx", {"培训": [
+        ["2026年11月带薪培训"],
+        ["制表日期", dt.date(2026, 11, 30)],
+        ["单据编号：", "0012"],
+        ["1009", 3, "补录"],
+        [1010, "2"],
+        ["工号", "培训天数"],
+        ["1001", 2],
+    ]})
+    month = read_month(tmp_path)
+    rows = sorted((p.code, p.severity, p.source.row) for p in month.problems)
+    assert rows == [("row-before-table", Severity.WARNING, 4), ("row-before-table", Severity.WARNING, 5)]
+    assert "看起来是数据（如「1009」）" in month.problems[0].message
+    assert month.tables["training"]["worker_id"] == ["1001"]
+
+
 def test_a_cell_merged_down_over_a_crew_gives_its_value_to_every_row(tmp_path):
     write_xlsx(tmp_path / "结算.xlsx", {"结算": [
         ["工程编号", "工程名称", "工号", "个人工期天数", "计件工资"],
