@@ -249,6 +249,7 @@ class _Header:
     labels: dict[str, _Label] = field(default_factory=dict)
     days: list[tuple[int, int, object]] = field(default_factory=list)   # (day, column, header), grid
     duplicates: dict[str, list[int]] = field(default_factory=dict)      # field → every column naming it
+    shadowed: dict[str, _Label] = field(default_factory=dict)   # an id's label above, with its column too
 
     @property
     def grid(self) -> bool:
@@ -413,8 +414,12 @@ def _best_header(rows: list[list[object]], r: int, labels: dict[str, _Label]):
                 best, data_start = cand, r + 2
     if best is None:
         return None, matched
+    # an identifier (工程编号) said above a table that has its column too, to be compared
+    shadowed = {f.name: lab for f in best.table.fields if f.name in best.columns and f.kind is Kind.ID
+                for lab in [next((labels[h] for h in _headers_of(f) if h in labels), None)]
+                if lab is not None}
     return _Header(best.table, r, data_start, best.columns, best.written, best.labels, best.days,
-                   best.duplicates), matched
+                   best.duplicates, shadowed), matched
 
 
 def _partial_at(matched: dict[str, dict[str, int]], r: int, labels: dict[str, _Label]) -> _Partial | None:
@@ -780,6 +785,29 @@ class _SheetReader:
         self.found.append(FoundTable(self.file, self.sheet, table.kind, head.row + 1, n, bool(head.labels)))
         return n, next_head, next_preamble
 
+    def _check_shadowed(self, head: _Header, data_rows: list[int], parsed: dict[str, list[object]]) -> None:
+        """A form's identifier label (工程编号：GC-2611-03) over a table that has the column too:
+        the rows' own values count; rows that say otherwise are a warning (which is right is not
+        for the program to guess: a sheet copied for the next project often keeps one of them)."""
+        for name, lab in head.shadowed.items():
+            f = head.table.field(name)
+            try:
+                said = PARSERS[f.kind](lab.value)
+            except BadValue:
+                continue   # a label that does not read as the field's value is not compared
+            if said is None:
+                continue
+            differ = [(i + 1, v) for i, v in zip(data_rows, parsed[name], strict=True)
+                      if v is not None and v != said]
+            if differ:
+                col = col_letter(head.columns[name])
+                self.problems.append(warning(
+                    "label-column-mismatch",
+                    f"第{_runs_text(r for r, _ in differ)}行的{f.header}（如「{display(differ[0][1])}」）"
+                    f"与表格上方的「{lab.source.header}：{display(lab.value)}」（{lab.source.cell}）不同，"
+                    f"按各行 {col} 列的值计算；请核对",
+                    Source(self.file, self.sheet, differ[0][0], col)))
+
     def _check_rows_above(self, head: _Header, preamble: list[int]) -> None:
         """A row above the first table's header that looks like data (two cells or more, the
         first a number or a code of digits: 1009 | 3 | 补录) is not read: said.  Titles and
@@ -959,6 +987,8 @@ class _SheetReader:
                 if name not in head.columns:
                     parsed[name] = [Decimal(d[k]) for d in derived]
 
+        if head.shadowed:
+            self._check_shadowed(head, data_rows, parsed)
         if totals:
             self._check_totals(head, totals, data_rows, parsed, bad_columns, columns)
         hidden = [i + 1 for i in data_rows if i in self.hidden_rows]

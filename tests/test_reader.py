@@ -121,6 +121,23 @@ def test_an_empty_label_does_not_take_the_next_labels_text(tmp_path):
     assert (df["project_id"], df["total_days"]) == (["GC-2611-06"], [Decimal(30)])
 
 
+def test_a_form_label_that_rows_contradict_is_warned_and_the_rows_count(tmp_path):
+    # a form copied for the next project: the label still says GC-2611-03, the rows GC-2611-04
+    write_xlsx(tmp_path / "结算.xlsx", {"GC-2611-03": [
+        ["计件工资结算单"],
+        ["工程编号：GC-2611-03", None, "开工日期：2026-11-01"],
+        ["工程编号", "工号", "个人工期天数", "计件工资", "开工日期"],
+        ["GC-2611-03", "1001", 10, 1000, "2026-11-02"],
+        ["GC-2611-04", "1002", 5, 500, "2026-11-03"],
+        ["GC-2611-04", "1003", 5, 500, "2026-11-04"],
+    ]})
+    month = read_month(tmp_path)
+    p = _one(month.problems, "label-column-mismatch")   # 开工日期 is not compared: not an id
+    assert (p.severity, p.source.row, p.source.col) == (Severity.WARNING, 5, "A")
+    assert "第5–6行的工程编号（如「GC-2611-04」）与表格上方的「工程编号：GC-2611-03」（A2）不同" in p.message
+    assert month.tables["settlement"]["project_id"] == ["GC-2611-03", "GC-2611-04", "GC-2611-04"]
+
+
 def test_settlement_total_mismatch(tmp_path):
     write_xlsx(tmp_path / "结算.xlsx", {"GC-1": _form_sheet(wage_total=1334.6)})
     p = _one(read_month(tmp_path).problems, "total-mismatch")
