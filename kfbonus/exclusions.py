@@ -7,7 +7,7 @@ All reasons that hold are kept, in the order of SCHEME.md: 外包/临时, 试用
 
 用工类型 as people type it: a type of the rules (外包, 临时, 试用) or 正式, alone or with a
 common ending (临时工, 外包人员, 试用期, 正式员工), is that type; anything else (劳务派遣,
-实习) is not a type kfbonus knows: it excludes nothing, and :func:`unknown_employment_type`
+实习) is not a type kfbonus knows: it excludes nothing, and :func:`unknown_type_warnings`
 lets the scheme's checks say so.
 """
 

@@ -820,7 +820,7 @@ class _SheetReader:
             first = filled[0]
             if isinstance(first, str) and not unicodedata.normalize("NFKC", first).strip().isdigit():
                 continue
-            if isinstance(first, dt.date | dt.datetime):
+            if isinstance(first, dt.date):   # a datetime too
                 continue
             self.problems.append(warning(
                 "row-before-table",
@@ -853,7 +853,7 @@ class _SheetReader:
                 "cell-without-header",
                 f"{col} 列没有表头，第{_runs_text(i + 1 for i in hits)}行在此列的内容"
                 f"（如「{sample}」）未读取；"
-                f"如是{self.table.title}数据，请给此列加上表头或移到相应的列",
+                f"如是{head.table.title}数据，请给此列加上表头或移到相应的列",
                 Source(self.file, self.sheet, hits[0] + 1, col)))
 
     def _unknown_marks(self, unknown: dict[str, list[int]]) -> None:

@@ -115,10 +115,14 @@ def _rows_by_table(df: Columns) -> list[tuple[SheetTable, list[tuple]]]:
 
 
 def _copies(df: Columns) -> list[tuple[SheetTable, SheetTable, int]]:
-    """(table, the earlier table it equals row for row, rows) for each copy among ``df``'s tables."""
+    """(table, the earlier table it equals row for row, rows) for each copy among ``df``'s
+    tables of two rows or more (two one-row tables alike can be two real rows: those are
+    each table kind's row checks' to say)."""
     first: dict[tuple, SheetTable] = {}
     out = []
     for table, rows in _rows_by_table(df):
+        if len(rows) < 2:
+            continue
         seen = first.setdefault(tuple(rows), table)
         if seen is not table:
             out.append((table, seen, len(rows)))

@@ -173,6 +173,11 @@ def test_a_workbook_beside_its_copy_is_an_error_naming_both(tmp_path):
     [p] = validate(month)
     assert (p.code, p.severity, str(p.source)) == ("copied-table", Severity.ERROR, "培训.xlsx › 培训")
     assert "（2 行）与 培训 - 副本.xlsx › 培训 的完全相同" in p.message
+    # one-row tables alike are not called copies: the row is said on its own
+    write_xlsx(tmp_path / "培训.xlsx", {"培训": training[:2]})
+    write_xlsx(tmp_path / "培训 - 副本.xlsx", {"培训": training[:2]})
+    assert [p.code for p in validate(_month(tmp_path))] == ["identical-row"]
+    write_xlsx(tmp_path / "培训 - 副本.xlsx", {"培训": training})
     # one row changed: not a copy; the row that is the same in both is said on its own
     write_xlsx(tmp_path / "培训.xlsx", {"培训": [*training[:2], ["1002", 3]]})
     [p] = validate(_month(tmp_path))

@@ -162,6 +162,9 @@ def check_not_negative(month: MonthInput) -> list[Problem]:
     return out
 
 
+_MONTH_DAYS = 31
+
+
 def check_days_within_a_month(month: MonthInput) -> list[Problem]:
     """A worker's 应出勤/实出勤 and 培训天数 (all their training rows) fit in a month: more
     than 31 is a warning on the cell (45 for 4.5?); paid as typed."""
@@ -184,9 +187,6 @@ def check_days_within_a_month(month: MonthInput) -> list[Problem]:
             out.append(warning("days-over-month", f"工号 {wid} 的培训天数为 {fmt_number(total)}{several}，"
                                f"超过一个月的天数（{_MONTH_DAYS}），仍按所填天数发放；请核对", where))
     return out
-
-
-_MONTH_DAYS = 31
 
 
 def check_paid_rows_not_pasted_twice(month: MonthInput) -> list[Problem]:
@@ -405,7 +405,8 @@ def check_collective_days(ctx: Context, unusable: set) -> Iterator[Finding]:
 
 def check_attendance_for_seniority(ctx: Context, unusable: set) -> Iterator[Finding]:
     """Every roster worker has an attendance row, with 应出勤天数 when a tier applies
-    (warnings: the month's 工龄奖 is 0 and its line says why)."""
+    (warnings: the month's 工龄奖 is 0 and its line says why), and 实出勤 not above 应出勤
+    (a warning: the tier amount is paid)."""
     data = ctx.data
     tiers = ctx.params["seniority.tiers"]
     for wid, worker in data.roster.items():
@@ -424,6 +425,12 @@ def check_attendance_for_seniority(ctx: Context, unusable: set) -> Iterator[Find
                           f"应出勤天数 {fmt_number(att.due_days)}，工龄奖按全勤计（不超过档位金额）；"
                           "请核对考勤",
                           att.src.cell("present_days")), None
+
+
+def check_hire_dates(ctx: Context, unusable: set) -> Iterator[Finding]:
+    """An 入职日期 after the assessment date (a typo for a past year?) is said: the worker
+    has under a year of service (no 工龄奖, no service condition of the 个人奖)."""
+    for wid, worker in ctx.data.roster.items():
         hire = worker.hire_date
         if hire is not None and hire > ctx.assess_date:
             yield warning("hire-after-assessment",
@@ -515,6 +522,7 @@ RULE_CHECKS: tuple[Callable[[Context, set], Iterator[Finding]], ...] = (
     check_collective_scores,
     check_collective_days,
     check_attendance_for_seniority,
+    check_hire_dates,
     check_employment_types,
     check_adjustments,
 )
