@@ -371,15 +371,17 @@ def _candidates(cells: Sequence[object], labels: dict[str, _Label]):
         labs = _label_fields(table, labels, cols)
         have = set(cols) | set(labs)
         days: list[tuple[int, int, object]] = []
-        if kind == "attendance" and not {"due_days", "present_days"} <= have:
+        counted = {"due_days", "present_days"} <= have   # the day counts have columns of their own
+        if kind == "attendance":
+            # day columns: the counts come from them, or (with count columns too) are checked
             days = [(d, c, v) for c, v in enumerate(cells) if (d := _day_of(v)) is not None]
-            if len(days) >= MIN_DAY_COLUMNS:
-                have |= {"due_days", "present_days", "absent_days", "longest_absence"}
-            else:
+            if len(days) < MIN_DAY_COLUMNS:
                 days = []
+            elif not counted:
+                have |= {"due_days", "present_days", "absent_days", "longest_absence"}
         if all(f.name in have for f in table.required) and (
                 not table.any_of or any(n in have for n in table.any_of)):
-            score = (len(cols) + (1 if days else 0), len(cols) * 1000 // len(table.fields))
+            score = (len(cols) + (1 if days and not counted else 0), len(cols) * 1000 // len(table.fields))
             dups = {name: cs for name, cs in every[kind].items() if len(cs) > 1}
             out.append(_Candidate(score, table, cols, written[kind], labs, days, dups))
     return out, matched
@@ -856,6 +858,22 @@ class _SheetReader:
                 f"如是{head.table.title}数据，请给此列加上表头或移到相应的列",
                 Source(self.file, self.sheet, hits[0] + 1, col)))
 
+    def _check_counted(self, head: _Header, name: str, data_rows: list[int], typed: list[object],
+                       marked: list[int]) -> None:
+        """A 实出勤/旷工 count typed beside the day marks it should count: rows where the two
+        differ get one warning (the typed count is used, as INPUTS.md's count columns are)."""
+        differ = [(i + 1, t, m) for i, t, m in zip(data_rows, typed, marked, strict=True)
+                  if t is not None and t != m]
+        if differ:
+            f = head.table.field(name)
+            col = col_letter(head.columns[name])
+            r, t, m = differ[0]
+            self.problems.append(warning(
+                "count-differs-from-marks",
+                f"第{_runs_text(d[0] for d in differ)}行填写的{f.header}与当行的按日标记不一致"
+                f"（如第{r}行：填写 {display(t)}，按标记数得 {m}），按填写的{f.header}计算；请核对",
+                Source(self.file, self.sheet, r, col)))
+
     def _unknown_marks(self, unknown: dict[str, list[int]]) -> None:
         """One warning for the marks of a day grid that are none of the known ones."""
         marks = sorted(unknown.items(), key=lambda kv: (kv[1][1], kv[1][2]))
@@ -986,6 +1004,8 @@ class _SheetReader:
             for k, name in enumerate(("due_days", "present_days", "absent_days", "longest_absence")):
                 if name not in head.columns:
                     parsed[name] = [Decimal(d[k]) for d in derived]
+                elif name in ("present_days", "absent_days"):
+                    self._check_counted(head, name, data_rows, parsed[name], [d[k] for d in derived])
 
         if head.shadowed:
             self._check_shadowed(head, data_rows, parsed)

@@ -237,6 +237,24 @@ def test_attendance_marks_as_written_and_unknown_marks_said(tmp_path):
     assert "「迟」2 格（如 G2）、「ü」2 格（如 B3）" in p.message and "请改为 √" in p.message
 
 
+def test_counts_typed_beside_day_marks_are_used_and_checked_against_them(tmp_path):
+    # 实出勤 typed 22 where the marks count 21 (one 迟 is no √), 旷工 typed 0 where one 旷 is marked
+    head = ["工号", "应出勤天数", "实出勤天数", "旷工天数", *range(1, 31)]
+    marks_1 = ["√"] * 21 + ["迟"] + ["休"] * 8
+    marks_2 = ["√"] * 20 + ["旷"] + ["休"] * 9
+    write_xlsx(tmp_path / "考勤.xlsx", {"11月": [head, ["1001", 22, 22, 0, *marks_1],
+                                                 ["1002", 21, 20, 0, *marks_2]]})
+    month = read_month(tmp_path, "2026-11")
+    df = month.tables["attendance"]
+    assert (df["present_days"], df["absent_days"]) == ([Decimal(22), Decimal(20)], [Decimal(0), Decimal(0)])
+    by_col = {p.source.col: p for p in month.problems if p.code == "count-differs-from-marks"}
+    assert sorted(by_col) == ["C", "D"]
+    assert (by_col["C"].source.row, by_col["D"].source.row) == (2, 3)
+    assert "第2行填写的实出勤天数与当行的按日标记不一致（如第2行：填写 22，按标记数得 21）" in by_col["C"].message
+    assert [p.code for p in month.problems if p.code != "count-differs-from-marks"] == [
+        "unknown-attendance-mark"]
+
+
 def test_attendance_grid_with_real_dates(tmp_path):
     head = ["工号", *[dt.date(2026, 11, d) for d in range(1, 8)]]
     write_xlsx(tmp_path / "k.xlsx", {"k": [head, ["1001", "√", "旷", "旷", "旷", "√", "√", "√"]]})
