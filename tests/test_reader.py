@@ -250,7 +250,8 @@ def test_counts_typed_beside_day_marks_are_used_and_checked_against_them(tmp_pat
     by_col = {p.source.col: p for p in month.problems if p.code == "count-differs-from-marks"}
     assert sorted(by_col) == ["C", "D"]
     assert (by_col["C"].source.row, by_col["D"].source.row) == (2, 3)
-    assert "第2行填写的实出勤天数与当行的按日标记不一致（如第2行：填写 22，按标记数得 21）" in by_col["C"].message
+    assert "第2行填写的实出勤天数与当行的按日标记不一致（如第2行：填写 22，按标记数得 21）" in \
+        by_col["C"].message
     assert [p.code for p in month.problems if p.code != "count-differs-from-marks"] == [
         "unknown-attendance-mark"]
 
