@@ -96,7 +96,16 @@ from kfbonus.model import Columns, FoundTable, InputFile, MonthInput
 from kfbonus.money import fmt_money
 from kfbonus.problems import Problem, RowRef, SheetTable, Source, error, has_errors, warning
 from kfbonus.schema import COMMON, Field, Kind, Table
-from kfbonus.values import PARSERS, BadValue, Percentage, display, excel_error, is_blank, parse_number
+from kfbonus.values import (
+    INVISIBLE,
+    PARSERS,
+    BadValue,
+    Percentage,
+    display,
+    excel_error,
+    is_blank,
+    parse_number,
+)
 from kfbonus.xlsxfacts import cell_ref, inspect_workbook
 
 __all__ = ["EXCEL_SUFFIXES", "HEADER_SCAN_ROWS", "col_letter", "normalize_header", "read_month",
@@ -144,8 +153,9 @@ def col_letter(index: int) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def normalize_header(text: str) -> str:
-    """Header as compared: NFKC, no spaces or line breaks, no leading ``*``, no trailing unit."""
-    t = unicodedata.normalize("NFKC", str(text))
+    """Header as compared: NFKC, no spaces, line breaks or invisible characters, no leading ``*``,
+    no trailing unit."""
+    t = unicodedata.normalize("NFKC", str(text)).translate(INVISIBLE)
     t = _WS_RE.sub("", t).lstrip("*")
     t = _UNIT_RE.sub("", t)
     return t

@@ -51,6 +51,7 @@ from kfbonus.schema import Kind
 
 __all__ = [
     "BLANK_TEXTS",
+    "INVISIBLE",
     "PARSERS",
     "BadValue",
     "Percentage",
@@ -127,8 +128,13 @@ def decimal_from_float(x: float) -> Decimal:
     return Decimal(repr(round(x, 9)))
 
 
+# characters that show as nothing (zero-width space and joiners, word joiner, BOM): text pasted
+# from a web page or a chat keeps them, and 「1001」 would not be the roster's 1001
+INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
+
+
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
+    return unicodedata.normalize("NFKC", text).translate(INVISIBLE).strip()
 
 
 _NUMBER_STRIP = str.maketrans("", "", ",¥$ \u00a0\u3000'")
@@ -363,10 +369,10 @@ def parse_date(raw: object) -> dt.date | None:
 
 
 def parse_id(raw: object) -> str | None:
-    """ID (工号, 工程编号): trimmed, NFKC; 1001.0 → ``"1001"``."""
+    """ID (工号, 工程编号): trimmed, NFKC, without invisible characters; 1001.0 → ``"1001"``."""
     cls = raw.__class__
     if cls is str:
-        t = unicodedata.normalize("NFKC", raw).strip()  # type: ignore[arg-type]
+        t = _norm(raw)  # type: ignore[arg-type]
         return None if t in BLANK_TEXTS else t
     if cls is float:
         return str(int(raw)) if raw.is_integer() else repr(round(raw, 9))  # type: ignore[attr-defined]
@@ -378,10 +384,11 @@ def parse_id(raw: object) -> str | None:
 
 
 def parse_text(raw: object) -> str | None:
-    """TEXT: trimmed as typed; a number is shown without a trailing ``.0``."""
+    """TEXT: trimmed as typed, without invisible characters; a number is shown without a
+    trailing ``.0``."""
     cls = raw.__class__
     if cls is str:
-        t = raw.strip()  # type: ignore[attr-defined]
+        t = raw.translate(INVISIBLE).strip()  # type: ignore[attr-defined]
         return None if t in BLANK_TEXTS else t
     if raw is None:
         return None

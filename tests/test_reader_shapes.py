@@ -277,6 +277,13 @@ def test_a_data_like_row_above_the_header_is_reported_titles_and_labels_are_not(
     assert month.tables["training"]["worker_id"] == ["1001"]
 
 
+def test_headers_and_ids_pasted_with_invisible_characters_are_read(tmp_path):
+    write_xlsx(tmp_path / "t.xlsx", {"培训": [["\ufeff工号\u200b", "培训天数"], ["1001\u200b", 2]]})
+    month = read_month(tmp_path)
+    assert month.problems == []
+    assert month.tables["training"]["worker_id"] == ["1001"]
+
+
 def test_a_cell_merged_down_over_a_crew_gives_its_value_to_every_row(tmp_path):
     write_xlsx(tmp_path / "结算.xlsx", {"结算": [
         ["工程编号", "工程名称", "工号", "个人工期天数", "计件工资"],

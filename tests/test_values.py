@@ -125,6 +125,15 @@ def test_ids(raw, expected):
     assert parse(Kind.ID, raw) == expected
 
 
+def test_invisible_characters_pasted_from_the_web_are_dropped():
+    # a zero-width space, a word joiner, a BOM: 「1001」 must be the roster's 1001
+    assert parse(Kind.ID, "1001\u200b") == "1001"
+    assert parse(Kind.ID, "\ufeffGC-01\u2060") == "GC-01"
+    assert parse(Kind.TEXT, "创新奖\u200b") == "创新奖"
+    assert parse(Kind.MONEY, "\u200b1,234.50") == Decimal("1234.50")
+    assert parse(Kind.ID, "\u200b") is None
+
+
 def test_text_and_skills():
     assert parse(Kind.TEXT, " 张三 ") == "张三"
     assert parse(Kind.TEXT, 3.0) == "3"
