@@ -149,16 +149,16 @@ _GROUPED_RE = re.compile(r"[+-]?\d{1,3}([,' ]\d{3})+(\.\d*)?")
 
 def _number_text(text: str) -> Decimal:
     n = _norm(text)
-    if _SEPARATED_RE.search(n):
-        bare = n.replace("\u00a0", " ").replace("−", "-").replace("RMB", "").strip("¥$ 元天")
-        if not _GROUPED_RE.fullmatch(bare.replace("- ", "-")):
-            raise BadValue("invalid-number",
-                           "千分位逗号的位置不对（应每三位一个，如 1,234.50），请核对这个数字")
     t = n.translate(_NUMBER_STRIP).replace("−", "-").replace("RMB", "")
     if t.endswith(("元", "天")):
         t = t[:-1]
     if not _NUMBER_RE.fullmatch(t):
         raise BadValue("invalid-number", "不是有效数字，应为如 1,234.50 的数字")
+    if _SEPARATED_RE.search(n):
+        bare = n.replace("\u00a0", " ").replace("−", "-").replace("RMB", "").strip("¥$ 元天")
+        if not _GROUPED_RE.fullmatch(bare.replace("- ", "-")):
+            raise BadValue("invalid-number",
+                           "千分位逗号的位置不对（应每三位一个，如 1,234.50），请核对这个数字")
     try:
         return Decimal(t)
     except InvalidOperation:  # pragma: no cover - regex already guards
