@@ -121,6 +121,7 @@ _LABEL_RE = re.compile(r"([^\s：:\d][^\s：:]*)\s*[：:]\s*")
 _DAY_RE = re.compile(r"(\d{1,2})[日号]?")
 _WEEKDAY_RE = re.compile(r"(星期|周|礼拜)?[一二三四五六日天]")
 _TOTAL_WORDS = ("合计", "小计", "总计")
+_SUM_WORDS = ("汇总", "共计")   # totals too, on a row with a number (_is_total)
 _SIGNATURE_WORDS = ("制表", "审核", "核准", "批准", "复核", "审批", "经办", "签字", "签名", "备注",
                     "注:", "说明:")
 # a line of ``label：`` cells with no data (申报：  工程主管：  评分人签字：)
@@ -486,10 +487,15 @@ def _first_text(row: Sequence[object]) -> str | None:
     return None
 
 
-def _is_total(first: str) -> bool:
-    """合计 / 小计 / 总计 (spaced, with a colon or unit), or a short label ending in one (奖励小计)."""
+def _is_total(first: str, row: Sequence[object]) -> bool:
+    """合计 / 小计 / 总计 (spaced, with a colon or unit), or a short label ending in one (奖励小计);
+    also 汇总 and 共计 on a row holding a number: Excel's 分类汇总 writes 「GC-2611-01 汇总」
+    rows, and a title such as 「11月奖惩汇总」 (no number) stays the next table's title."""
     t = first.rstrip(":：")
-    return t.startswith(_TOTAL_WORDS) or (len(t) <= 16 and t.endswith(_TOTAL_WORDS))
+    if t.startswith(_TOTAL_WORDS) or (len(t) <= 16 and t.endswith(_TOTAL_WORDS)):
+        return True
+    return ((t.startswith(_SUM_WORDS) or (len(t) <= 24 and t.endswith(_SUM_WORDS)))
+            and _has_number(row))
 
 
 def _is_blank_row(row: Sequence[object]) -> bool:
@@ -745,7 +751,7 @@ class _SheetReader:
                 continue
             first = _first_text(row)
             if not after_signature and first is not None:
-                if _is_total(first):
+                if _is_total(first, row):
                     totals.append((i, section, len(data_rows)))
                     section = len(data_rows)
                     i += 1

@@ -284,6 +284,30 @@ def test_headers_and_ids_pasted_with_invisible_characters_are_read(tmp_path):
     assert month.tables["training"]["worker_id"] == ["1001"]
 
 
+def test_excel_subtotal_rows_are_checked_totals_and_a_title_ending_in_huizong_stays_a_title(tmp_path):
+    # Excel's 分类汇总 writes 「GC-2611-01 汇总」 rows and a 总计; 共计 is a total too.  A title
+    # 「2026年10月奖惩汇总」 (no number) is still the next table's title: its month is checked
+    write_xlsx(tmp_path / "结算.xlsx", {"结算": [
+        ["工程编号", "工号", "个人工期天数", "计件工资"],
+        ["GC-2611-01", "1001", 10, 1000],
+        ["GC-2611-01", "1002", 5, 500],
+        ["GC-2611-01 汇总", None, 15, 1500],
+        ["GC-2611-02", "1003", 4, 400],
+        ["GC-2611-02 汇总", None, 4, 401],
+        ["总计", None, 19, 1900],
+        ["共计", None, 19, 1900],
+    ], "培训": [
+        ["工号", "培训天数"], ["1001", 2],
+        [None],
+        ["2026年10月奖惩汇总"],
+        ["工号", "类别", "金额"], ["1002", "创新奖", 300],
+    ]})
+    month = read_month(tmp_path, "2026-11")
+    assert month.tables["settlement"]["worker_id"] == ["1001", "1002", "1003"]
+    assert sorted((p.code, p.source.sheet, p.source.row, p.source.col) for p in month.problems) == [
+        ("total-mismatch", "结算", 6, "D"), ("wrong-month", "培训", 4, "A")]
+
+
 def test_a_cell_merged_down_over_a_crew_gives_its_value_to_every_row(tmp_path):
     write_xlsx(tmp_path / "结算.xlsx", {"结算": [
         ["工程编号", "工程名称", "工号", "个人工期天数", "计件工资"],
