@@ -117,6 +117,23 @@ def test_a_negative_reward_is_refused_and_a_future_hire_warned():
         ("扣款", Decimal("-50.00"))]
 
 
+def test_scores_that_look_out_of_25_are_warned_and_computed_as_given():
+    month = build_month({
+        "roster": [{"工号": "A01", "姓名": "张三", "入职日期": "2019-03-01", "用工类型": "正式"}],
+        "settlement": [{"工程编号": "GC-01", "工号": "A01", "个人工期天数": 10, "计件工资": "10000.00"}],
+        "application": [{"工程编号": "GC-01", "集体激励比例": "10%"}],
+        "scores": [{"工程编号": "GC-01", "安全得分": 24, "质量得分": 23, "沟通和配合得分": 25,
+                    "规章制度得分": 22}],
+        "attendance": [{"工号": "A01", "应出勤天数": 22, "实出勤天数": 22}],
+    })
+    result = compute_month(month, PARAMS, ASSESS, "2026-11")
+    [p] = [p for p in result.problems if p.code == "scores-look-out-of-25"]
+    assert p.severity.name == "WARNING" and "四项得分都不超过 25 分（最高 25）" in p.message
+    assert p.source.file == "工程评分.xlsx" and p.source.row == 2
+    # 23.5 ÷ 100 × 10,000.00 × 10% = 235.00, as the rules say
+    assert [x.amount for x in result.lines if x.award == Award.COLLECTIVE] == [Decimal("235.00")]
+
+
 def test_problem_sources_point_at_the_cell():
     month = build_month({
         "roster": [{"worker_id": "A01", "name": "张三", "hire_date": "2019-03-01"}],

@@ -28,6 +28,8 @@ Decisions where INPUTS.md is silent:
   is a 扣款 of 其他奖惩, and a negative share cannot be allocated.  A negative amount
   on a reward category is an ERROR (``adjustment-negative-reward``): a deduction under
   the wrong category or a typo for the positive amount, not for the program to guess.
+- A score row whose four scores are all 25 or under is a WARNING (``scores-look-out-of-25``):
+  a sheet scoring each category out of 25 would cut the pool to a quarter; computed as given.
 - WARNINGS, paid as typed: 应出勤/实出勤 or a worker's 培训天数 (all rows) above 31
   (``days-over-month``); 实出勤 above 应出勤 (``attendance-present-over-due``, the
   工龄奖 is then the tier amount); an 入职日期 after the assessment date
@@ -340,8 +342,12 @@ def check_collective_ratio(ctx: Context, unusable: set) -> Iterator[Finding]:
                 yield bad, (Award.COLLECTIVE, pid)
 
 
+_QUARTER = Decimal(25)
+
+
 def check_collective_scores(ctx: Context, unusable: set) -> Iterator[Finding]:
-    """A project applying for a collective award has score rows, each score 0–100."""
+    """A project applying for a collective award has score rows, each score 0–100; a row whose
+    four scores are all 25 or under looks scored out of 25 (a warning: the pool is a quarter)."""
     data = ctx.data
     for pid in _applying(ctx, unusable, Award.COLLECTIVE):
         key = (Award.COLLECTIVE, pid)
@@ -359,6 +365,13 @@ def check_collective_scores(ctx: Context, unusable: set) -> Iterator[Finding]:
                     yield error("score-out-of-range",
                                 f"工程 {pid} 的{header} {fmt_number(v)} 应在 0–100 之间",
                                 r.src.cell(name)), key
+            given = [v for name in SCORE_FIELDS if (v := getattr(r, name)) is not None]
+            if len(given) == len(SCORE_FIELDS) and 0 < max(given) <= _QUARTER:
+                # four scores out of 25 (a 100-point sheet split in four) would cut the pool to a quarter
+                yield warning("scores-look-out-of-25",
+                              f"工程 {pid} 的四项得分都不超过 25 分（最高 {fmt_number(max(given))}）："
+                              "各项得分应为百分制（每项满分 100），总分取四项的平均；"
+                              "如是按每项 25 分打的分，请换算为百分制后再填", r.src), None
 
 
 def check_collective_days(ctx: Context, unusable: set) -> Iterator[Finding]:
