@@ -33,12 +33,17 @@ def _text(value: object) -> str:
     return "".join(str(value).split()) if value is not None else ""
 
 
+def _known_types(params: Params) -> tuple[str, ...]:
+    """正式, then the rules' probation and outsourced types."""
+    return (*REGULAR_TYPES, *params["exclusions.probation_types"],  # type: ignore[misc]
+            *params["exclusions.outsourced_types"])  # type: ignore[misc]
+
+
 def employment_kind(value: object, params: Params) -> str:
     """The 用工类型 a roster cell means: a type of the rules or 正式 when the text is one,
     alone or with a common ending (临时工 → 临时); else the text itself ("" when blank)."""
     text = _text(value)
-    for kind in (*params["exclusions.outsourced_types"], *params["exclusions.probation_types"],  # type: ignore[misc]
-                 *REGULAR_TYPES):
+    for kind in _known_types(params):
         if text == kind or (text.startswith(kind) and text[len(kind):] in _ENDINGS):
             return kind
     return text
@@ -51,7 +56,7 @@ def unknown_type_warnings(workers: Iterable[tuple[str, str, Row]], params: Param
     if not params["exclusions.applies_to"]:
         return []
     outsourced: tuple[str, ...] = tuple(params["exclusions.outsourced_types"])  # type: ignore[arg-type]
-    known = (*REGULAR_TYPES, *params["exclusions.probation_types"], *outsourced)  # type: ignore[misc]
+    known = _known_types(params)
     out = []
     for wid, name, worker in workers:
         text = _text(worker.employment_type)

@@ -104,57 +104,60 @@ def check_names_match_roster(month: MonthInput) -> list[Problem]:
     return out
 
 
-def _rows_by_table(df: Columns) -> list[tuple[SheetTable, list[tuple]]]:
-    """Each sheet table's rows as tuples of their values (the place left out), in order."""
+def _rows_by_table(df: Columns) -> list[tuple[SheetTable, list[tuple], list[RowRef]]]:
+    """Each sheet table's rows as tuples of their values (the place apart), in order."""
     names = [n for n in df.columns if n != "src"]
-    out: dict[int, tuple[SheetTable, list[tuple]]] = {}
-    for values in zip(*(df[n] for n in names), df["src"], strict=True):
-        table = values[-1].table
-        out.setdefault(id(table), (table, []))[1].append(values[:-1])
+    out: dict[int, tuple[SheetTable, list[tuple], list[RowRef]]] = {}
+    for *values, src in zip(*(df[n] for n in names), df["src"], strict=True):
+        _, rows, srcs = out.setdefault(id(src.table), (src.table, [], []))
+        rows.append(tuple(values))
+        srcs.append(src)
     return list(out.values())
 
 
-def _copies(df: Columns) -> list[tuple[SheetTable, SheetTable, int]]:
-    """(table, the earlier table it equals row for row, rows) for each copy among ``df``'s
-    tables of two rows or more (two one-row tables alike can be two real rows: those are
-    each table kind's row checks' to say)."""
+def _copies(tables: list[tuple[SheetTable, list[tuple], list[RowRef]]]) -> dict[int, SheetTable]:
+    """id of each table of two rows or more equal row for row to an earlier one → that one
+    (two one-row tables alike can be two real rows: those are the row checks' to say)."""
     first: dict[tuple, SheetTable] = {}
-    out = []
-    for table, rows in _rows_by_table(df):
-        if len(rows) < 2:
-            continue
-        seen = first.setdefault(tuple(rows), table)
-        if seen is not table:
-            out.append((table, seen, len(rows)))
+    out = {}
+    for table, rows, _ in tables:
+        if len(rows) >= 2:
+            seen = first.setdefault(tuple(rows), table)
+            if seen is not table:
+                out[id(table)] = seen
     return out
 
 
 def check_copied_tables(month: MonthInput) -> list[Problem]:
     """A table whose every row equals another table's of the same kind (a workbook left in
     the folder with its copy, 结算单 - 副本.xlsx) would be counted twice: an error."""
-    return [error("copied-table",
-                  f"此{month.title(kind)}（{n} 行）与 {seen.where} 的完全相同，"
-                  "像是同一张表的副本，两份都会计入；请删除或移走其中一份", table.where)
-            for kind, df in month.tables.items() if len(df) for table, seen, n in _copies(df)]
+    out: list[Problem] = []
+    for kind, df in month.tables.items():
+        tables = _rows_by_table(df) if len(df) else []
+        copies = _copies(tables)
+        out += [error("copied-table",
+                      f"此{month.title(kind)}（{len(rows)} 行）与 {copies[id(table)].where} 的完全相同，"
+                      "像是同一张表的副本，两份都会计入；请删除或移走其中一份", table.where)
+                for table, rows, _ in tables if id(table) in copies]
+    return out
 
 
 def identical_rows(month: MonthInput, kind: str) -> list[Problem]:
     """A warning for each row of ``kind`` equal in every value to an earlier row (a row
     pasted twice is paid twice); both are kept.  The rows of a table that is a copy of
     another are left to :func:`check_copied_tables`."""
-    df = month.tables[kind]
-    names = [n for n in df.columns if n != "src"]
-    copies = {id(table) for table, _, _ in _copies(df)}
+    tables = _rows_by_table(month.tables[kind])
+    copies = _copies(tables)
     seen: dict[tuple, RowRef] = {}
     out: list[Problem] = []
-    for values in zip(*(df[n] for n in names), df["src"], strict=True):
-        src = values[-1]
-        if copies and id(src.table) in copies:
+    for table, rows, srcs in tables:
+        if id(table) in copies:
             continue
-        first = seen.setdefault(values[:-1], src)
-        if first is not src:
-            out.append(warning("identical-row",
-                               f"此行与 {first} 完全相同，两行都会计入；如为重复录入请删除一行", src.source))
+        for values, src in zip(rows, srcs, strict=True):
+            first = seen.setdefault(values, src)
+            if first is not src:
+                out.append(warning("identical-row", f"此行与 {first} 完全相同，两行都会计入；"
+                                                    "如为重复录入请删除一行", src.source))
     return out
 
 

@@ -155,7 +155,7 @@ def _number_text(text: str) -> Decimal:
     if not _NUMBER_RE.fullmatch(t):
         raise BadValue("invalid-number", "不是有效数字，应为如 1,234.50 的数字")
     if _SEPARATED_RE.search(n):
-        bare = n.replace("\u00a0", " ").replace("−", "-").replace("RMB", "").strip("¥$ 元天")
+        bare = n.replace("−", "-").replace("RMB", "").strip("¥$ 元天")   # (NFKC made NBSP a space)
         if not _GROUPED_RE.fullmatch(bare.replace("- ", "-")):
             raise BadValue("invalid-number",
                            "千分位逗号的位置不对（应每三位一个，如 1,234.50），请核对这个数字")
