@@ -560,6 +560,9 @@ _FACT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 _SOURCE_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
+_MADE_MAX = 4096
+
+
 def _line_rows(lines: Iterable[AwardLine]) -> Iterator[tuple]:
     """The award_line rows (the formula as UTF-8 bytes, cast to TEXT by the INSERT).  A
     place in the inputs recurs on many lines (a project's settlement rows on each of its
@@ -572,6 +575,8 @@ def _line_rows(lines: Iterable[AwardLine]) -> Iterator[tuple]:
         for s in sources:
             known = made.get(id(s))
             if known is None:   # (holding s keeps its id from being reused while this runs)
+                if len(made) >= _MADE_MAX:   # a place recurs on neighbouring lines: keep only those
+                    made.clear()
                 known = made[id(s)] = (s, str(s), _SOURCE_JSON.encode(_source_dict(s)))
             shown.append(known[1])
             stored.append(known[2])

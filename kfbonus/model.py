@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -134,6 +134,14 @@ class MonthInput:
     def title(self, kind: str) -> str:
         """The table's Chinese name (计件工资结算单 …)."""
         return next((t.title for t in self.read if t.kind == kind), kind)
+
+    def without_rows(self) -> MonthInput:
+        """This input without its tables' rows (every kind present, empty): what the outputs
+        and the ledger say of it — folder, files, tables found, problems — once the month is
+        computed.  Holding the rows until the last file is written was a third of the peak
+        memory of a big month."""
+        empty = {kind: Columns({name: [] for name in table.columns}) for kind, table in self.tables.items()}
+        return replace(self, tables=empty)
 
 
 class _NoFacts(Mapping):

@@ -364,9 +364,11 @@ def run_month(opts: Options) -> int:
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
         schemes = registered(opts)
         settle(opts, ledger, schemes)
-        _, problems, results = _prepare(opts)
+        problems, results = _prepare(opts)[1:]   # the month read is not kept
         if has_errors(problems):
             return refuse_errors(problems, opts)
+        for r in results:   # computed: the rows read are not needed again, their memory is
+            r.inputs = r.inputs.without_rows() if r.inputs is not None else None
         by_id = {s.id: s for s in schemes}
         records = {r.scheme_id: ledger.month(r.scheme_id, opts.period) for r in results}
         several = len(results) > 1

@@ -384,3 +384,24 @@ def test_a_version_2_ledger_counts_each_recorded_month_as_run_1(tmp_path):
     with Ledger.open(path) as ledger:
         assert ledger.schema_version == 5
         assert ledger.next_run_number(KF, "2026-11") == 2
+
+
+def test_lines_citing_more_places_than_the_text_cache_holds_read_back_exact(tmp_path, monkeypatch):
+    """The texts of a line's places are made once and kept for the lines that follow; the
+    cache is bounded (a big month's places are not all held) and starts again when full:
+    every line still reads back with its own places, in order, shared or not."""
+    import kfbonus.ledger as ledger_module
+
+    monkeypatch.setattr(ledger_module, "_MADE_MAX", 3)
+    places = [Source("结算单.xlsx", f"GC-{k:02d}", 5 + k, "C") for k in range(8)]
+    lines = [replace(line("K001", "张三", Award.COLLECTIVE, "1.00", f"GC-{k:02d}"),
+                     sources=(places[k], places[(k * 3) % 8], places[0]))
+             for k in range(8)]
+    result = make_month("2026-11", workers=[ZHANG], lines=lines)
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(result, {}, AT)
+        back = ledger.lines(KF, "2026-11")
+        shown = [r[0] for r in ledger._conn.execute("SELECT sources FROM award_line ORDER BY seq")]
+    assert back == lines
+    assert [x.sources for x in back] == [x.sources for x in lines]
+    assert shown == ["; ".join(str(s) for s in x.sources) for x in lines]

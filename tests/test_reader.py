@@ -457,3 +457,22 @@ def test_reading_in_two_processes_gives_what_one_reads(tmp_path, monkeypatch):
     assert len(seen[True]["files"]) == 9 and sum(len(src) for _, src in seen[True]["tables"].values()) > 100
     codes = [code for code, _ in seen[True]["problems"]]
     assert {"lock-file", "file-not-read", "unreadable-file", "subfolder-not-read"} <= set(codes)
+
+
+def test_a_month_without_its_rows_keeps_what_the_outputs_say_of_it():
+    """Once computed, the run keeps the input without its rows (its memory is the largest
+    part of a big month's): every table kind is still there with its columns and no rows;
+    the folder, files, tables found and problems are the same objects."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "input_samples" / "2026-11"
+    month = read_month(sample, "2026-11")
+    slim = month.without_rows()
+    assert slim is not month and sum(len(t) for t in month.tables.values()) > 100
+    assert set(slim.tables) == set(month.tables)
+    assert all(len(slim.table(k)) == 0 and slim.table(k).columns == month.table(k).columns
+               for k in month.tables)
+    assert (slim.folder, slim.files, slim.found, slim.problems, slim.read) == (
+        month.folder, month.files, month.found, month.problems, month.read)
+    assert slim.title("settlement") == month.title("settlement") == "计件工资结算单"
+    assert len(month.table("settlement")) > 0   # the month read is not changed
