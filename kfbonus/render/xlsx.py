@@ -103,12 +103,17 @@ class SpilledStrings(SharedStringTable):
         self._pending_size = 0
 
     def _get_shared_string_index(self, string: str) -> int:
-        key = string if len(string) <= _SHORT else _digest(string)
+        if len(string) <= _SHORT:
+            key, data = string, None
+        else:
+            data = string.encode("utf-8", "surrogatepass")
+            key = _blake2b(data, digest_size=16).digest()
         index = self.string_table.get(key)
         if index is None:
             index = self.string_table[key] = self.unique_count
             self.unique_count += 1
-            data = string.encode("utf-8", "surrogatepass")
+            if data is None:
+                data = string.encode("utf-8", "surrogatepass")
             self._pending.append(len(data).to_bytes(4, "little") + data)
             self._pending_size += len(data) + 4
             if self._pending_size >= _CHUNK:
@@ -167,10 +172,7 @@ class SpilledStrings(SharedStringTable):
 
 
 _SHORT = 24   # characters: a longer shared text is kept in the spill file, known by its digest
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+_blake2b = hashlib.blake2b
 
 
 class FastWorksheet(Worksheet):
