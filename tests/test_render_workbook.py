@@ -258,8 +258,7 @@ def test_same_result_same_time_gives_the_same_bytes(out, tmp_path):
 
 def test_fast_worksheet_writes_xlsxwriters_own_bytes(out, tmp_path, monkeypatch):
     """The faster cell writer (kfbonus.render.xlsx.FastWorksheet) changes nothing in the
-    files: with xlsxwriter's own per-cell code and string table every workbook has the same bytes."""
-    from xlsxwriter.sharedstrings import SharedStringTable
+    files: with xlsxwriter's own per-cell code every workbook has the same bytes."""
     from xlsxwriter.worksheet import Worksheet
 
     from kfbonus.render import xlsx
@@ -267,7 +266,6 @@ def test_fast_worksheet_writes_xlsxwriters_own_bytes(out, tmp_path, monkeypatch)
     monkeypatch.setattr(xlsx.FastWorksheet, "write_cells", xlsx.FastWorksheet._write_each)
     monkeypatch.setattr(xlsx.FastWorksheet, "_write_rows", Worksheet._write_rows)
     monkeypatch.setattr(xlsx.FastWorksheet, "_calculate_spans", Worksheet._calculate_spans)
-    monkeypatch.setattr(xlsx, "SpilledStrings", lambda _tmpdir: SharedStringTable())
     render_month(make_result(), tmp_path, GENERATED)
     books = sorted(p.name for p in out.glob("*.xlsx"))
     assert books and books == sorted(p.name for p in tmp_path.glob("*.xlsx"))
@@ -277,23 +275,20 @@ def test_fast_worksheet_writes_xlsxwriters_own_bytes(out, tmp_path, monkeypatch)
 
 @contextlib.contextmanager
 def _writer(own: bool):
-    """FastWorksheet and SpilledStrings as they are, or (``own``) xlsxwriter's own per-cell
-    code and shared-string table throughout."""
-    from xlsxwriter.sharedstrings import SharedStringTable
+    """FastWorksheet as it is, or (``own``) with xlsxwriter's own per-cell code throughout."""
     from xlsxwriter.worksheet import Worksheet
 
     from kfbonus.render import xlsx
 
     cls = xlsx.FastWorksheet
-    saved = cls.write_cells, cls._write_rows, cls._calculate_spans, xlsx.SpilledStrings
+    saved = cls.write_cells, cls._write_rows, cls._calculate_spans
     if own:
         cls.write_cells, cls._write_rows, cls._calculate_spans = (
             cls._write_each, Worksheet._write_rows, Worksheet._calculate_spans)
-        xlsx.SpilledStrings = lambda _tmpdir: SharedStringTable()
     try:
         yield xlsx
     finally:
-        cls.write_cells, cls._write_rows, cls._calculate_spans, xlsx.SpilledStrings = saved
+        cls.write_cells, cls._write_rows, cls._calculate_spans = saved
 
 
 def _kept_rows_book(path, own: bool) -> None:
@@ -457,38 +452,3 @@ def test_a_kept_row_packs_into_one_int_and_back():
     widest = (16383, 16383, (1 << 48) - 1, (1 << 32) - 1, 70000)
     for kept in [(0, 0, 0, 0, 0), widest, (3, 9, 123456789, 311, 2)]:
         assert _unpack(_pack(*kept)) == kept
-
-
-def test_long_texts_wait_in_a_file_and_come_back_as_xlsxwriter_writes_them(tmp_path, monkeypatch):
-    """The shared texts over 24 characters are kept in a temporary file (known by their
-    digest) until the workbook is zipped: the same sharedStrings.xml as xlsxwriter's own
-    table, texts read back across chunk boundaries (chunks made tiny here), repeats counted
-    once, whitespace, control characters and xlsxwriter's escapes as it writes them, through
-    write_cells and through xlsxwriter's own writers alike; no file stays behind."""
-    from kfbonus.render import xlsx as xlsx_module
-
-    monkeypatch.setattr(xlsx_module, "_CHUNK", 50)
-    texts = ["短", "二十四个字" * 5, "  前后有空格的一段很长很长很长的说明文字  ",
-             "控制\x01字符_x0000_原样" * 3, "长" * 9000, "<r>看似富文本的一段很长很长很长很长的文字</r>",
-             "来源：结算单.xlsx › 11月!C12; 人员名册.xlsx › 花名册 第3行"]
-
-    def book(path, own):
-        with _writer(own) as xlsx:
-            wb = xlsx.new_workbook(path, "t", "s", GENERATED)
-            fmt = wb.add_format({"bold": True})
-            ws = wb.add_worksheet("表")
-            for r in range(60):
-                ws.write_cells(r, 0, [(2, texts[r % len(texts)], fmt), (2, f"{texts[1]}{r % 5}", fmt)])
-            ws.write_string(70, 0, texts[2], fmt)      # xlsxwriter's writer, a text seen before
-            ws.write_string(71, 0, texts[1] + "新", fmt)  # … and a new one
-            wb.close()
-
-    for side in ("fast", "own"):
-        (tmp_path / side).mkdir()
-        book(tmp_path / side / "b.xlsx", own=side == "own")
-    assert (tmp_path / "fast" / "b.xlsx").read_bytes() == (tmp_path / "own" / "b.xlsx").read_bytes()
-    assert [p.name for p in (tmp_path / "fast").iterdir()] == ["b.xlsx"]
-    ws = openpyxl.load_workbook(tmp_path / "fast" / "b.xlsx")["表"]
-    plain = [0, 1, 2, 4, 6]   # (openpyxl reads _x0001_ and <r>… back as written: the bytes say it)
-    assert [ws.cell(r + 1, 1).value for r in plain] == [texts[r] for r in plain]
-    assert (ws["B60"].value, ws["A71"].value, ws["A72"].value) == (texts[1] + "4", texts[2], texts[1] + "新")

@@ -9,7 +9,6 @@ decimal text into the file, so no binary float ever touches money.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 import tempfile
@@ -20,7 +19,6 @@ from functools import partial
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import (
@@ -73,106 +71,9 @@ def new_workbook(path, title: str, subject: str, generated_at: dt.datetime, comm
     # can write and removes (the system's temporary folder may be full or locked down)
     wb = xlsxwriter.Workbook(str(path), {**SAFE_OPTIONS, "tmpdir": str(Path(path).parent)})
     wb.worksheet_class = FastWorksheet
-    wb.str_table = SpilledStrings(Path(path).parent)   # before any sheet: each shares it
     wb.set_properties({"title": title, "subject": subject, "author": "kfbonus",
                        "company": load_settings().company, "comments": comments, "created": created})
     return wb
-
-
-class SpilledStrings(SharedStringTable):
-    """xlsxwriter's shared-string table, with its long texts waiting in a temporary file
-    instead of memory, for the same sharedStrings.xml.
-
-    The table must hold every distinct text until the workbook is zipped (it is written
-    last); a month's detail sheets give nearly every line a text of its own (its places,
-    its formula), ≈ 6 MiB at the bench month and ten times that at ten times its size.
-    Here a text of more than :data:`_SHORT` characters is known by its BLAKE2b digest
-    (16 bytes: two different texts never share one in practice) and its UTF-8 goes to a
-    temporary file beside the output, in the order of first use, which is the order of
-    the indexes; at the end xlsxwriter reads them back from there through
-    :attr:`string_array` and escapes and writes each as ever.  Short texts (names, 工号,
-    dates: most of the lookups) stay keys themselves, as in xlsxwriter.  Charts (which
-    read a text back by its index) are not supported: kfbonus draws none.
-    """
-
-    def __init__(self, tmpdir: Path) -> None:
-        super().__init__()
-        self._tmpdir = tmpdir
-        self._file = None
-        self._pending: list[bytes] = []
-        self._pending_size = 0
-
-    def _get_shared_string_index(self, string: str) -> int:
-        if len(string) <= _SHORT:
-            key, data = string, None
-        else:
-            data = string.encode("utf-8", "surrogatepass")
-            key = _blake2b(data, digest_size=16).digest()
-        index = self.string_table.get(key)
-        if index is None:
-            index = self.string_table[key] = self.unique_count
-            self.unique_count += 1
-            if data is None:
-                data = string.encode("utf-8", "surrogatepass")
-            self._pending.append(len(data).to_bytes(4, "little") + data)
-            self._pending_size += len(data) + 4
-            if self._pending_size >= _CHUNK:
-                self._flush()
-        self.count += 1
-        return index
-
-    def _get_shared_string(self, index: int) -> str:
-        raise NotImplementedError("SpilledStrings: a text cannot be read back by its index (charts)")
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        if self._file is None:
-            # removed when closed, on Windows too; closed once the texts are read back
-            self._file = tempfile.TemporaryFile(dir=self._tmpdir)  # noqa: SIM115
-            _OPEN_SPILLS.add(self._file)
-        self._file.write(b"".join(self._pending))
-        self._pending.clear()
-        self._pending_size = 0
-
-    def _sort_string_data(self) -> None:
-        # the texts are in the file in the order of their indexes already
-        self._flush()
-        self.string_table = {}
-        self.string_array = self._read_back()
-
-    def _read_back(self):
-        """Every text in the order of its index, read a chunk at a time; the file is then
-        closed (and removed)."""
-        spill = self._file
-        if spill is None:
-            return
-        try:
-            spill.seek(0)
-            buf = b""
-            while True:
-                chunk = spill.read(_CHUNK)
-                if not chunk:
-                    break
-                buf += chunk
-                at = 0
-                while at + 4 <= len(buf):
-                    size = int.from_bytes(buf[at:at + 4], "little")
-                    if at + 4 + size > len(buf):
-                        break
-                    yield buf[at + 4:at + 4 + size].decode("utf-8", "surrogatepass")
-                    at += 4 + size
-                buf = buf[at:]
-            if buf:
-                raise RuntimeError("a shared text is missing from its temporary file")
-        finally:
-            spill.close()
-            _OPEN_SPILLS.discard(spill)
-            self._file = None
-
-
-_SHORT = 24   # characters: a longer shared text is kept in the spill file, known by its digest
-_blake2b = hashlib.blake2b
 
 
 class FastWorksheet(Worksheet):
@@ -248,11 +149,11 @@ class FastWorksheet(Worksheet):
             if m is None:
                 m = marks[fmt] = chr(_MARK + len(marks))
             if kind == 2:
-                k = index.get(value)   # a text seen before (a long one is known by its digest:
-                if k is None:          # the table's own lookup finds it, or adds it)
-                    k = strings._get_shared_string_index(value)
-                else:
-                    strings.count += 1
+                k = index.get(value)
+                if k is None:
+                    k = index[value] = strings.unique_count
+                    strings.unique_count += 1
+                strings.count += 1
                 parts.append(f'<c r="{names[col]}{r}" s="{m}" t="s"><v>{k}</v></c>')
             elif kind == 1:
                 parts.append(f'<c r="{names[col]}{r}" s="{m}"><v>{value:.16G}</v></c>')
