@@ -452,3 +452,159 @@ def test_a_kept_row_packs_into_one_int_and_back():
     widest = (16383, 16383, (1 << 48) - 1, (1 << 32) - 1, 70000)
     for kept in [(0, 0, 0, 0, 0), widest, (3, 9, 123456789, 311, 2)]:
         assert _unpack(_pack(*kept)) == kept
+
+
+# --- write_table's widths and heights, measured as the rows stream by -------------------------
+
+def _reference_layout(cols, rows, fixed, span, total_label):
+    """Widths (characters) and row heights (lines) as write_table defines them, from the
+    whole table at once and without its shortcuts: a column is as wide as its widest shown
+    text + 2 (money, percent, score: the text of its largest value of each sign), within
+    its header, ``min_width`` and ``max_width``, and wide enough for its 合计; a data row
+    is as tall as its tallest wrapping cell at those widths; a group heading as tall as
+    its text across the first ``span`` columns."""
+    from kfbonus.render.xlsx import (
+        Band,
+        _header_width,
+        _longest_line,
+        _negative,
+        _shown,
+        text_width,
+        wrapped_lines,
+    )
+
+    data = [r for r in rows if not isinstance(r, Band)]
+    widths = []
+    for j, c in enumerate(cols):
+        if fixed is not None:
+            widths.append(fixed[j])
+            continue
+        w = max(c.min_width, _header_width(c.header))
+        vals = [r[j] for r in data if r[j] is not None and r[j] != ""]
+        if c.kind in ("money", "percent", "score"):
+            groups = [[v for v in vals if _negative(v)], [v for v in vals if not _negative(v)]]
+            texts = [_shown(max(g, key=abs), c.kind) for g in groups if g]
+        else:
+            texts = [_shown(v, c.kind) for v in vals]
+        if w < c.max_width and texts:
+            w = max(w, min(c.max_width, max(_longest_line(t) for t in texts) + 2))
+        if c.total and j > 0 and total_label is not None:
+            total = sum((r[j] or Decimal(0) for r in data), Decimal("0.00"))
+            w = max(w, min(c.max_width, text_width(f"{total:,.2f}") + 2))
+        widths.append(w)
+    heights = {}
+    for i, r in enumerate(rows):
+        if isinstance(r, Band):
+            if r.kind == "group":
+                heights[i] = wrapped_lines(r.text, sum(widths[:span]))
+            continue
+        heights[i] = max([1] + [wrapped_lines("" if r[j] is None or r[j] == "" else str(r[j]), widths[j])
+                                for j, c in enumerate(cols) if c.kind in ("wrap", "small")])
+    header = max(wrapped_lines(c.header, widths[j]) for j, c in enumerate(cols))
+    return widths, heights, header
+
+
+def _check_layout(tmp_path, cols, rows, fixed=None, span=None, total_label="合计"):
+    """write_table's column widths and row heights are the reference's, as xlsxwriter sizes them."""
+    from kfbonus.render import xlsx
+
+    wb = xlsx.new_workbook(tmp_path / "t.xlsx", "t", "s", GENERATED)
+    f = xlsx.Formats(wb)
+    ws, ref = wb.add_worksheet("表"), wb.add_worksheet("参照")
+    xlsx.write_table(ws, f, 2, cols, iter(rows), fixed_widths=fixed, span=span, total_label=total_label)
+    widths, heights, header = _reference_layout(cols, rows, fixed, span or len(cols), total_label)
+    ref.set_row(2, xlsx.LINE_HEIGHT * header + 4)
+    for i, lines in heights.items():
+        if lines > 1:
+            ref.set_row(3 + i, xlsx.LINE_HEIGHT * lines + 3)
+    for j, w in enumerate(widths):
+        ref.set_column(j, j, w)
+    got_heights = {r: info.height for r, info in ws.row_info.items()}
+    widths_of = lambda sheet: {j: info.width for j, info in sheet.col_info.items()}  # noqa: E731
+    assert widths_of(ws) == widths_of(ref)
+    assert got_heights == {r: info.height for r, info in ref.row_info.items()}
+    wb.close()
+
+
+_LAYOUT_COLS = [
+    ("text", 6, 12), ("wrap", 6, 14), ("money", 8, 16), ("integer", 4, 9), ("score", 5, 20),
+    ("percent", 6, 10), ("small", 20, 10), ("wrap", 4, 30),
+]
+
+
+def _layout_table(draw_text, draw_money, n_rows, bands):
+    from kfbonus.render.xlsx import Band, Col
+
+    cols = [Col(f"列{j}{'说明' * (j % 3)}", kind, min_width=lo, max_width=hi, total=kind == "money")
+            for j, (kind, lo, hi) in enumerate(_LAYOUT_COLS)]
+    rows = []
+    for i in range(n_rows):
+        if bands and i % 7 == 0:
+            rows.append(Band(draw_text(i) or "工程", "group"))
+        row = []
+        for j, (kind, _lo, _hi) in enumerate(_LAYOUT_COLS):
+            k = i * 31 + j
+            if k % 9 == 0:
+                row.append(None if k % 2 else "")
+            elif kind in ("money", "percent", "score"):
+                row.append(draw_money(k))
+            elif kind == "integer":
+                row.append((k * 7919) % 100003 - 50000)
+            else:
+                row.append(draw_text(k))
+        rows.append(row)
+        if bands and i % 7 == 6:
+            rows.append(Band("小计", "subtotal"))
+    return cols, rows
+
+
+def test_widths_and_heights_measured_as_rows_stream_equal_the_whole_tables(tmp_path, monkeypatch):
+    """A big table (chunks of 512 rows measured at a time, and chunks made tiny) gets the
+    widths and heights of measuring every column whole: short and long, CJK and ASCII
+    texts, line breaks, blanks, both signs, a column too narrow to widen (its floor over
+    its max_width), groups with subtotals, fixed widths."""
+    import random
+
+    from kfbonus.render import xlsx
+
+    rnd = random.Random(7)
+    words = ["甲", "工程", "abc", "很长的一段说明文字", "x" * 40, "换行\n第二行",
+             "一二三四五六七八九十" * 3, " "]
+
+    def text(k):
+        return "".join(rnd.choice(words) for _ in range(rnd.randint(1, 4)))
+
+    top = [10**8]   # the largest amount: of each sign alike, then the positive ones ten times larger
+
+    def money(k):
+        if not k % 5:
+            return Decimal(rnd.randint(0, 99)) / 100
+        return Decimal(rnd.randint(-10**8, top[0])) / 100
+
+    for chunk in (512, 3):
+        monkeypatch.setattr(xlsx, "_MEASURED_AT_ONCE", chunk)
+        for n, bands, largest in ((1200, False, 10**8), (1200, False, 10**10), (300, True, 10**8),
+                                  (0, False, 1)):
+            top[0] = largest
+            cols, rows = _layout_table(text, money, n, bands)
+            folder = tmp_path / f"{chunk}-{n}-{bands}-{largest}"
+            folder.mkdir()
+            _check_layout(folder, cols, rows, span=3 if bands else None)
+        folder = tmp_path / f"{chunk}-fixed"
+        folder.mkdir()
+        cols, rows = _layout_table(text, money, 40, True)
+        _check_layout(folder, cols, rows, fixed=[9, 11, 14, 6, 7, 8, 9, 10], span=2)
+        cols, rows = _layout_table(text, money, 40, False)
+        folder = tmp_path / f"{chunk}-nototal"
+        folder.mkdir()
+        _check_layout(folder, cols, rows, total_label=None)
+
+
+def test_a_short_column_of_long_lines_only_where_its_texts_break(tmp_path):
+    """A wrapping column whose texts all fit comes out narrower than its max_width: a row
+    is then as tall as its text's own line breaks (measured before the width was known)."""
+    from kfbonus.render.xlsx import Col
+
+    cols = [Col("工号"), Col("说明", "wrap", min_width=6, max_width=60)]
+    rows = [["1", "短"], ["2", "第一行\n第二行\n第三行"], ["3", "一段二十个字的说明文字一段二十个字的说明"]]
+    _check_layout(tmp_path, cols, rows)

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -541,31 +541,18 @@ def _longest_line(text: str) -> int:
     return text_width(text) if "\n" not in text else max(text_width(p) for p in text.split("\n"))
 
 
-def _widest(texts: list[str], cap: int) -> int:
-    """``max(_longest_line(t) for t in texts)`` (0 when empty), but stops once ``cap`` is
+def _widest(texts: list[str], cap: int, best: int = 0) -> int:
+    """``max(best, *(_longest_line(t) for t in texts))``, but stops once ``cap`` is
     reached and skips every text that cannot beat the widest so far: a text of n
     characters is at least n and at most 2n units wide."""
+    if best >= cap:
+        return best
     texts = sorted(set(texts), key=len, reverse=True)
-    best = 0
     for text in texts:
         if 2 * len(text) <= best or best >= cap:
             break
         best = max(best, _longest_line(text))
     return best
-
-
-def _numeric_texts(values: list[object], kind: str) -> list[str]:
-    """The shown texts of a numeric column that can be its widest: all of them, except
-    for money, percent and score, whose shown length grows with the magnitude —
-    there the largest non-negative and the largest negative value stand for the rest."""
-    for v in values:
-        if not isinstance(v, Decimal | int):
-            raise TypeError(f"column kind {kind} needs a number, got {v!r}")
-    if kind == "integer" or not values:
-        return [_shown(v, kind) for v in values]
-    signed = [v for v in values if _negative(v)]
-    unsigned = [v for v in values if not _negative(v)]
-    return [_shown(max(group, key=abs), kind) for group in (signed, unsigned) if group]
 
 
 def _negative(value: Decimal | int) -> bool:
@@ -584,16 +571,19 @@ class Band:
 
 
 def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
-                rows: Sequence[Sequence[object] | Band], total_label: str | None = "合计",
+                rows: Iterable[Sequence[object] | Band], total_label: str | None = "合计",
                 autofilter: bool = True, freeze: bool = True, empty_note: str = "（无）",
                 fixed_widths: Sequence[float] | None = None, span: int | None = None) -> int:
     """Header at ``first_row``, then ``rows``, then (if any column has ``total``) a 合计 row
     with ``SUM`` formulas carrying their computed value.  Sets widths, row heights of
     wrapped rows, freeze panes and the filter.  Returns the first row after the table.
 
-    Column by column: widths come from the widest shown text (only the texts that
-    can be widest are measured), row heights from the wrapping columns.  ``fixed_widths``,
-    when given, fixes the column widths (two tables on one sheet share its columns).
+    ``rows`` is read once, each row written as it comes (a generator keeps a big table
+    from being held whole): what the widths and heights need is measured on the way
+    (:class:`_Measure`) and set once the last row is in.  Column by column, widths come
+    from the widest shown text (only the texts that can be widest are measured), row
+    heights from the wrapping columns.  ``fixed_widths``, when given, fixes the column
+    widths (two tables on one sheet share its columns).
 
     ``rows`` may hold :class:`Band` rows (group headings and subtotals, across the first
     ``span`` columns, default all); then every sum is ``SUBTOTAL(9, …)``, so the 合计 row
@@ -601,69 +591,49 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
     """
     ncols = len(cols)
     span = ncols if span is None else span
-    for values in rows:
-        if not isinstance(values, Band) and len(values) != ncols:
-            raise ValueError(f"row has {len(values)} values for {ncols} columns: {values!r}")
-    has_bands = any(isinstance(values, Band) for values in rows)
-    data = [values for values in rows if not isinstance(values, Band)]
-    columns = [[values[j] for values in data] for j in range(ncols)]
-    widths = [max(c.min_width, _header_width(c.header)) for c in cols]
-    wrap_texts: dict[int, list[str]] = {}
-    for j, c in enumerate(cols):
-        present = [v for v in columns[j] if v is not None and v != ""]
-        if c.kind in _NUMERIC:
-            texts = _numeric_texts(present, c.kind)
-        else:
-            texts = [str(v) for v in present]
-            if c.kind in _WRAPPING:
-                wrap_texts[j] = [("" if isinstance(values, Band) or values[j] is None or values[j] == ""
-                                  else str(values[j])) for values in rows]
-        cap = c.max_width - 2
-        if widths[j] < c.max_width and texts:
-            widths[j] = max(widths[j], min(c.max_width, _widest(texts, cap) + 2))
     totals: dict[int, Decimal] = {}
     if total_label is not None:
-        for j, c in enumerate(cols):
-            if c.total and j > 0:
-                totals[j] = sum((v or Decimal(0) for v in columns[j]), Decimal("0.00"))
-                widths[j] = max(widths[j], min(c.max_width, text_width(f"{totals[j]:,.2f}") + 2))
-    if fixed_widths is not None:
-        widths = list(fixed_widths)
+        totals = {j: Decimal("0.00") for j, c in enumerate(cols) if c.total and j > 0}
+    measures = [_Measure(c, None if fixed_widths is None else fixed_widths[j])
+                for j, c in enumerate(cols)]
+    wrapping = [(j, m) for j, m in enumerate(measures) if m.wraps]
+    measured = [(j, m) for j, m in enumerate(measures) if m.open or m.wraps]
+    chunk: list[tuple[int, Sequence[object]]] = []   # data rows written, not yet measured
+    heights: dict[int, int] = {}   # row → its lines, when over 1
 
-    # row heights: the most lines any wrapping cell of the row takes
-    heights: dict[int, int] = {}
-    for j, texts in wrap_texts.items():
-        usable = max(1.0, widths[j] - 1.5)
-        for i, text in enumerate(texts):
-            if 2 * len(text) <= usable * heights.get(i, 1) and "\n" not in text:
-                continue   # fits in the lines the row has anyway (a text is at most 2 units a character)
-            lines = wrapped_lines(text, widths[j])
-            if lines > heights.get(i, 1):
-                heights[i] = lines
-    band_width = sum(widths[:span])
-    for i, values in enumerate(rows):
-        if isinstance(values, Band) and values.kind == "group":
-            heights[i] = wrapped_lines(values.text, band_width)
+    def measure(rows: list[tuple[int, Sequence[object]]]) -> None:
+        # column by column, a chunk of rows at a time: as fast as measuring whole columns,
+        # in the memory of a chunk
+        for j, m in measured:
+            m.see([values[j] for _, values in rows])
+        for j, m in wrapping:
+            m.see_wrapping([r for r, _ in rows], [values[j] for _, values in rows], heights)
+        rows.clear()
 
-    header_lines = max(wrapped_lines(c.header, widths[j]) for j, c in enumerate(cols))
-    ws.set_row(first_row, LINE_HEIGHT * header_lines + 4)
     for j, c in enumerate(cols):
         ws.write_string(first_row, j, c.header, f.header)
     kinds = [(j, c.kind in _NUMERIC, getattr(f, c.kind)) for j, c in enumerate(cols)]
     # xlsxwriter's undecorated writers (the public ones only add A1-notation parsing)
     write_cells = ws.write_cells if isinstance(ws, FastWorksheet) else partial(FastWorksheet._write_each, ws)
-    set_row = ws.set_row
     total_cols = sorted(totals)
     first_total = total_cols[0] if total_cols else span
     r = first_row + 1
     group_start = r
     group_sums = dict.fromkeys(total_cols, Decimal("0.00"))
-    for i, values in enumerate(rows):
+    groups: list[tuple[int, str]] = []   # (row, text) of the group headings: heights once widths are known
+    data = 0
+    has_bands = False
+    for values in rows:
+        if isinstance(values, Band):
+            has_bands = True
+        elif len(values) != ncols:
+            raise ValueError(f"row has {len(values)} values for {ncols} columns: {values!r}")
         if isinstance(values, Band) and values.kind == "group":
             if span > 1:
                 ws.merge_range(r, 0, r, span - 1, values.text, f.group)
             else:
                 ws.write_string(r, 0, values.text, f.group)
+            groups.append((r, values.text))
             group_start = r + 1
             group_sums = dict.fromkeys(total_cols, Decimal("0.00"))
         elif isinstance(values, Band):
@@ -679,6 +649,7 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
                 else:
                     ws.write_blank(r, j, None, f.subtotal_blank)
         else:
+            data += 1
             cells = []
             for j, numeric, fmt in kinds:
                 v = values[j]
@@ -690,11 +661,14 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
                     cells.append((2, str(v), fmt))
             write_cells(r, 0, cells)
             for j in total_cols:
-                group_sums[j] += values[j] or Decimal(0)
-        lines = heights.get(i, 1)
-        if lines > 1:
-            set_row(r, LINE_HEIGHT * lines + 3)
+                v = values[j] or Decimal(0)
+                group_sums[j] += v
+                totals[j] += v
+            chunk.append((r, values))
+            if len(chunk) >= _MEASURED_AT_ONCE:
+                measure(chunk)
         r += 1
+    measure(chunk)
     if not data:
         ws.write_string(r, 0, empty_note, f.text)
         for j in range(1, len(cols)):
@@ -713,6 +687,16 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
             else:
                 ws.write_blank(r, j, None, f.total_blank)
         r += 1
+
+    widths = [m.width(totals.get(j)) for j, m in enumerate(measures)]
+    band_width = sum(widths[:span])
+    for row, text in groups:
+        heights[row] = wrapped_lines(text, band_width)
+    header_lines = max(wrapped_lines(c.header, widths[j]) for j, c in enumerate(cols))
+    ws.set_row(first_row, LINE_HEIGHT * header_lines + 4)
+    for row in sorted(heights):
+        if heights[row] > 1:
+            ws.set_row(row, LINE_HEIGHT * heights[row] + 3)
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)
     if freeze:
@@ -720,6 +704,87 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
     if autofilter and data and not has_bands:
         ws.autofilter(first_row, 0, last_data, len(cols) - 1)
     return r
+
+
+_MEASURED_AT_ONCE = 512   # rows measured together (write_table)
+
+
+class _Measure:
+    """What one column's width and its rows' heights need, gathered a chunk of rows at a time.
+
+    The width is the widest shown text (two units a CJK character), within the column's
+    minimum (its header, ``min_width``) and ``max_width``; a number column's widest text
+    is that of its largest value of each sign (money, percent, score) or of any value
+    (integer).  A wrapping column raises the heights of the rows it needs more lines in.
+    """
+
+    def __init__(self, col: Col, fixed: float | None) -> None:
+        self.col = col
+        self.fixed = fixed
+        self.wraps = col.kind in _WRAPPING
+        self.floor = max(col.min_width, _header_width(col.header))
+        self.open = self.floor < col.max_width   # texts can still widen it
+        self.cap = col.max_width - 2
+        self.best = 0   # the widest text seen that counts (once it reaches cap, the rest does not)
+        self.signed: Decimal | int | None = None     # money, percent, score: the largest of each sign
+        self.unsigned: Decimal | int | None = None
+
+    def see(self, values: list[object]) -> None:
+        """A chunk of the column's values (blank: None or "")."""
+        kind = self.col.kind
+        present = [v for v in values if v is not None and v != ""]
+        if kind in _NUMERIC:
+            for v in present:
+                if not isinstance(v, Decimal | int):
+                    raise TypeError(f"column kind {kind} needs a number, got {v!r}")
+            if kind != "integer":
+                # the largest of each sign stands for the rest (the first of equals, as max keeps)
+                for v in present:
+                    if _negative(v):
+                        if self.signed is None or abs(v) > abs(self.signed):
+                            self.signed = v
+                    elif self.unsigned is None or abs(v) > abs(self.unsigned):
+                        self.unsigned = v
+                return
+            texts = [_shown(v, kind) for v in present]
+        else:
+            texts = [str(v) for v in present]
+        if self.open and texts:
+            self.best = _widest(texts, self.cap, self.best)
+
+    def see_wrapping(self, rows: list[int], values: list[object], heights: dict[int, int]) -> None:
+        """Raise ``heights`` (row → lines, when over 1) to the lines each of ``rows`` takes in
+        this wrapping column, whose values are ``values``, at the width it will have: fixed,
+        or its floor when texts cannot widen it, else ``max_width`` — right also when it comes
+        out narrower, since every text then fits on the lines of its own line breaks."""
+        width = self.fixed if self.fixed is not None else self.floor if not self.open else self.col.max_width
+        usable = max(1.0, width - 1.5)
+        for row, value in zip(rows, values, strict=True):
+            if value is None or value == "":
+                continue
+            text = str(value)
+            if 2 * len(text) <= usable * heights.get(row, 1) and "\n" not in text:
+                continue   # fits in the lines the row has anyway (a text is at most 2 units a character)
+            lines = wrapped_lines(text, width)
+            if lines > heights.get(row, 1):
+                heights[row] = lines
+
+    def width(self, total: Decimal | None) -> float:
+        """The column's width once every row is seen (``total``: its 合计, when summed)."""
+        if self.fixed is not None:
+            return self.fixed
+        c = self.col
+        width = self.floor
+        if self.open:
+            best = self.best
+            extremes = [v for v in (self.signed, self.unsigned) if v is not None]
+            if extremes:
+                best = _widest([_shown(v, c.kind) for v in extremes], self.cap, best)
+            if best:
+                width = max(width, min(c.max_width, best + 2))
+        if total is not None:
+            width = max(width, min(c.max_width, text_width(f"{total:,.2f}") + 2))
+        return width
 
 
 def no_number_text_flags(ws: Worksheet) -> None:

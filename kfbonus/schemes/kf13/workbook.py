@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -595,8 +595,7 @@ def _detail(wb, f: Formats, name: str, awards: tuple[Award, ...], lines: Sequenc
              (Col("来源", min_width=24, max_width=80), lambda x, _: sources_text(x.sources))]
     cols = [c for c, _ in spec]
 
-    rows: list[object] = []
-    if by_project:
+    def project_rows() -> Iterator[object]:
         projects = {p.project_id: p for p in result.projects}
         groups: dict[str, list[AwardLine]] = {}
         for line in lines:
@@ -608,12 +607,13 @@ def _detail(wb, f: Formats, name: str, awards: tuple[Award, ...], lines: Sequenc
                 head = _pool_text(project, group[0].award)
             pname = (project.project_name if project else None) or group[0].project_name or ""
             title = f"{pid or '（无工程编号）'}　{pname}".strip()
-            rows.append(Band(f"{title}　{head}" if head else title))
-            rows += [[get(line, formula) for _, get in spec] for line, formula in zip(group, formulas,
-                                                                                        strict=True)]
-            rows.append(Band(f"小计 {pid}".strip(), "subtotal"))
-    else:
-        rows = [[get(line, line.formula) for _, get in spec] for line in lines]
+            yield Band(f"{title}　{head}" if head else title)
+            for line, formula in zip(group, formulas, strict=True):
+                yield [get(line, formula) for _, get in spec]
+            yield Band(f"小计 {pid}".strip(), "subtotal")
+
+    # one row at a time into the sheet (a big month's detail rows are not all held at once)
+    rows = project_rows() if by_project else ([get(line, line.formula) for _, get in spec] for line in lines)
 
     labels = "、".join(a.label for a in awards)
     last = printed - 1
@@ -637,9 +637,9 @@ def _unpaid(wb, f: Formats, result: MonthResult, views: Sequence[WorkerView], pa
             Col("原因", "wrap", min_width=16, max_width=30),
             Col("计算过程", "wrap", min_width=24, max_width=66),
             Col("条款", min_width=12, max_width=30)]
-    rows = [[line.worker_id, line.name, line.award.label, line.project_id or "", line.project_name or "",
+    rows = ([line.worker_id, line.name, line.award.label, line.project_id or "", line.project_name or "",
              line.amount, line.unpaid, line.reason, line.formula, line.clause]
-            for v in views for line in v.lines if line.refused]
+            for v in views for line in v.lines if line.refused)
     last = len(cols) - 2
     ws.merge_range(0, 0, 0, last, f"未发放明细 {period_label(result.period)}", f.title)
     ws.merge_range(1, 0, 1, last,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,7 +160,7 @@ def _details(wb, f: Formats, result: MonthResult, page: Page) -> None:
         Col("来源", min_width=24, max_width=80),
     ]
     lines: Sequence[AwardLine] = result.lines
-    rows = [
+    rows = (   # one row at a time into the sheet
         [
             x.worker_id,
             x.name,
@@ -175,14 +175,14 @@ def _details(wb, f: Formats, result: MonthResult, page: Page) -> None:
             sources_text(x.sources),
         ]
         for x in lines
-    ]
+    )
     _listing(ws, f, page, f"业绩提成明细 {period_label(result.period)}",
              "每行一条计算结果，含不计提成和未发放的行。单位：元（条款、来源在打印区域右侧）",
              cols, rows, "本月无明细", last=8)
 
 
 def _listing(ws, f: Formats, page: Page, title: str, subtitle: str,
-             cols: list[Col], rows: list, empty_note: str, last: int) -> None:
+             cols: list[Col], rows: Iterable, empty_note: str, last: int) -> None:
     """A sheet that is one table under a title and a subtitle, printed landscape up to
     column ``last`` (the columns right of it are for the screen)."""
     ws.merge_range(0, 0, 0, last, title, f.title)
