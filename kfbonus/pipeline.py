@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kfbonus import timings
 from kfbonus.model import MonthInput, MonthResult, PreviousMonth, RunKind, RunStamp
@@ -261,7 +262,17 @@ def _require_input(opts: Options) -> None:
         raise ConfigError(f"输入文件夹「{opts.input_dir}」不存在；请用 --input 指定{kind}所在的文件夹")
 
 
-def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], list[MonthResult]]:
+class Prepared(NamedTuple):
+    """What :func:`_prepare` found: the month read, every problem, each scheme's result
+    (none when there are errors) and the schemes the folder holds."""
+
+    month: MonthInput
+    problems: list[Problem]
+    results: list[MonthResult]
+    present: tuple[Scheme, ...] = ()
+
+
+def _prepare(opts: Options) -> Prepared:
     """Read and validate the folder, find the schemes it holds, and compute each one's
     month (nothing for the year-end run, which reads the ledger too).  The problems are
     every problem found; each result carries the folder's shared ones and its own."""
@@ -277,8 +288,9 @@ def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], list[MonthResult
                     load_params(opts, assess_date, s)
     month, problems = read_inputs(opts.input_dir, opts.period)
     if opts.annual:
-        return month, problems, []
+        return Prepared(month, problems, [])
     present, found = schemes_present(month, schemes, opts.scheme)
+    present = tuple(present)
     problems += found
     # each scheme's own checks run even when cells failed to read (a bad cell is None, its
     # row kept), so the accountant sees every problem of the folder in one pass
@@ -291,7 +303,7 @@ def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], list[MonthResult
         seen[s.id] = (sub, left_out)
         everything += left_out
     if has_errors(everything):
-        return month, everything, []
+        return Prepared(month, everything, [], present)
     with timings.stage("载入规则"):
         params = {s.id: load_params(opts, assess_date, s) for s in present}
     results: list[MonthResult] = []
@@ -302,7 +314,7 @@ def _prepare(opts: Options) -> tuple[MonthInput, list[Problem], list[MonthResult
             result.problems = problems + left_out + result.problems
             everything += result.problems[len(problems) + len(left_out):]
             results.append(result)
-    return month, everything, results
+    return Prepared(month, everything, results, present)
 
 
 def check(opts: Options) -> int:
@@ -311,15 +323,11 @@ def check(opts: Options) -> int:
     The computation runs too (when the inputs are clean) so that the accountant sees
     the scheme's problems as well — a ratio out of range, shares over the pool.
     """
-    from kfbonus.scoping import schemes_present
-
-    month, problems, _ = _prepare(opts)
+    month, problems, _, present = _prepare(opts)
     print_found(month)
-    if not opts.annual:
-        present, _ = schemes_present(month, registered(opts), opts.scheme)
-        if present:
-            say("本月计算的方案：" + "；".join(f"{s.id}（{s.name}）" for s in present))
-            say()
+    if present:
+        say("本月计算的方案：" + "；".join(f"{s.id}（{s.name}）" for s in present))
+        say()
     print_problems(problems)
     problem_list(opts, problems)
     return EXIT_INPUT if has_errors(problems) else EXIT_OK
@@ -364,7 +372,9 @@ def run_month(opts: Options) -> int:
     with output_lock(opts.output_dir), Ledger.open(ledger_path(opts)) as ledger:
         schemes = registered(opts)
         settle(opts, ledger, schemes)
-        problems, results = _prepare(opts)[1:]   # the month read is not kept
+        prepared = _prepare(opts)
+        problems, results = prepared.problems, prepared.results
+        del prepared   # the month read is not kept
         if has_errors(problems):
             return refuse_errors(problems, opts)
         for r in results:   # computed: the rows read are not needed again, their memory is

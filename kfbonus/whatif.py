@@ -381,7 +381,7 @@ def _monthly(opts: Options, variants: list[Variant], assess_date, scheme: Scheme
     from kfbonus.scoping import scoped
     from kfbonus.validate import validate
 
-    month, problems, results = _prepare(replace(opts, scheme=scheme.id))
+    month, problems, results, _ = _prepare(replace(opts, scheme=scheme.id))
     current = next((r for r in results if r.scheme_id == scheme.id), None)
     if has_errors(problems) or current is None:
         _refuse(problems, "输入")
