@@ -319,8 +319,18 @@ def _header_cells(cells: Sequence[object]) -> int:
 
 
 def _labels_in_row(cells: Sequence[object], r: int, where: Source, into: dict[str, _Label]) -> None:
-    """``label：value`` cells (value here or in the next non-empty cell), and bare ``header | value``."""
+    """``label：value`` cells (value here or in the next non-empty cell), and bare ``header | value``.
+
+    A label left empty (``工程编号：`` with nothing after it) is kept with an empty value and
+    the label's own cell, so that a table needing it is read and its empty value reported
+    there (``missing-value`` at the label), not the whole sheet refused for a missing
+    column; a filled label of the same name found later takes its place."""
     n = len(cells)
+
+    def put(label: str, lab: _Label) -> None:
+        old = into.get(label)
+        if old is None or (old.value == "" and lab.value != ""):
+            into[label] = lab
 
     def next_value(c: int) -> tuple[object, int] | None:
         """The next non-empty cell, unless it is a label or a header itself (``工程编号：`` left
@@ -345,19 +355,17 @@ def _labels_in_row(cells: Sequence[object], r: int, where: Source, into: dict[st
                 label = normalize_header(m.group(1))
                 end = pieces[i + 1].start() if i + 1 < len(pieces) else len(norm)
                 val = norm[m.end():end].strip()
-                if val:
-                    src = Source(where.file, where.sheet, r + 1, col_letter(c), m.group(1))
-                    into.setdefault(label, _Label(val, src))
-                elif i + 1 == len(pieces):
-                    nxt = next_value(c)
-                    if nxt is not None:
-                        src = Source(where.file, where.sheet, r + 1, col_letter(nxt[1]), m.group(1))
-                        into.setdefault(label, _Label(nxt[0], src))
+                nxt = None if val or i + 1 < len(pieces) else next_value(c)
+                if val or nxt is None:
+                    put(label, _Label(val, Source(where.file, where.sheet, r + 1, col_letter(c), m.group(1))))
+                else:
+                    put(label, _Label(nxt[0], Source(where.file, where.sheet, r + 1, col_letter(nxt[1]),
+                                                     m.group(1))))
         elif normalize_header(text) in _HEADER_INDEX:
             nxt = next_value(c)
             if nxt is not None:
                 src = Source(where.file, where.sheet, r + 1, col_letter(nxt[1]), text)
-                into.setdefault(normalize_header(text), _Label(nxt[0], src))
+                put(normalize_header(text), _Label(nxt[0], src))
 
 
 def _label_fields(table: Table, labels: dict[str, _Label], columns: dict[str, int]) -> dict[str, _Label]:

@@ -102,7 +102,9 @@ def test_settlement_form_style_takes_project_fields_from_labels(tmp_path):
 
 def test_an_empty_label_does_not_take_the_next_labels_text(tmp_path):
     # 工程编号： left empty beside 工程名称：顺德酒店 is no 工程编号 (it was read as
-    # "工程名称:顺德酒店"); a label's value in the next cell is still read
+    # "工程名称:顺德酒店"): the table is read and the empty label is the error, at its own
+    # cell (not the whole sheet refused for a missing column); a label's value in the next
+    # cell is still read, and an empty label a filled one of the same name comes after
     write_xlsx(tmp_path / "结算.xlsx", {"空": [
         ["计件工资结算单"],
         ["工程编号：", None, "工程名称：顺德酒店"],
@@ -113,12 +115,22 @@ def test_an_empty_label_does_not_take_the_next_labels_text(tmp_path):
         ["工程编号：", "GC-2611-06", "工期总天数：", 30],
         ["工号", "个人工期天数", "计件工资"],
         ["1001", 10, 1000],
+    ], "后填": [
+        ["计件工资结算单"],
+        ["工程编号：", None, "工程名称：顺德酒店"],
+        ["工程编号：GC-2611-07"],
+        ["工号", "个人工期天数", "计件工资"],
+        ["1002", 5, 500],
     ]})
     month = read_month(tmp_path)
-    p = _one(month.problems, "missing-column")
-    assert p.severity is Severity.ERROR and p.source.sheet == "空" and "工程编号" in p.message
+    p = _one(month.problems, "missing-value")
+    assert p.severity is Severity.ERROR and (p.source.sheet, p.source.cell) == ("空", "A2")
+    assert "工程编号为空" in p.message
+    assert not [q for q in month.problems if q.code == "missing-column"]
     df = month.tables["settlement"]
-    assert (df["project_id"], df["total_days"]) == (["GC-2611-06"], [Decimal(30)])
+    assert [s.table.sheet for s in df["src"]] == ["空", "值在右", "后填"]
+    assert df["project_id"] == [None, "GC-2611-06", "GC-2611-07"]
+    assert df["project_name"][0] == "顺德酒店" and df["total_days"][1] == Decimal(30)
 
 
 def test_a_form_label_that_rows_contradict_is_warned_and_the_rows_count(tmp_path):
