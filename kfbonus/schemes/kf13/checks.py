@@ -26,8 +26,7 @@ Decisions where INPUTS.md is silent:
   one project are allowed: SCHEME.md §2 takes the mean of each category.
 - A negative day count or 计件工资 is an ERROR (``negative-value``): a wage taken back
   is a 扣款 of 其他奖惩, and a negative share cannot be allocated.  A negative amount
-  on a reward category is an ERROR (``adjustment-negative-reward``): a deduction under
-  the wrong category or a typo for the positive amount, not for the program to guess.
+  on a reward category is an ERROR (``adjustment-negative-reward``, :mod:`kfbonus.adjustments`).
 - A score row whose four scores are all 25 or under is a WARNING (``scores-look-out-of-25``):
   a sheet scoring each category out of 25 would cut the pool to a quarter; computed as given.
 - WARNINGS, paid as typed: 应出勤/实出勤 or a worker's 培训天数 (all rows) above 31
@@ -41,10 +40,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+from kfbonus.adjustments import adjustment_error, nonstandard_amount
 from kfbonus.exclusions import unknown_type_warnings
 from kfbonus.model import MonthInput
 from kfbonus.money import ZERO, fmt_money
-from kfbonus.money import round_money as round_money_
 from kfbonus.problems import Problem, RowRef, Source, error, warning
 from kfbonus.schemes.kf13.awards.adjustment import payable_members
 from kfbonus.schemes.kf13.awards.collective import (
@@ -469,29 +468,17 @@ def check_adjustments(ctx: Context, unusable: set) -> Iterator[Finding]:
         category = (r.category or "").strip()
         who = f"工号 {r.worker_id}" if r.worker_id else f"班组 {r.team}"
         given = r.amount
-        if category not in standard and category not in deductions:  # type: ignore[operator]
-            known = "、".join([*standard, *deductions])  # type: ignore[misc]
-            yield error("adjustment-unknown-category",
-                        f"{who} 的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
-                        r.src.cell("category")), key
+        found = adjustment_error(who, category, given, standard, deductions,  # type: ignore[arg-type]
+                                 r.src.cell("category"), r.src.cell("amount"))
+        if found is not None:
+            yield found, key
         elif isinstance(given, Percentage):
             yield from _percent_row(ctx, r, category, deductions, key)
-        elif category in deductions and given is None:  # type: ignore[operator]
-            yield error("adjustment-amount-missing", f"{who} 的{category}没有填写金额（扣款无标准金额）",
-                        r.src.cell("amount")), key
-        elif category not in deductions and given is not None and given < 0:  # type: ignore[operator]
-            # -500 on a reward: a deduction under the wrong category, or a typo for 500?
-            yield error("adjustment-negative-reward",
-                        f"{who} 的{category}金额为 {fmt_money(given)}：奖励金额不能为负；"
-                        "如为扣款，请把类别改为扣款", r.src.cell("amount")), key
         else:
-            if category not in deductions and given is not None:  # type: ignore[operator]
-                amount, std = round_money_(given), standard[category]  # type: ignore[index]
-                if amount != std:
-                    yield warning("adjustment-nonstandard-amount",
-                                  f"{who} 的{category}金额为 {fmt_money(amount)}，"
-                                  f"与标准金额 {fmt_money(std)} 不同",
-                                  r.src.cell("amount")), None
+            odd = nonstandard_amount(who, category, given, standard, deductions,  # type: ignore[arg-type]
+                                     r.src.cell("amount"))
+            if odd is not None:
+                yield odd, None
             if r.worker_id is None:
                 yield from _team_row(ctx, r, category, key)
 

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from kfbonus.money import fmt_money, round_money
+from kfbonus.adjustments import adjustment_error, nonstandard_amount
+from kfbonus.money import fmt_money
 from kfbonus.problems import Problem, Source, error, warning
 from kfbonus.rules import Params
 from kfbonus.schemes.shkf.awards.adjustment import team_members
@@ -255,32 +256,19 @@ def usable_adjustments(
         category = str(r.category or "").strip()
         who = f"工号 {r.worker_id}" if r.worker_id else f"班组 {r.team}"
         given = r.amount
-        found: Problem | None = None
-        if category not in standard and category not in deductions:  # type: ignore[operator]
-            known = "、".join([*standard, *deductions])  # type: ignore[misc]
-            found = error("adjustment-unknown-category",
-                          f"{who} 的奖惩类别「{category}」不在制度规定的类别中（可用：{known}）",
-                          r.src.cell("category"))
-        elif isinstance(given, Percentage):
+        found = adjustment_error(who, category, given, standard, deductions,  # type: ignore[arg-type]
+                                 r.src.cell("category"), r.src.cell("amount"))
+        if found is None and isinstance(given, Percentage):
             found = error("adjustment-percent-not-allowed",
                           f"{who} 的{category}填写为百分比 {given}：售后客服、销售岗位没有计件工资，"
                           "不能按比例扣除，请填写金额", r.src.cell("amount"))
-        elif category in deductions and given is None:  # type: ignore[operator]
-            found = error("adjustment-amount-missing", f"{who} 的{category}没有填写金额（扣款无标准金额）",
-                          r.src.cell("amount"))
-        elif category not in deductions and given is not None and given < 0:  # type: ignore[operator]
-            found = error("adjustment-negative-reward",
-                          f"{who} 的{category}金额为 {fmt_money(given)}：奖励金额不能为负；"
-                          "如为扣款，请把类别改为扣款", r.src.cell("amount"))
         if found is not None:
             problems.append(found)
             continue
-        if category not in deductions and given is not None:  # type: ignore[operator]
-            amount, std = round_money(given), standard[category]
-            if amount != std:
-                problems.append(warning("adjustment-nonstandard-amount",
-                                        f"{who} 的{category}金额为 {fmt_money(amount)}，"
-                                        f"与标准金额 {fmt_money(std)} 不同", r.src.cell("amount")))
+        odd = nonstandard_amount(who, category, given, standard, deductions,  # type: ignore[arg-type]
+                                 r.src.cell("amount"))
+        if odd is not None:
+            problems.append(odd)
         if r.worker_id is None and not [w for w in team_members(team, staff) if not exclusions.get(w)]:
             why = ("人员名册中没有本方案（售后客服、销售）的该班组人员" if not team_members(team, staff)
                    else "该班组的人员在考核日均不参与激励")
