@@ -73,7 +73,9 @@ How the folder is read (decisions where INPUTS.md is silent are marked *):
   but 休; 实出勤 = √ ✓ ✔ 1 出; 旷工 = 旷; 连续缺勤 = the longest run of days
   without √, as INPUTS.md says: blank and 休 days count (rest days inside a
   leave are absent calendar days).  Only this month's grid is seen: a run
-  continuing from last month is not joined.
+  continuing from last month is not joined.  A grid kept by its attendance
+  cycle (26…31, 1…25, or dates from last month into this one) is this month's,
+  counted in column order, with a warning ``attendance-cycle``.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -609,6 +612,42 @@ class _Period:
         return self.month is not None and month is not None and month != self.month
 
 
+def _cycle_of(days: list[tuple[int, int, object]], period: _Period) -> str | None:
+    """The attendance cycle a day grid's columns run over, when it runs from a day of the
+    month before the one being run to a day of that month (上月26日至本月25日, a common 考勤周期),
+    said as text; None for a grid within one month or any other shape.
+
+    Dates in the headers must run forwards from the month before into this month, 31 days
+    at most.  Day numbers (26 … 31, 1 … 25) must rise, wrap once to a lower day and rise
+    again, the first part within the month before's days and above the second part's last
+    day.  (A cycle ending in the next month is not this month's: the month check reports it.)"""
+    if period.month is None or not days:
+        return None
+    year, month = period.year, period.month
+    before = (year - 1, 12) if month == 1 else (year, month - 1)
+    before_days = calendar.monthrange(*before)[1]  # type: ignore[arg-type]
+    heads = [h for _d, _c, h in days]
+    if all(isinstance(h, dt.date) for h in heads):
+        ds = [h.date() if isinstance(h, dt.datetime) else h for h in heads]
+        first, last = ds[0], ds[-1]
+        if ((first.year, first.month) != before or (last.year, last.month) != (year, month)
+                or any(b <= a for a, b in itertools.pairwise(ds)) or (last - first).days >= 31):
+            return None
+        return f"{first.isoformat()} 至 {last.isoformat()}"
+    if any(isinstance(h, dt.date) for h in heads):
+        return None
+    ns = [d for d, _c, _h in days]
+    wraps = [i for i in range(1, len(ns)) if ns[i] <= ns[i - 1]]
+    if len(wraps) != 1:
+        return None
+    head_part, tail_part = ns[:wraps[0]], ns[wraps[0]:]
+    if head_part[-1] > before_days or tail_part[-1] >= head_part[0]:
+        return None
+    if tail_part[-1] > calendar.monthrange(year, month)[1]:  # type: ignore[arg-type]
+        return None
+    return f"{before[1]}月{head_part[0]}日至{month}月{tail_part[-1]}日"
+
+
 def _year_months(text: str) -> list[tuple[int, int]]:
     """Year-months a text names (``2026年11月``, ``2026-11``), not full dates or codes."""
     t = unicodedata.normalize("NFKC", text)
@@ -976,6 +1015,14 @@ class _SheetReader:
 
     def _check_grid_month(self, head: _Header) -> None:
         period = self.period
+        cycle = _cycle_of(head.days, period)
+        if cycle is not None:   # 上月26日至本月25日: a month's attendance kept by its own cycle
+            self.problems.append(warning(
+                "attendance-cycle",
+                f"考勤表按跨月考勤周期记录（{cycle}），应出勤、实出勤、旷工和连续缺勤按此周期的标记计算；"
+                f"如 {period.label()} 的考勤应按自然月计，请换成本月 1 日至月底的考勤表",
+                Source(self.file, self.sheet, head.row + 1)))
+            return
         dates = [(h, c) for _d, c, h in head.days if isinstance(h, dt.date)]
         for h, c in dates:
             if period.disagrees(h.year, h.month):
@@ -985,7 +1032,17 @@ class _SheetReader:
         days = period.days()
         if dates or days is None:
             return
-        last = max(d for d, _c, _h in head.days)
+        ns = [d for d, _c, _h in head.days]
+        turn = next((i for i in range(1, len(ns)) if ns[i] <= ns[i - 1]), None)
+        if turn is not None:   # numbers that start again, and not as a cycle into this month
+            self.problems.append(error(
+                "wrong-month",
+                f"考勤表的日期列到 {ns[turn - 1]} 日后又从 {ns[turn]} 日开始（{ns[0]}…{ns[turn - 1]}、"
+                f"{ns[turn]}…{ns[-1]}），既不是 {period.label()} 的一个自然月，也不是上月至本月的考勤周期："
+                f"这张考勤表可能不是 {period.label()} 的；请放入本月的考勤表，或检查运行的月份",
+                Source(self.file, self.sheet, head.row + 1, col_letter(head.days[turn][1]))))
+            return
+        last = max(ns)
         if last != days:
             self.problems.append(error(
                 "wrong-month",

@@ -275,6 +275,40 @@ def test_attendance_grid_with_real_dates(tmp_path):
     assert df["longest_absence"] == [Decimal(3)]
 
 
+def test_a_grid_kept_by_its_attendance_cycle_is_read_over_the_cycle_with_a_warning(tmp_path):
+    """上月26日至本月25日: day numbers that wrap once (26…31, 1…25) or dates that run from the
+    month before into this one are a 考勤周期 ending in the month run: read in column order
+    (a run of absences across the wrap is one run), said once; a cycle ending in the next
+    month, numbers past the month before's days, or two halves of a month are not."""
+    wrap = [*range(26, 32), *range(1, 26)]   # October has 31 days
+    marks = ["√"] * 4 + ["旷"] * 4 + ["√"] * 23   # 旷 on 30, 31, 1, 2
+    numbers = tmp_path / "numbers"
+    write_xlsx(numbers / "k.xlsx", {"k": [["工号", *wrap], ["1001", *marks]]})
+    month = read_month(numbers, "2026-11")
+    p = _one(month.problems, "attendance-cycle")
+    assert p.severity is Severity.WARNING and (p.source.sheet, p.source.row) == ("k", 1)
+    assert "10月26日至11月25日" in p.message
+    df = month.tables["attendance"]
+    assert (df["due_days"], df["present_days"], df["absent_days"], df["longest_absence"]) == (
+        [Decimal(31)], [Decimal(27)], [Decimal(4)], [Decimal(4)])
+
+    dates = tmp_path / "dates"
+    cycle = [dt.date(2026, 10, 26) + dt.timedelta(days=i) for i in range(31)]
+    write_xlsx(dates / "k.xlsx", {"k": [["工号", *cycle], ["1001", *["√"] * 31]]})
+    p = _one(read_month(dates, "2026-11").problems, "attendance-cycle")
+    assert "2026-10-26 至 2026-11-25" in p.message
+    assert _one(read_month(dates, "2026-10").problems, "wrong-month")   # ends in November: not October's
+    assert _one(read_month(dates, "2026-12").problems, "wrong-month")
+
+    # November has 30 days: 26…31 cannot be its days before a December cycle
+    assert _one(read_month(numbers, "2026-12").problems, "wrong-month")
+    halves = tmp_path / "halves"
+    write_xlsx(halves / "k.xlsx", {"k": [["工号", *range(1, 16), *range(1, 16)], ["1001", *["√"] * 30]]})
+    month = read_month(halves, "2026-11")
+    assert "attendance-cycle" not in [q.code for q in month.problems]
+    assert _one(month.problems, "wrong-month")
+
+
 def test_whole_month_of_leave_counts_its_rest_days(tmp_path):
     head = ["工号", *range(1, 31)]
     marks = ["休", *["病"] * 5, *(["休"] + ["病"] * 6) * 3, "病", "休"]
