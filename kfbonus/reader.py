@@ -69,7 +69,8 @@ How the folder is read (decisions where INPUTS.md is silent are marked *):
   exactly a header of the table followed by a value, fill the fields the
   table has no column for; their Source is the value's cell.
 - Attendance day grid: 工号 plus ≥ 5 day columns (headers 1…31, ``1日``,
-  ``1号`` or dates) and no 应出勤/实出勤 columns.  应出勤 = days with any mark
+  ``1号``, dates, or dates typed as text: ``2026-11-01``, ``11月1日``, ``11/1``)
+  and no 应出勤/实出勤 columns.  应出勤 = days with any mark
   but 休; 实出勤 = √ ✓ ✔ 1 出; 旷工 = 旷; 连续缺勤 = the longest run of days
   without √, as INPUTS.md says: blank and 休 days count (rest days inside a
   leave are absent calendar days).  Only this month's grid is seen: a run
@@ -107,6 +108,7 @@ from kfbonus.values import (
     display,
     excel_error,
     is_blank,
+    parse_date,
     parse_number,
 )
 from kfbonus.xlsxfacts import cell_ref, inspect_workbook
@@ -122,6 +124,8 @@ _UNIT_RE = re.compile(r"[(（][^()（）]*[)）]$")
 _WS_RE = re.compile(r"\s+")
 _LABEL_RE = re.compile(r"([^\s：:\d][^\s：:]*)\s*[：:]\s*")
 _DAY_RE = re.compile(r"(\d{1,2})[日号]?")
+# a day header typed as text with its month: 11月1日, 11/1, 11-01, 11.1 (the year from the run)
+_MONTH_DAY_RE = re.compile(r"(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?")
 _WEEKDAY_RE = re.compile(r"(星期|周|礼拜)?[一二三四五六日天]")
 _TOTAL_WORDS = ("合计", "小计", "总计")
 _SUM_WORDS = ("汇总", "共计")   # totals too, on a row with a number (_is_total)
@@ -241,10 +245,50 @@ def _day_of(value: object) -> int | None:
             return int(value)
         return None
     if isinstance(value, str):
-        m = _DAY_RE.fullmatch(unicodedata.normalize("NFKC", value).strip())
+        text = unicodedata.normalize("NFKC", value).strip()
+        m = _DAY_RE.fullmatch(text)
         if m and 1 <= int(m.group(1)) <= 31:
             return int(m.group(1))
+        day = _text_day(text, None)
+        if day is not None:
+            return day.day if isinstance(day, dt.date) else day[1]
     return None
+
+
+def _text_day(text: str, period: _Period | None) -> dt.date | tuple[int, int] | None:
+    """A day header typed as a date: ``2026-11-01`` (any form of values.parse_date) is that
+    date; ``11月1日``, ``11/1``, ``11-01`` is (month, day), or with ``period`` the date in the
+    run's year (in the year before for December in a January run)."""
+    if any(c.isdigit() for c in text[:4]) and len(text) >= 8:
+        try:
+            return parse_date(text)
+        except BadValue:
+            pass
+    m = _MONTH_DAY_RE.fullmatch(text)
+    if not m:
+        return None
+    month, day = int(m.group(1)), int(m.group(2))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if period is None or period.month is None:
+        return month, day
+    year = period.year - 1 if month == 12 and period.month == 1 else period.year
+    try:
+        return dt.date(year, month, day)  # type: ignore[arg-type]
+    except ValueError:   # 11月31日
+        return None
+
+
+def _dated(days: list[tuple[int, int, object]], period: _Period) -> list[tuple[int, int, object]]:
+    """A grid's day columns with the headers typed as dates (text) made dates, for the month checks."""
+    out = []
+    for d, c, h in days:
+        if isinstance(h, str):
+            day = _text_day(unicodedata.normalize("NFKC", h).strip(), period)
+            if isinstance(day, dt.date):
+                h = day
+        out.append((d, c, h))
+    return out
 
 
 @dataclass
@@ -1015,7 +1059,8 @@ class _SheetReader:
 
     def _check_grid_month(self, head: _Header) -> None:
         period = self.period
-        cycle = _cycle_of(head.days, period)
+        days = _dated(head.days, period)
+        cycle = _cycle_of(days, period)
         if cycle is not None:   # 上月26日至本月25日: a month's attendance kept by its own cycle
             self.problems.append(warning(
                 "attendance-cycle",
@@ -1023,14 +1068,16 @@ class _SheetReader:
                 f"如 {period.label()} 的考勤应按自然月计，请换成本月 1 日至月底的考勤表",
                 Source(self.file, self.sheet, head.row + 1)))
             return
-        dates = [(h, c) for _d, c, h in head.days if isinstance(h, dt.date)]
-        for h, c in dates:
+        dates = [(h, c, written) for (_d, c, h), (_, _, written) in zip(days, head.days, strict=True)
+                 if isinstance(h, dt.date)]
+        for h, c, written in dates:
             if period.disagrees(h.year, h.month):
-                self._wrong_month(head.table, f"{h.year}年{h.month}月", f"日期列「{h.isoformat()}」",
+                shown = written.strip() if isinstance(written, str) else h.isoformat()
+                self._wrong_month(head.table, f"{h.year}年{h.month}月", f"日期列「{shown}」",
                                   Source(self.file, self.sheet, head.row + 1, col_letter(c)))
                 return
-        days = period.days()
-        if dates or days is None:
+        month_days = period.days()
+        if dates or month_days is None:
             return
         ns = [d for d, _c, _h in head.days]
         turn = next((i for i in range(1, len(ns)) if ns[i] <= ns[i - 1]), None)
@@ -1043,10 +1090,10 @@ class _SheetReader:
                 Source(self.file, self.sheet, head.row + 1, col_letter(head.days[turn][1]))))
             return
         last = max(ns)
-        if last != days:
+        if last != month_days:
             self.problems.append(error(
                 "wrong-month",
-                f"考勤表的日期列到 {last} 日为止，而 {period.label()} 有 {days} 天："
+                f"考勤表的日期列到 {last} 日为止，而 {period.label()} 有 {month_days} 天："
                 f"这张考勤表可能不是 {period.label()} 的；请放入本月的考勤表，或检查运行的月份",
                 Source(self.file, self.sheet, head.row + 1)))
 

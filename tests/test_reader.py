@@ -309,6 +309,34 @@ def test_a_grid_kept_by_its_attendance_cycle_is_read_over_the_cycle_with_a_warni
     assert _one(month.problems, "wrong-month")
 
 
+def test_day_headers_typed_as_dates_are_day_columns_of_their_month(tmp_path):
+    """A grid's day headers typed as text dates (2026-11-01, 2026年11月1日) or month and day
+    (11月1日, 11/1, 11-01) are day columns like 1…30; their month is checked (named as typed),
+    and a month and day in December before a January run is last year's."""
+    days = range(1, 31)
+    forms = {"iso": [f"2026-11-{d:02d}" for d in days], "cn": [f"2026年11月{d}日" for d in days],
+             "md": [f"11月{d}日" for d in days], "slash": [f"11/{d}" for d in days],
+             "dash": [f"11-{d:02d}" for d in days]}
+    for name, heads in forms.items():
+        folder = tmp_path / name
+        write_xlsx(folder / "k.xlsx", {"k": [["工号", *heads], ["1001", "旷", *["√"] * 28, "休"]]})
+        month = read_month(folder, "2026-11")
+        assert month.problems == [], name
+        df = month.tables["attendance"]
+        assert (df["due_days"], df["present_days"], df["absent_days"]) == (
+            [Decimal(29)], [Decimal(28)], [Decimal(1)]), name
+    october = tmp_path / "october"
+    heads = [f"10月{d}日" for d in range(1, 32)]
+    write_xlsx(october / "k.xlsx", {"k": [["工号", *heads], ["1001", *["√"] * 31]]})
+    p = _one(read_month(october, "2026-12").problems, "wrong-month")   # 31 days like December's
+    assert "2026年10月" in p.message and "「10月1日」" in p.message and p.source.cell == "B1"
+    new_year = tmp_path / "new_year"
+    heads = [*(f"12月{d}日" for d in range(26, 32)), *(f"1月{d}日" for d in range(1, 26))]
+    write_xlsx(new_year / "k.xlsx", {"k": [["工号", *heads], ["1001", *["√"] * 31]]})
+    p = _one(read_month(new_year, "2027-01").problems, "attendance-cycle")
+    assert "2026-12-26 至 2027-01-25" in p.message
+
+
 def test_whole_month_of_leave_counts_its_rest_days(tmp_path):
     head = ["工号", *range(1, 31)]
     marks = ["休", *["病"] * 5, *(["休"] + ["病"] * 6) * 3, "病", "休"]
