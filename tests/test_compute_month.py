@@ -195,3 +195,28 @@ def test_big_month_is_fast():
         assert shares[proj.project_id] + proj.collective_unallocated == proj.collective_pool
     individual = [x for x in result.lines if x.award is Award.INDIVIDUAL]
     assert individual and all(x.amount > 0 or x.reason for x in individual)
+
+
+def test_no_attendance_table_at_all_is_one_error_not_a_warning_a_worker():
+    """A folder without any 考勤 (a file left out) cannot pay a 工龄奖 or judge 连续缺勤: one
+    error naming how many are due one; a worker missing from a 考勤 that is there is still a
+    warning of their own, as is everyone when nobody is due a 工龄奖 yet."""
+    roster = [{"工号": w, "姓名": f"员工{w}", "入职日期": "2020-03-01", "用工类型": "正式"}
+              for w in ("A01", "A02", "A03")]
+    settlement = [{"工程编号": "GC-01", "工号": "A01", "个人工期天数": 10, "计件工资": "1000.00"}]
+    month = build_month({"roster": roster, "settlement": settlement})
+    problems = compute_month(month, PARAMS, ASSESS, "2026-11").problems
+    [p] = [p for p in problems if p.code.startswith("attendance")]
+    assert (p.code, p.severity.name) == ("attendance-table-missing", "ERROR")
+    assert "名册中有 3 人按工龄应计工龄奖（如工号 A01 员工A01）" in p.message
+
+    some = [{"工号": "A01", "应出勤天数": 22, "实出勤天数": 22}]
+    result = compute_month(build_month({"roster": roster, "settlement": settlement, "attendance": some}),
+                           PARAMS, ASSESS, "2026-11")
+    missing = [p for p in result.problems if p.code.startswith("attendance")]
+    assert [(p.code, p.severity.name) for p in missing] == [("attendance-missing", "WARNING")] * 2
+
+    new = [{"工号": "A01", "姓名": "新人", "入职日期": "2026-06-01", "用工类型": "正式"}]
+    result = compute_month(build_month({"roster": new, "settlement": settlement}), PARAMS, ASSESS, "2026-11")
+    assert [(p.code, p.severity.name) for p in result.problems if p.code.startswith("attendance")] == [
+        ("attendance-missing", "WARNING")]

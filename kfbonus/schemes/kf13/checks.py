@@ -33,6 +33,10 @@ Decisions where INPUTS.md is silent:
   (``days-over-month``); 实出勤 above 应出勤 (``attendance-present-over-due``, the
   工龄奖 is then the tier amount); an 入职日期 after the assessment date
   (``hire-after-assessment``).
+- A roster worker without a 考勤 row is a WARNING (``attendance-missing``: no 工龄奖 that
+  month); no 考勤 table in the folder at all, while someone is due a 工龄奖, is one ERROR
+  (``attendance-table-missing``): a file left out, which would drop every 工龄奖 and the
+  连续缺勤 exclusion at once, not a worker without a row.
 """
 
 from __future__ import annotations
@@ -421,6 +425,14 @@ def check_attendance_for_seniority(ctx: Context, unusable: set) -> Iterator[Find
     (a warning: the tier amount is paid)."""
     data = ctx.data
     tiers = ctx.params["seniority.tiers"]
+    if not data.attendance:
+        due = [wid for wid in data.roster if seniority_tier(ctx.years.get(wid), tiers) is not None]
+        if due:   # no attendance table at all: a file left out, not a worker without a row
+            yield error("attendance-table-missing",
+                        f"输入文件夹中没有找到考勤表：名册中有 {len(due)} 人按工龄应计工龄奖"
+                        f"（如工号 {due[0]} {ctx.name(due[0])}），没有考勤无法折算，也无法判断连续缺勤；"
+                        "请放入本月考勤表（工号、应出勤天数、实出勤天数，或按日打卡的考勤）"), None
+            return
     for wid, worker in data.roster.items():
         att = data.attendance.get(wid)
         if att is None:
