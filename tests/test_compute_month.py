@@ -220,3 +220,22 @@ def test_no_attendance_table_at_all_is_one_error_not_a_warning_a_worker():
     result = compute_month(build_month({"roster": new, "settlement": settlement}), PARAMS, ASSESS, "2026-11")
     assert [(p.code, p.severity.name) for p in result.problems if p.code.startswith("attendance")] == [
         ("attendance-missing", "WARNING")]
+
+
+def test_settlement_without_any_application_table_is_an_error(tmp_path):
+    """A project is paid only when applied for; a folder with settlement lines and no
+    工程激励申报 at all (a file left out) would pay no project award without a word: one
+    error.  A 申报 table with its header only says no project applied: no error."""
+    from kfbonus.reader import read_month
+    from kfbonus.schemes.kf13.checks import check_application_table_present
+    from tests.helpers import write_xlsx
+
+    write_xlsx(tmp_path / "结算.xlsx", {"结算": [["工程编号", "工号", "个人工期天数", "计件工资"],
+                                               ["GC-01", "A01", 10, 1000], ["GC-02", "A01", 5, 500]]})
+    [p] = check_application_table_present(read_month(tmp_path, "2026-11"))
+    assert (p.code, p.severity.name) == ("application-table-missing", "ERROR")
+    assert "本月计件工资结算单有 2 个工程" in p.message and "只有表头" in p.message
+    write_xlsx(tmp_path / "申报.xlsx", {"申报": [["工程编号", "重点工程", "集体激励比例", "个人激励比例"]]})
+    assert check_application_table_present(read_month(tmp_path, "2026-11")) == []
+    no_settlement = build_month({"roster": [{"工号": "A01", "姓名": "张三", "入职日期": "2020-01-01"}]})
+    assert check_application_table_present(no_settlement) == []

@@ -33,7 +33,8 @@ def _folder(tmp_path, purchases=PURCHASES):
                                                ["GC-1", "1001", 10, 1000], ["GC-1", "3001", 2, 100]]})
     write_xlsx(folder / "加盟商.xlsx", {"加盟商": DEALERS})
     write_xlsx(folder / "提货.xlsx", {"提货": purchases})
-    write_xlsx(folder / "考勤.xlsx", {"考勤": [["工号", "应出勤天数", "实出勤天数"], ["1001", 22, 22]]})
+    write_xlsx(folder / "考勤.xlsx", {"考勤": [["工号", "应出勤天数", "实出勤天数"], ["1001", 22, 22]],
+                                      "申报": [["工程编号", "重点工程", "集体激励比例"]]})
     return folder
 
 

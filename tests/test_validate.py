@@ -21,6 +21,10 @@ SETTLE_HEAD = ["工程编号", "工程名称", "工号", "姓名", "个人工期
 
 
 def _month(tmp_path, roster=ROSTER, **sheets):
+    # a folder holds its 工程激励申报 (its header at least: a settlement without one is an error
+    # of its own, check_application_table_present)
+    if not any(name.startswith("申报") for name in sheets):
+        sheets["申报"] = [["工程编号", "重点工程"]]
     if roster is not None:
         write_xlsx(tmp_path / "人员名册.xlsx", {"花名册": roster})
     if sheets:

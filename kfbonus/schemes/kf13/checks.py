@@ -33,6 +33,9 @@ Decisions where INPUTS.md is silent:
   (``days-over-month``); 实出勤 above 应出勤 (``attendance-present-over-due``, the
   工龄奖 is then the tier amount); an 入职日期 after the assessment date
   (``hire-after-assessment``).
+- Settlement lines and no 工程激励申报 table in the folder at all is an ERROR
+  (``application-table-missing``): every project award would be nothing without a word (a
+  month in which no project applied gives a 申报 table with its header only).
 - A roster worker without a 考勤 row is a WARNING (``attendance-missing``: no 工龄奖 that
   month); no 考勤 table in the folder at all, while someone is due a 工龄奖, is one ERROR
   (``attendance-table-missing``): a file left out, which would drop every 工龄奖 and the
@@ -131,6 +134,21 @@ def check_known_projects(month: MonthInput) -> list[Problem]:
     return out
 
 
+def check_application_table_present(month: MonthInput) -> list[Problem]:
+    """Settlement lines and no 工程激励申报 table anywhere in the folder: every project's
+    collective and individual award would be nothing (a project is paid only when applied
+    for), with nothing to say why — a file left out.  An error; a month in which truly no
+    project applied gives a 申报 table with its header only."""
+    settled = {pid for pid in month.tables["settlement"].column("project_id") if pid is not None}
+    if not settled or len(month.tables["application"]) or any(t.kind == "application" for t in month.found):
+        return []
+    title = month.title("application")
+    return [error("application-table-missing",
+                  f"本月计件工资结算单有 {len(settled)} 个工程，但输入文件夹中没有找到{title}表"
+                  "（工程编号、重点工程、集体激励比例、个人激励比例）：没有它，这些工程的集体奖和个人奖都无法计算；"
+                  f"请放入本月的{title}表（如本月确无工程申报，请放入只有表头的{title}表）")]
+
+
 def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
     """One 考勤 row per worker and month."""
     return [error("attendance-duplicate",
@@ -208,6 +226,7 @@ CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_one_settlement_line_per_worker_and_project,
     check_consistent_projects,
     check_known_projects,
+    check_application_table_present,
 )
 
 
