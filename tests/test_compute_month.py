@@ -239,3 +239,38 @@ def test_settlement_without_any_application_table_is_an_error(tmp_path):
     assert check_application_table_present(read_month(tmp_path, "2026-11")) == []
     no_settlement = build_month({"roster": [{"工号": "A01", "姓名": "张三", "入职日期": "2020-01-01"}]})
     assert check_application_table_present(no_settlement) == []
+
+
+def test_an_individual_pool_nobody_was_nominated_for_is_said(tmp_path):
+    """A key project applying for an individual ratio with no nominee on it pays nothing of
+    its pool (未分配): a warning on its ratio; no 个人激励申报 table in the folder at all, while
+    a project applies for a ratio, is one error (a sheet left out); a header-only one is not."""
+    from kfbonus.reader import read_month
+    from kfbonus.schemes.kf13.checks import check_nomination_table_present
+    from tests.helpers import write_xlsx
+
+    month = build_month({
+        "roster": [{"工号": "A01", "姓名": "张三", "入职日期": "2019-03-01", "用工类型": "正式",
+                    "特殊技能": "电工"}],
+        "settlement": [{"工程编号": p, "工号": "A01", "个人工期天数": 10, "计件工资": "10000.00"}
+                       for p in ("GC-01", "GC-02")],
+        "application": [{"工程编号": "GC-01", "重点工程": "是", "个人激励比例": "4%"},
+                        {"工程编号": "GC-02", "重点工程": "是", "个人激励比例": "5%"}],
+        "nomination": [{"工程编号": "GC-02", "工号": "A01", "考评结果": "优秀"}],
+        "attendance": [{"工号": "A01", "应出勤天数": 22, "实出勤天数": 22}],
+    })
+    result = compute_month(month, PARAMS, ASSESS, "2026-11")
+    [p] = [p for p in result.problems if p.code == "individual-pool-without-nominees"]
+    assert p.severity.name == "WARNING" and "工程 GC-01 申报了个人激励比例 4%" in p.message
+    assert p.source.header == "个人激励比例"
+    [fig] = [f for f in result.projects if f.project_id == "GC-01"]
+    assert fig.individual_pool == Decimal("400.00")
+    assert [x.amount for x in result.lines if x.award == Award.INDIVIDUAL] == [Decimal("500.00")]
+
+    head = ["工程编号", "重点工程", "个人激励比例"]
+    write_xlsx(tmp_path / "申报.xlsx", {"申报": [head, ["GC-01", "是", "4%"], ["GC-02", "否", None]]})
+    [p] = check_nomination_table_present(read_month(tmp_path, "2026-11"))
+    assert (p.code, p.severity.name, p.source.cell) == ("nomination-table-missing", "ERROR", "C2")
+    assert "1 个工程申报了个人激励比例（如 GC-01）" in p.message
+    write_xlsx(tmp_path / "提名.xlsx", {"个人激励申报": [["工程编号", "工号", "考评结果"]]})
+    assert check_nomination_table_present(read_month(tmp_path, "2026-11")) == []

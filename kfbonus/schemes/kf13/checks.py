@@ -36,6 +36,9 @@ Decisions where INPUTS.md is silent:
 - Settlement lines and no 工程激励申报 table in the folder at all is an ERROR
   (``application-table-missing``): every project award would be nothing without a word (a
   month in which no project applied gives a 申报 table with its header only).
+- A key project's individual ratio with no nominee on it is a WARNING
+  (``individual-pool-without-nominees``: the pool is 未分配); individual ratios and no
+  个人激励申报 table at all is an ERROR (``nomination-table-missing``).
 - A roster worker without a 考勤 row is a WARNING (``attendance-missing``: no 工龄奖 that
   month); no 考勤 table in the folder at all, while someone is due a 工龄奖, is one ERROR
   (``attendance-table-missing``): a file left out, which would drop every 工龄奖 and the
@@ -149,6 +152,24 @@ def check_application_table_present(month: MonthInput) -> list[Problem]:
                   f"请放入本月的{title}表（如本月确无工程申报，请放入只有表头的{title}表）")]
 
 
+def check_nomination_table_present(month: MonthInput) -> list[Problem]:
+    """A 工程激励申报 giving individual ratios and no 个人激励申报 table anywhere in the
+    folder: no individual award could be paid (a file or sheet left out).  An error; a
+    header-only 个人激励申报 says nobody was nominated."""
+    applied = [(pid, src) for pid, ratio, src in row_values(month.tables["application"], "project_id",
+                                                             "individual_ratio")
+               if pid is not None and ratio is not None]
+    if not applied or len(month.tables["nomination"]) or any(t.kind == "nomination" for t in month.found):
+        return []
+    title = month.title("nomination")
+    return [error("nomination-table-missing",
+                  f"{month.title('application')}中有 {len(applied)} 个工程申报了个人激励比例"
+                  f"（如 {applied[0][0]}），"
+                  f"但输入文件夹中没有找到{title}表（工程编号、工号、考评结果）：个人奖无法计算；"
+                  f"请放入{title}表（如确无提名，请放入只有表头的{title}表）",
+                  applied[0][1].cell("individual_ratio"))]
+
+
 def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
     """One 考勤 row per worker and month."""
     return [error("attendance-duplicate",
@@ -227,6 +248,7 @@ CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_consistent_projects,
     check_known_projects,
     check_application_table_present,
+    check_nomination_table_present,
 )
 
 
@@ -281,6 +303,12 @@ def check_individual_application(ctx: Context, unusable: set) -> Iterator[Findin
                                      rate_min, rate_max, app.src.cell("individual_ratio"))
             if bad:
                 yield bad, key
+            elif pid not in data.nominations and pid in data.settlement:
+                yield warning("individual-pool-without-nominees",
+                              f"工程 {pid} 申报了个人激励比例 {fmt_percent(ratio)}（重点工程），"
+                              "但个人激励申报中没有该工程的提名：个人奖池本月不发放，记为未分配；"
+                              "如有提名，请补入个人激励申报",
+                              app.src.cell("individual_ratio")), None
 
 
 def _applying(ctx: Context, unusable: set, award: Award) -> Iterator[str]:
