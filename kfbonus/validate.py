@@ -30,6 +30,21 @@ def row_values(df: Columns, *names: str) -> Iterator[tuple]:
     return zip(*(df.column(n) for n in names), df["src"], strict=True)
 
 
+def sheets_without(df: Columns, *names: str) -> list[tuple[SheetTable, list[str]]]:
+    """The sheets a table's rows come from that have no column (nor form label) for some of
+    ``names``, each with those it lacks, in order: an optional column left out, whose absence
+    the scheme may need to say."""
+    seen: dict[int, SheetTable] = {}
+    for src in df["src"]:
+        seen.setdefault(id(src.table), src.table)
+    out = []
+    for table in seen.values():
+        lacking = [n for n in names if n not in table.columns and n not in table.labels]
+        if lacking:
+            out.append((table, lacking))
+    return out
+
+
 def _roster(month: MonthInput) -> dict[str, tuple[str | None, RowRef]]:
     """工号 → (姓名, first row) of the roster."""
     out: dict[str, tuple[str | None, RowRef]] = {}

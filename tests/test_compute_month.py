@@ -274,3 +274,22 @@ def test_an_individual_pool_nobody_was_nominated_for_is_said(tmp_path):
     assert "1 个工程申报了个人激励比例（如 GC-01）" in p.message
     write_xlsx(tmp_path / "提名.xlsx", {"个人激励申报": [["工程编号", "工号", "考评结果"]]})
     assert check_nomination_table_present(read_month(tmp_path, "2026-11")) == []
+
+
+def test_a_nominee_on_a_roster_without_a_skills_column_is_told_why(tmp_path):
+    """Without a 特殊技能 column nobody's skill is known: a nominee refused on service years
+    is told the roster has no such column (not that they have no skill)."""
+    from kfbonus.reader import read_month
+    from tests.helpers import write_xlsx
+
+    write_xlsx(tmp_path / "名册.xlsx", {"花名册": [["工号", "姓名", "入职日期", "用工类型", "离职日期"],
+                                                ["A01", "张三", "2025-03-01", "正式"]]})
+    write_xlsx(tmp_path / "月.xlsx", {
+        "结算": [["工程编号", "工号", "个人工期天数", "计件工资"], ["GC-01", "A01", 10, "5000.00"]],
+        "申报": [["工程编号", "重点工程", "个人激励比例"], ["GC-01", "是", "3%"]],
+        "提名": [["工程编号", "工号", "考评结果"], ["GC-01", "A01", "优秀"]],
+        "考勤": [["工号", "应出勤天数", "实出勤天数"], ["A01", 22, 22]]})
+    problems = compute_month(read_month(tmp_path, "2026-11"), PARAMS, ASSESS, "2026-11").problems
+    [p] = [p for p in problems if p.code == "nominee-not-qualified"]
+    assert "人员名册没有特殊技能列，无从按特殊技能（电工、焊工、管道工）判断，且连续工龄 1 年不满 3 年" in (
+        p.message)

@@ -16,7 +16,9 @@ def validate(month):
     """The checks every scheme gets, then FS-MS-KF-13's own (as a run does for its folder)."""
     return validate_shared(month) + [p for check in KF13_CHECKS for p in check(month)]
 
-ROSTER = [["工号", "姓名", "入职日期"], ["1001", "张三", "2020-01-01"], ["1002", "李四", "2021-01-01"]]
+# the columns the exclusions read are there (a roster without them is warned: roster-column-absent)
+ROSTER = [["工号", "姓名", "入职日期", "用工类型", "离职日期"], ["1001", "张三", "2020-01-01"],
+          ["1002", "李四", "2021-01-01"]]
 SETTLE_HEAD = ["工程编号", "工程名称", "工号", "姓名", "个人工期天数", "计件工资", "工期总天数"]
 
 
@@ -41,7 +43,7 @@ def _codes(problems):
 def test_clean_month_has_no_problems(tmp_path):
     month = _month(tmp_path, 结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", 3, 100, 30],
                                  ["GC-1", "甲", "1002", "李四", 3, 100, 30]],
-                   申报=[["工程编号", "重点工程"], ["GC-1", "是"]])
+                   申报=[["工程编号", "重点工程", "集体激励比例"], ["GC-1", "是", "15%"]])
     assert validate(month) == []
 
 
@@ -200,3 +202,27 @@ def test_a_paid_row_pasted_twice_is_warned_and_both_kept(tmp_path):
     pasted = next(p for p in problems if p.source.sheet == "培训")
     assert "此行与 其他.xlsx › 培训 第2行 完全相同" in pasted.message
     assert len(month.tables["training"]) == 3
+
+
+def test_a_roster_or_application_without_the_columns_that_decide_pay_is_warned(tmp_path):
+    """Optional columns whose absence pays differently, said once a sheet: a roster without
+    用工类型 (外包/临时/试用 cannot be excluded; 转正日期 named too when it is missing as well)
+    or 离职日期; a 工程激励申报 without 集体激励比例 (no project gets a collective award)."""
+    bare = [["工号", "姓名", "入职日期"], ["1001", "张三", "2020-01-01"]]
+    month = _month(tmp_path / "a", roster=bare,
+                   申报=[["工程编号", "重点工程", "个人激励比例"], ["GC-1", "是", "4%"]],
+                   结算=[SETTLE_HEAD, ["GC-1", "甲", "1001", "张三", 3, 100, 30]])
+    found = {p.code: p for p in validate(month)}
+    roster, application = found["roster-column-absent"], found["application-column-absent"]
+    assert (roster.severity, str(roster.source)) == (Severity.WARNING, "人员名册.xlsx › 花名册 第1行")
+    assert "没有「用工类型」「转正日期」「离职日期」列" in roster.message
+    assert "按用工类型排除外包、临时、试用人员" in roster.message
+    assert "按离职日期排除已离职人员" in roster.message
+    assert str(application.source) == "其他.xlsx › 申报 第1行"
+    assert "其中的工程本月都没有集体奖" in application.message
+
+    typed = [["工号", "姓名", "入职日期", "用工类型"], ["1001", "张三", "2020-01-01", "正式"]]
+    [p] = [p for p in validate(_month(tmp_path / "b", roster=typed)) if p.code == "roster-column-absent"]
+    assert "没有「离职日期」列" in p.message and "转正日期" not in p.message   # 试用 is said by the type
+    full = [["工号", "姓名", "入职日期", "用工类型", "离职日期"], ["1001", "张三", "2020-01-01", "正式"]]
+    assert "roster-column-absent" not in _codes(validate(_month(tmp_path / "c", roster=full)))

@@ -39,6 +39,9 @@ Decisions where INPUTS.md is silent:
 - A key project's individual ratio with no nominee on it is a WARNING
   (``individual-pool-without-nominees``: the pool is 未分配); individual ratios and no
   个人激励申报 table at all is an ERROR (``nomination-table-missing``).
+- A roster sheet without 用工类型 or 离职日期 (转正日期 too when 用工类型 is missing) is a
+  WARNING (``roster-column-absent``): those exclusions cannot be judged; a 工程激励申报 sheet
+  without 集体激励比例 is a WARNING (``application-column-absent``).
 - A roster worker without a 考勤 row is a WARNING (``attendance-missing``: no 工龄奖 that
   month); no 考勤 table in the folder at all, while someone is due a 工龄奖, is one ERROR
   (``attendance-table-missing``): a file left out, which would drop every 工龄奖 and the
@@ -55,6 +58,7 @@ from kfbonus.exclusions import unknown_type_warnings
 from kfbonus.model import MonthInput
 from kfbonus.money import ZERO, fmt_money
 from kfbonus.problems import Problem, RowRef, Source, error, warning
+from kfbonus.schema import ROSTER
 from kfbonus.schemes.kf13.awards.adjustment import payable_members
 from kfbonus.schemes.kf13.awards.collective import (
     SCORE_FIELDS,
@@ -75,7 +79,7 @@ from kfbonus.schemes.kf13.common import (
     fmt_percent,
 )
 from kfbonus.schemes.kf13.model import Award
-from kfbonus.validate import identical_rows, repeats, row_values
+from kfbonus.validate import identical_rows, repeats, row_values, sheets_without
 from kfbonus.values import Percentage
 
 __all__ = ["CHECKS", "RULE_CHECKS", "rule_checks",
@@ -170,6 +174,43 @@ def check_nomination_table_present(month: MonthInput) -> list[Problem]:
                   applied[0][1].cell("individual_ratio"))]
 
 
+_EXCLUSION_COLUMNS = {   # roster field → what cannot be judged without its column
+    "employment_type": "按用工类型排除外包、临时、试用人员",
+    "regular_date": "按转正日期判断试用期",
+    "leave_date": "按离职日期排除已离职人员",
+}
+
+
+def check_roster_columns_for_exclusions(month: MonthInput) -> list[Problem]:
+    """A roster sheet without 用工类型 or 离职日期 (the columns the exclusions read) pays its
+    workers as if no such exclusion applied: one warning a sheet, naming what cannot be
+    judged (转正日期 too when 用工类型 is missing: without either, probation cannot be seen;
+    with 用工类型, 试用 says it)."""
+    out: list[Problem] = []
+    for table, lacking in sheets_without(month.tables["roster"], *_EXCLUSION_COLUMNS):
+        if "employment_type" not in lacking:
+            lacking = [n for n in lacking if n != "regular_date"]
+        if not lacking:
+            continue
+        headers = "」「".join(ROSTER.field(n).header for n in lacking)
+        what = "、".join(_EXCLUSION_COLUMNS[n] for n in lacking)
+        out.append(warning("roster-column-absent",
+                           f"人员名册没有「{headers}」列：无法{what}，这些人员按正常计发；"
+                           "如名册另有这些信息，请加上这些列",
+                           Source(table.file, table.sheet, table.header_row)))
+    return out
+
+
+def check_application_has_collective_ratio(month: MonthInput) -> list[Problem]:
+    """A 工程激励申报 sheet without a 集体激励比例 column gives none of its projects a
+    collective award (a project is paid only at the ratio it applies for): said once a sheet."""
+    title = month.title("application")
+    return [warning("application-column-absent",
+                    f"{title}没有「集体激励比例」列：其中的工程本月都没有集体奖；如有集体激励比例，请加上这一列",
+                    Source(table.file, table.sheet, table.header_row))
+            for table, _ in sheets_without(month.tables["application"], "collective_ratio")]
+
+
 def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
     """One 考勤 row per worker and month."""
     return [error("attendance-duplicate",
@@ -249,6 +290,8 @@ CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_known_projects,
     check_application_table_present,
     check_nomination_table_present,
+    check_roster_columns_for_exclusions,
+    check_application_has_collective_ratio,
 )
 
 

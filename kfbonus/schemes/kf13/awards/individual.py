@@ -73,11 +73,19 @@ def failed_conditions(ctx: Context, nom: Row, pid: str, settled: set[str]) -> li
             elif worker.skills:   # skills written, none of the list: say which, 电焊 is not 焊工
                 skill_text = (f"所填技能「{'、'.join(worker.skills)}」不是特殊技能"  # type: ignore[arg-type]
                               f"（{'、'.join(special)}）")  # type: ignore[arg-type]
+            elif _no_skills_column(worker):
+                skill_text = f"人员名册没有特殊技能列，无从按特殊技能（{'、'.join(special)}）判断"  # type: ignore[arg-type]
             else:
                 skill_text = f"无特殊技能（{'、'.join(special)}）"  # type: ignore[arg-type]
             years_text = "入职日期空白" if years is None else f"连续工龄 {years} 年"
             failed.append(f"{skill_text}，且{years_text}不满 {min_years} 年")
     return failed
+
+
+def _no_skills_column(worker) -> bool:
+    """The worker's roster sheet has no 特殊技能 column (nor label): nobody's skills are known."""
+    table = worker.src.table if worker.src is not None else None
+    return table is not None and "skills" not in table.columns and "skills" not in table.labels
 
 
 def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, IndividualFigures]]:
