@@ -546,3 +546,23 @@ def test_percent_formatted_discount_cell_and_total_row(tmp_path):
     )
     bad = [p for p in read_month(folder, PERIOD).problems if p.is_error]
     assert len(bad) == 1 and bad[0].source.cell == "F3"
+
+
+def test_tables_without_the_columns_that_decide_pay_are_warned(tmp_path):
+    """A 提货明细 without 日期 (every row this month's) or 渠道 (every purchase 线下), a 加盟商
+    table without 签约销售 (no sales commission): one warning a sheet and column, at its
+    header row; with the columns, none."""
+    from kfbonus.schemes.shkf import check_columns_that_decide_pay
+
+    folder = tmp_path / "bare"
+    write_xlsx(folder / "加盟商提货.xlsx", {
+        "加盟商": [["加盟商编号", "加盟商名称", "售后客服"], ["D1", "甲", "2001"]],
+        "提货明细": [["加盟商编号", "提货额"], ["D1", 12000]]})
+    found = {(p.code, p.message.split("：")[0], str(p.source))
+             for p in check_columns_that_decide_pay(read_month(folder, PERIOD))}
+    assert found == {("purchase-column-absent", "提货明细没有「日期」列", "加盟商提货.xlsx › 提货明细 第1行"),
+                     ("purchase-column-absent", "提货明细没有「渠道」列", "加盟商提货.xlsx › 提货明细 第1行"),
+                     ("dealer-column-absent", "加盟商没有「签约销售」列", "加盟商提货.xlsx › 加盟商 第1行")}
+    month, _ = _run(tmp_path, [_worker("2001")], [["D1", "甲", "2001", None]],
+                    [["D1", "2026-11-01", "线下", None, None, 12000]])
+    assert check_columns_that_decide_pay(month) == []

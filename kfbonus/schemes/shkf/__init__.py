@@ -34,6 +34,34 @@ def check_adjustments_not_pasted_twice(month) -> list:
     return identical_rows(month, "adjustment")
 
 
+_ABSENT_MEANS = {   # (table kind, field) → what the table pays without that column
+    ("purchase", "date"): "每一行都按本月计（其他月份的提货无从剔除）",
+    ("purchase", "channel"): "每一行都按线下计，销售的云商城提成为 0",
+    ("dealer", "sales_id"): "没有加盟商的签约销售，销售的云商城提成为 0",
+}
+
+
+def check_columns_that_decide_pay(month) -> list:
+    """A 提货明细 without 日期 or 渠道, a 加盟商 table without 签约销售: optional columns whose
+    absence pays differently (every row this month's, every purchase 线下, no sales
+    commission), said once a sheet."""
+    from kfbonus.problems import Source, warning
+    from kfbonus.validate import sheets_without
+
+    out = []
+    for kind in ("purchase", "dealer"):
+        table_def = DEALER if kind == "dealer" else PURCHASE
+        fields = [f for k, f in _ABSENT_MEANS if k == kind]
+        for table, lacking in sheets_without(month.tables[kind], *fields):
+            for name in lacking:
+                out.append(warning(
+                    f"{kind}-column-absent",
+                    f"{table_def.title}没有「{table_def.field(name).header}」列："
+                    f"{_ABSENT_MEANS[(kind, name)]}；如有，请加上这一列",
+                    Source(table.file, table.sheet, table.header_row)))
+    return out
+
+
 def _plain_text(line) -> str:
     from kfbonus.schemes.shkf.plain import plain_text
 
@@ -54,7 +82,7 @@ SCHEME = Scheme(
     ),
     rules_dir=Path(__file__).with_name("rules"),
     param_checks=SPEC.checks,
-    checks=(check_adjustments_not_pasted_twice,),
+    checks=(check_adjustments_not_pasted_twice, check_columns_that_decide_pay),
     compute=_compute,
     presentation=Presentation(
         title=TITLE,
