@@ -218,6 +218,25 @@ def use_tables(tables: Sequence[Table]) -> None:
     _is_header.cache_clear()
     _DISTINCTIVE = {h for h, uses in index.items() if len({k for k, _ in uses}) == 1}
     _FIELD_HEADERS = headers
+    # each field's telling pairs of characters (分配, 系数 of 个人百分比's 分配比例, 个人系数):
+    # those of its headers that no more than two fields' headers share (日期, 比例 are everybody's)
+    owners: dict[str, set[str]] = {}
+    for h, uses in index.items():
+        for _k, f in uses:
+            for pair in _pairs(h):
+                owners.setdefault(pair, set()).add(f.name)
+    _FIELD_PAIRS.clear()
+    for h, uses in index.items():
+        for _k, f in uses:
+            _FIELD_PAIRS.setdefault(id(f), set()).update(p for p in _pairs(h) if len(owners[p]) <= 2)
+
+
+_FIELD_PAIRS: dict[int, set[str]] = {}
+
+
+def _pairs(text: str) -> set[str]:
+    """The pairs of adjacent characters of a header that are not both ASCII (1日 and 系数, not ID)."""
+    return {text[i:i + 2] for i in range(len(text) - 1) if not text[i:i + 2].isascii()}
 
 
 use_tables(COMMON)
@@ -890,6 +909,7 @@ class _SheetReader:
 
         n = self._parse(head, data_rows, totals)
         self._check_unheaded(head, data_rows)
+        self._check_unread_headers(head, data_rows)
         self.found_here += 1
         self.found.append(FoundTable(self.file, self.sheet, table.kind, head.row + 1, n, bool(head.labels)))
         return n, next_head, next_preamble
@@ -964,6 +984,34 @@ class _SheetReader:
                 f"（如「{sample}」）未读取；"
                 f"如是{head.table.title}数据，请给此列加上表头或移到相应的列",
                 Source(self.file, self.sheet, hits[0] + 1, col)))
+
+    def _check_unread_headers(self, head: _Header, data_rows: list[int]) -> None:
+        """A column whose header is none the table knows but looks like a column it lacks
+        (分配系数 beside no 个人百分比: they share 分配 and 系数) is not read, and the field then
+        takes its default (100%): one warning a column holding data, naming the headers that
+        would be read.  Other unknown columns (备注, 所在地区) are left alone quietly."""
+        table, rows = head.table, self.rows
+        absent = [f for f in table.fields if f.name not in head.columns and f.name not in head.labels]
+        if not absent:
+            return
+        used = set(head.columns.values()) | {c for _d, c, _h in head.days}
+        for r in range(head.row, head.data_start):
+            for c, value in enumerate(rows[r]):
+                text = _cell_text(value)
+                if c in used or text is None or normalize_header(text) in _HEADER_INDEX:
+                    continue
+                pairs = _pairs(normalize_header(text))
+                like = [f for f in absent if pairs & _FIELD_PAIRS.get(id(f), set())]
+                if not like or not any(c < len(rows[i]) and not is_blank(rows[i][c]) for i in data_rows):
+                    continue
+                used.add(c)
+                f = like[0]
+                names = "」「".join(dict.fromkeys((f.header, *f.aliases)))
+                self.problems.append(warning(
+                    "header-not-recognised",
+                    f"{col_letter(c)} 列的表头「{text}」不是{table.title}认得的表头，此列未读取，"
+                    f"{f.header}按未填写计；如此列是{f.header}，请把表头改为「{names}」之一",
+                    Source(self.file, self.sheet, r + 1, col_letter(c), text)))
 
     def _check_counted(self, head: _Header, name: str, data_rows: list[int], typed: list[object],
                        marked: list[int]) -> None:

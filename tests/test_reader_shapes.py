@@ -528,3 +528,23 @@ def test_values_repeated_down_columns_and_across_sheets_keep_each_its_own_spelli
     assert df["note"] == ["1", "TRUE", "1", "1.5", "1", "1", "TRUE"]
     bad = [p for p in month.problems if p.source.col == "D"]
     assert [(p.source.sheet, p.source.row) for p in bad] == [("其他奖惩", 5), ("其他奖惩", 6)]
+
+
+def test_a_header_that_looks_like_a_column_the_table_lacks_is_said(tmp_path):
+    """分配系数 is not one of 个人百分比's headers (个人百分比, 分配比例, 个人系数) but shares 分配 and
+    系数 with them: its column is not read, so everyone would be at 100% — a warning naming the
+    headers that would be read.  Other unknown columns (备注, 所在地区), and a look-alike column
+    with nothing in it, are left alone; a known header is read as ever."""
+    write_xlsx(tmp_path / "结算.xlsx", {"结算": [
+        ["工程编号", "工号", "个人工期天数", "计件工资", "分配系数", "备注", "所在地区", "开工时间"],
+        ["GC-1", "1001", 10, 1000, 1.2, "x", "佛山", None],
+        ["GC-1", "1002", 10, 1000, 0.8, None, None, None]],
+        "申报": [["工程编号", "重点工程", "集体奖励比例"], ["GC-1", "是", "15%"]],
+        "申报2": [["工程编号", "重点工程", "申请比例"], ["GC-2", "是", "12%"]]})
+    month = read_month(tmp_path, "2026-11")
+    found = sorted((str(p.source), p.message) for p in month.problems if p.code == "header-not-recognised")
+    assert [s for s, _ in found] == ["结算.xlsx › 申报!C1", "结算.xlsx › 结算!E1"]
+    assert "「个人百分比」「分配比例」「个人系数」之一" in found[1][1]
+    assert "「集体激励比例」「申请比例」「集体奖比例」之一" in found[0][1]
+    assert month.tables["settlement"]["percent"] == [None, None]
+    assert month.tables["application"]["collective_ratio"][-1] is not None   # 申请比例 is read
