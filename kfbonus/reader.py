@@ -77,6 +77,9 @@ How the folder is read (decisions where INPUTS.md is silent are marked *):
   continuing from last month is not joined.  A grid kept by its attendance
   cycle (26…31, 1…25, or dates from last month into this one) is this month's,
   counted in column order, with a warning ``attendance-cycle``.
+- A header cell none of the table's headers that shares a telling pair of
+  characters with a header of a column the table lacks (分配系数 / 个人百分比)
+  is a warning ``header-not-recognised`` when its column holds data.
 """
 
 from __future__ import annotations
