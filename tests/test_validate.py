@@ -226,3 +226,12 @@ def test_a_roster_or_application_without_the_columns_that_decide_pay_is_warned(t
     assert "没有「离职日期」列" in p.message and "转正日期" not in p.message   # 试用 is said by the type
     full = [["工号", "姓名", "入职日期", "用工类型", "离职日期"], ["1001", "张三", "2020-01-01", "正式"]]
     assert "roster-column-absent" not in _codes(validate(_month(tmp_path / "c", roster=full)))
+
+
+def test_an_incident_naming_nobody_is_warned_on_its_row(tmp_path):
+    head = ["日期", "类型", "工程编号", "工号", "说明"]
+    month = _month(tmp_path, 事故=[head, ["2026-11-03", "安全事故", "GC-1", None, "a"],
+                                   ["2026-11-04", "质量投诉", None, "1001", "b"],
+                                   ["2026-11-05", "质量投诉", None, None, "客户投诉漏水"]])
+    [p] = [p for p in validate(month) if p.code == "incident-names-nobody"]
+    assert (p.severity, str(p.source)) == (Severity.WARNING, "其他.xlsx › 事故 第4行")

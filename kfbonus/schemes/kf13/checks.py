@@ -42,6 +42,8 @@ Decisions where INPUTS.md is silent:
 - A roster sheet without 用工类型 or 离职日期 (转正日期 too when 用工类型 is missing) is a
   WARNING (``roster-column-absent``): those exclusions cannot be judged; a 工程激励申报 sheet
   without 集体激励比例 is a WARNING (``application-column-absent``).
+- A 事故投诉 row naming neither 工程编号 nor 工号 is a WARNING (``incident-names-nobody``):
+  it would take no one's year-end award.
 - A roster worker without a 考勤 row is a WARNING (``attendance-missing``: no 工龄奖 that
   month); no 考勤 table in the folder at all, while someone is due a 工龄奖, is one ERROR
   (``attendance-table-missing``): a file left out, which would drop every 工龄奖 and the
@@ -211,6 +213,17 @@ def check_application_has_collective_ratio(month: MonthInput) -> list[Problem]:
             for table, _ in sheets_without(month.tables["application"], "collective_ratio")]
 
 
+def check_incidents_name_someone(month: MonthInput) -> list[Problem]:
+    """A 事故投诉 row with neither 工程编号 nor 工号 takes the year-end safety or quality
+    award from nobody (SCHEME.md §5 reads it by the worker or the projects worked on):
+    a warning on the row, since the record itself is kept."""
+    return [warning("incident-names-nobody",
+                    f"{month.title('incident')}的这一行既没有工程编号也没有工号：年度安全奖、质量奖"
+                    "无从据此扣减任何人；请补填工程编号或工号", src.source)
+            for pid, wid, src in row_values(month.tables["incident"], "project_id", "worker_id")
+            if pid is None and wid is None]
+
+
 def check_one_attendance_row_per_worker(month: MonthInput) -> list[Problem]:
     """One 考勤 row per worker and month."""
     return [error("attendance-duplicate",
@@ -292,6 +305,7 @@ CHECKS: tuple[Callable[[MonthInput], list[Problem]], ...] = (
     check_nomination_table_present,
     check_roster_columns_for_exclusions,
     check_application_has_collective_ratio,
+    check_incidents_name_someone,
 )
 
 
