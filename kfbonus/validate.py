@@ -88,14 +88,30 @@ def check_known_workers(month: MonthInput) -> list[Problem]:
     if not roster:
         return []
     out: list[Problem] = []
+    used: dict[str, None] = {}
     for kind in worker_tables(month):
         title = month.title(kind)
         for wid, src in row_values(month.tables[kind], "worker_id"):
+            if wid is not None:
+                used.setdefault(wid, None)
             if wid is not None and wid not in roster:
                 out.append(error("unknown-worker",
                                  f"{title}中的工号「{wid}」不在人员名册中，请核对工号或在名册中补上此人",
                                  src.cell("worker_id")))
+    unknown = sorted((wid for wid in used if wid not in roster), key=lambda w: (len(w), w))
+    if len(unknown) >= _MOSTLY_UNKNOWN and 2 * len(unknown) > len(used):
+        # most of the month's people are not on the roster: a roster left out (or another
+        # department's), not as many typos — one error instead of one a row
+        shown = "、".join(unknown[:5]) + ("…" if len(unknown) > 5 else "")
+        files = "、".join(dict.fromkeys(src.table.file for src in month.tables["roster"]["src"]))
+        return [error("roster-mostly-unknown",
+                      f"本月各表用到的 {len(used)} 个工号中有 {len(unknown)} 个不在人员名册（{files}）中"
+                      f"（如 {shown}，共 {len(out)} 行）：是否漏放了本部门的人员名册？"
+                      "请放入包含这些人员的人员名册后重新运行")]
     return out
+
+
+_MOSTLY_UNKNOWN = 5   # unknown 工号 from which "most of them unknown" is a roster left out
 
 
 def check_names_match_roster(month: MonthInput) -> list[Problem]:

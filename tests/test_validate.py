@@ -235,3 +235,17 @@ def test_an_incident_naming_nobody_is_warned_on_its_row(tmp_path):
                                    ["2026-11-05", "质量投诉", None, None, "客户投诉漏水"]])
     [p] = [p for p in validate(month) if p.code == "incident-names-nobody"]
     assert (p.severity, str(p.source)) == (Severity.WARNING, "其他.xlsx › 事故 第4行")
+
+
+def test_most_workers_unknown_is_one_error_for_a_roster_left_out(tmp_path):
+    """Most of the month's 工号 missing from the roster is a roster left out (another
+    department's roster in the folder), not that many typos: one error saying so, naming a
+    few; a few unknown 工号 among known ones stay one error a row."""
+    rows = [["GC-1", "甲", f"20{k:02d}", None, 3, 100, 30] for k in range(6)]
+    month = _month(tmp_path / "a", 结算=[SETTLE_HEAD, *rows, ["GC-1", "甲", "1001", "张三", 3, 100, 30]])
+    [p] = [p for p in validate(month) if p.severity is Severity.ERROR]
+    assert p.code == "roster-mostly-unknown" and p.source is None
+    assert "7 个工号中有 6 个不在人员名册（人员名册.xlsx）中" in p.message
+    assert "（如 2000、2001、2002、2003、2004…，共 6 行）" in p.message
+    few = _month(tmp_path / "b", 结算=[SETTLE_HEAD, *rows[:2], ["GC-1", "甲", "1001", "张三", 3, 100, 30]])
+    assert _codes(p for p in validate(few) if p.severity is Severity.ERROR) == ["unknown-worker"] * 2
