@@ -135,6 +135,11 @@ class MonthInput:
         """The table's Chinese name (计件工资结算单 …)."""
         return next((t.title for t in self.read if t.kind == kind), kind)
 
+    def has_table(self, kind: str) -> bool:
+        """A table of ``kind`` was found in the folder (with rows, or its header only)."""
+        df = self.tables.get(kind)
+        return (df is not None and len(df) > 0) or any(f.kind == kind for f in self.found)
+
     def without_rows(self) -> MonthInput:
         """This input without its tables' rows (every kind present, empty): what the outputs
         and the ledger say of it — folder, files, tables found, problems — once the month is

@@ -30,11 +30,6 @@ __all__ = ["owners", "schemes_present", "scoped"]
 _COMMON_KINDS = tuple(t.kind for t in COMMON)
 
 
-def _has_rows(month: MonthInput, kind: str) -> bool:
-    df = month.tables.get(kind)
-    return (df is not None and len(df) > 0) or any(f.kind == kind for f in month.found)
-
-
 def _title(schemes: Sequence[Scheme], kind: str) -> str:
     for s in schemes:
         for t in s.tables:
@@ -52,13 +47,13 @@ def schemes_present(month: MonthInput, registered: Sequence[Scheme],
     """The schemes whose tables the folder holds (restricted to ``only``, a scheme id,
     when given), and the problems: a required table missing, or no scheme at all."""
     candidates = [s for s in registered if only is None or s.id == only]
-    present = [s for s in candidates if any(_has_rows(month, k) for k in s.present_when)]
+    present = [s for s in candidates if any(month.has_table(k) for k in s.present_when)]
     problems: list[Problem] = []
     for s in present:
         for kind in s.requires:
-            if not _has_rows(month, kind):
+            if not month.has_table(kind):
                 have = "、".join(_title(registered, k) for k in s.present_when
-                                if _has_rows(month, k))
+                                if month.has_table(k))
                 problems.append(error(
                     "scheme-table-missing",
                     f"找到了{have}，但没有{_title(registered, kind)}：{s.id}（{s.name}）需要两者才能计算"))

@@ -149,7 +149,7 @@ def check_application_table_present(month: MonthInput) -> list[Problem]:
     for), with nothing to say why — a file left out.  An error; a month in which truly no
     project applied gives a 申报 table with its header only."""
     settled = {pid for pid in month.tables["settlement"].column("project_id") if pid is not None}
-    if not settled or len(month.tables["application"]) or any(t.kind == "application" for t in month.found):
+    if not settled or month.has_table("application"):
         return []
     title = month.title("application")
     return [error("application-table-missing",
@@ -165,7 +165,7 @@ def check_nomination_table_present(month: MonthInput) -> list[Problem]:
     applied = [(pid, src) for pid, ratio, src in row_values(month.tables["application"], "project_id",
                                                              "individual_ratio")
                if pid is not None and ratio is not None]
-    if not applied or len(month.tables["nomination"]) or any(t.kind == "nomination" for t in month.found):
+    if not applied or month.has_table("nomination"):
         return []
     title = month.title("nomination")
     return [error("nomination-table-missing",
