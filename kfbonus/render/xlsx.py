@@ -597,7 +597,7 @@ def write_table(ws: Worksheet, f: Formats, first_row: int, cols: Sequence[Col],
     measures = [_Measure(c, None if fixed_widths is None else fixed_widths[j])
                 for j, c in enumerate(cols)]
     wrapping = [(j, m) for j, m in enumerate(measures) if m.wraps]
-    measured = [(j, m) for j, m in enumerate(measures) if m.open or m.wraps]
+    measured = [(j, m) for j, m in enumerate(measures) if m.open]   # texts can widen it
     chunk: list[tuple[int, Sequence[object]]] = []   # data rows written, not yet measured
     heights: dict[int, int] = {}   # row → its lines, when over 1
 
