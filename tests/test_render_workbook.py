@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import re
 from decimal import Decimal
@@ -413,6 +414,70 @@ def test_monthly_summary_counts_its_warnings(values):
     texts = _texts(values["汇总"])
     assert "注：本期有警告 3 条（不影响计算，但请核实），逐条见「问题清单」工作表。" in texts
     assert not any(t.startswith("注意：") for t in texts)   # the year-end block is annual only
+
+
+_LONG_TEXTS = [
+    "计件工资结算单.xlsx › 结算单 第12行; 人员名册.xlsx › 花名册 第5行, 花名册!C5",
+    "  前后有空格的一段较长文字，用来检查 xml:space 是否保留了它们…………  ",
+    "A&B <公司> \"引号\" 'x' 与控制字符\x01\x07\x1f、制表\t与换行\n都在这一段文字里面",
+    "_x0041_ 看起来像转义的文字 _x005F_ 以及 \ufffe 都要原样读回来，一字不差才行",
+    "=SUM(A1:A9) 以等号开头的长文字仍是文字而不是公式，也不会被当成网址 http://x.cn",
+]
+
+
+def _inline_book(path, own: bool, over: bool) -> None:
+    """A table whose long texts are inline strings, with (``over``) a cell of each row
+    written over afterwards by xlsxwriter's own writer, which turns the row back."""
+    with _writer(own) as xlsx:
+        wb = xlsx.new_workbook(path, "t", "s", GENERATED)
+        ws = wb.add_worksheet("表")
+        fmt = wb.add_format({"text_wrap": True})
+        for r, text in enumerate(_LONG_TEXTS):
+            ws.write_cells(r, 0, [(2, text, fmt), (2, "短", fmt), (1, Decimal(r), fmt), (2, text * 2, fmt)])
+            ws.write_string(r, 5, text, fmt)   # the same text as a shared string, as before
+        if over:
+            for r in range(len(_LONG_TEXTS)):
+                ws.write_number(r, 1, r + 100, fmt)
+        wb.close()
+
+
+@pytest.mark.parametrize("over", [False, True])
+def test_long_texts_are_inline_strings_spelled_as_xlsxwriter_and_read_back_unchanged(tmp_path, over):
+    import zipfile
+
+    from kfbonus.render.xlsx import INLINE_FROM
+
+    assert all(len(t) >= INLINE_FROM for t in _LONG_TEXTS)
+    _inline_book(tmp_path / "fast.xlsx", own=False, over=over)
+    _inline_book(tmp_path / "own.xlsx", own=True, over=over)
+    assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "own.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "fast.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        shared = z.read("xl/sharedStrings.xml").decode()
+    assert sheet.count('t="inlineStr"') == 2 * len(_LONG_TEXTS)
+    assert shared.count("前后有空格") == 1   # the column written with write_string
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["表"]
+    for r in range(1, len(_LONG_TEXTS) + 1):
+        assert ws.cell(r, 2).value == (r + 99 if over else "短")
+    # (openpyxl does not undo _xHHHH_ in inline strings: the plain texts only)
+    assert [ws.cell(r, 1).value for r in (1, 2, 5)] == [_LONG_TEXTS[i] for i in (0, 1, 4)]
+    if not over:
+        # an office suite reads every text back exactly, inline or shared alike
+        csv_path = soffice_convert(tmp_path / "fast.xlsx", "csv:Text - txt - csv (StarCalc):44,34,76",
+                                   tmp_path, tmp_path / "home")
+        with open(csv_path, encoding="utf-8", newline="") as fh:
+            got = list(csv.reader(fh))
+        assert [(row[0], row[3], row[5]) for row in got] == [(t, t * 2, t) for t in _LONG_TEXTS]
+
+
+def test_inline_text_escaping_round_trips():
+    from kfbonus.render.xlsx import _inline_text, _inline_xml
+
+    for text in _LONG_TEXTS:
+        xml = _inline_xml(text)
+        inner = re.fullmatch(r'<is><t(?: xml:space="preserve")?>(.*)</t></is>', xml, re.DOTALL).group(1)
+        assert _inline_text(inner) == text
+        assert not re.search("[\x00-\x08\x0b-\x1f<>]", inner)
 
 
 def test_libreoffice_opens_the_workbook(out, tmp_path):

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import xlsxwriter
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import _preserve_whitespace, xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import (
     CellBlankTuple,
@@ -27,6 +28,7 @@ from xlsxwriter.worksheet import (
     CellStringTuple,
     Worksheet,
 )
+from xlsxwriter.xmlwriter import XMLwriter
 
 from kfbonus.settings import Settings, load_settings
 
@@ -95,6 +97,13 @@ class FastWorksheet(Worksheet):
     xlsxwriter's (tests/test_render_workbook.py); the row spans (:meth:`_calculate_spans`)
     come from each row's lowest and highest column.  In constant-memory mode, or with
     comments, it is xlsxwriter's own code throughout.
+
+    A table's long texts (:data:`INLINE_FROM` characters or more: 计算过程, 来源, 原因, a
+    problem's message — nearly all of them different) are written into their cells as
+    inline strings, spelled as xlsxwriter's constant-memory mode spells them, rather than
+    into the workbook's shared-strings table, which held every one of them in memory until
+    the file was written (≈ 60 MiB at ten times the bench month, for texts that share
+    nothing).  Excel, WPS and LibreOffice read both; the values are the same.
     """
 
     def __init__(self) -> None:
@@ -147,8 +156,10 @@ class FastWorksheet(Worksheet):
                 continue
             m = marks.get(fmt)
             if m is None:
-                m = marks[fmt] = chr(_MARK + len(marks))
-            if kind == 2:
+                m = marks[fmt] = _MARKS_CHARS[len(marks)]
+            if kind == 2 and len(value) >= INLINE_FROM:   # type: ignore[arg-type]
+                parts.append(f'<c r="{names[col]}{r}" s="{m}" t="inlineStr">{_inline_xml(value)}</c>')
+            elif kind == 2:
                 k = index.get(value)
                 if k is None:
                     k = index[value] = strings.unique_count
@@ -160,7 +171,7 @@ class FastWorksheet(Worksheet):
             else:
                 parts.append(f'<c r="{names[col]}{r}" s="{m}"/>')
             col += 1
-        data = "".join(parts).encode("ascii")
+        data = "".join(parts).encode()
         if self._spill is None:
             # removed when closed, on Windows too; closed once the sheet's XML is written
             self._spill = tempfile.TemporaryFile(dir=self.tmpdir)  # noqa: SIM115
@@ -207,11 +218,11 @@ class FastWorksheet(Worksheet):
         spill.seek(self._spilled)   # writing goes on at the end
         if len(data) != length:
             raise RuntimeError(f"{self.name}: a kept row's XML is missing from its temporary file")
-        return data.decode("ascii"), self._format_sets[fid]
+        return data.decode(), self._format_sets[fid]
 
     def _plain(self, cells: Sequence[tuple[int, object, object]]) -> bool:
         """Every value is one the row's XML can spell as xlsxwriter does, with few formats."""
-        if len(cells) > _MARKS and len({fmt for _k, _v, fmt in cells}) > _MARKS:
+        if len(cells) > len(_MARKS_CHARS) and len({fmt for _k, _v, fmt in cells}) > len(_MARKS_CHARS):
             return False
         half = self.xls_strmax // 2
         for kind, value, _fmt in cells:
@@ -225,12 +236,26 @@ class FastWorksheet(Worksheet):
 
     def _write_each(self, row: int, first_col: int, cells: Sequence[tuple[int, object, object]]) -> None:
         for k, (kind, value, fmt) in enumerate(cells):
-            if kind == 2:
+            if (kind == 2 and fmt is not None and len(value) >= INLINE_FROM   # type: ignore[arg-type]
+                    and not self.constant_memory and len(value) <= self.xls_strmax):   # type: ignore[arg-type]
+                if not self._check_dimensions(row, first_col + k):
+                    self.table[row][first_col + k] = InlineString(value, fmt)
+            elif kind == 2:
                 self._write_string(row, first_col + k, value, fmt)
             elif kind == 1:
                 self._write_number(row, first_col + k, value, fmt)
             else:
                 self._write_blank(row, first_col + k, None, fmt)
+
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        """xlsxwriter's, and an :class:`InlineString` as its constant-memory mode writes a
+        string (a table's long text, written through :meth:`_write_each`)."""
+        if cell.__class__ is not InlineString:
+            super()._write_cell(row, col, cell)
+            return
+        string = self._escape_control_characters(cell.string)
+        self._xml_inline_string(string, _preserve_whitespace(string),
+                                [("r", xl_rowcol_to_cell(row, col)), ("s", cell.format._get_xf_index())])
 
     def _assemble_xml_file(self) -> None:
         if self._prepared and (self.constant_memory or self.comments):
@@ -312,9 +337,9 @@ class FastWorksheet(Worksheet):
                     buf, buf_at, start = spill.read(length if start < 0 else max(length, _CHUNK)), offset, 0
                     if len(buf) < length:
                         raise RuntimeError(f"{self.name}: row {row_num + 1}'s XML is missing from its spill")
-                xml = buf[start:start + length].decode("ascii")
+                xml = buf[start:start + length].decode()
                 for i, f in enumerate(format_sets[fid]):   # the formats' numbers, in the order of first use
-                    xml = xml.replace(chr(_MARK + i), str(f._get_xf_index()))
+                    xml = xml.replace(_MARKS_CHARS[i], str(f._get_xf_index()))
                 write(xml)
             write("</row>")
 
@@ -347,8 +372,11 @@ class FastWorksheet(Worksheet):
             write("".join(out))
 
 
-_MARK = 1   # formats in a kept row's XML: control characters 1–31, never in it otherwise (the row
-_MARKS = 31  # stays ASCII: a byte a character); a row with more formats than that is not kept
+# formats in a kept row's XML: control characters, never in it otherwise (an inline text's are
+# written _xHHHH_, but for tab and line feed, which are not markers); a row with more formats
+# than there are markers is not kept
+_MARKS_CHARS = tuple(chr(c) for c in range(1, 32) if c not in (9, 10))
+INLINE_FROM = 32   # characters: a table's text this long is an inline string (FastWorksheet)
 _CHUNK = 1 << 20   # bytes of kept rows' XML written to, and read from, a spill file at once
 _COL_BITS, _COL_MASK = 14, (1 << 14) - 1         # a column: 0–16,383
 _LEN_BITS, _LEN_MASK = 32, (1 << 32) - 1         # its XML's length: 16,384 cells of under 100 bytes
@@ -372,7 +400,35 @@ def _unpack(kept: int) -> tuple[int, int, int, int, int]:
     return first_col, last_col, kept & _OFF_MASK, length, kept >> _OFF_BITS
 
 
-_CELL_XML = re.compile('<c r="([A-Z]+)[0-9]+" s="([\x01-\x1f])"(?:( t="s")?><v>([^<]*)</v></c>|/>)')
+_CELL_XML = re.compile('<c r="([A-Z]+)[0-9]+" s="([\x01-\x1f])"(?:( t="s")?><v>([^<]*)</v></c>|/>'
+                       '|( t="inlineStr")><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>)', re.DOTALL)
+
+
+class InlineString(NamedTuple):
+    """A table's long text in xlsxwriter's cell table: written as an inline string."""
+
+    string: str
+    format: object
+
+
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_ESCAPED = re.compile("_x005F(_x[0-9a-fA-F]{4}_)|_x([0-9a-fA-F]{4})_")
+
+
+def _inline_xml(text: str) -> str:
+    """``<is><t>…</t></is>`` of an inline string, as xlsxwriter's constant-memory mode
+    spells it (control characters as ``_xHHHH_``, ``&<>`` escaped, ``xml:space`` for
+    leading or trailing white space)."""
+    if _NEEDS_ESCAPE.search(text) is not None:
+        text = XMLwriter._escape_data(None, XMLwriter._escape_control_characters(text))  # type: ignore[arg-type]
+    space = ' xml:space="preserve"' if _preserve_whitespace(text) else ""
+    return f"<is><t{space}>{text}</t></is>"
+
+
+def _inline_text(xml: str) -> str:
+    """The text of :func:`_inline_xml`'s ``<t>``, as it was."""
+    text = xml.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return _ESCAPED.sub(lambda m: m.group(1) or chr(int(m.group(2), 16)), text)
 
 
 class _Table(dict):
@@ -391,10 +447,12 @@ class _Table(dict):
         kept = self.prepared.pop(row, None)
         if kept is not None:
             xml, formats = self.kept_xml(kept)
-            for letters, mark, shared, value in _CELL_XML.findall(xml):
-                fmt = formats[ord(mark) - _MARK]
+            for letters, mark, shared, value, inline, text in _CELL_XML.findall(xml):
+                fmt = formats[_MARKS_CHARS.index(mark)]
                 col = xl_cell_to_rowcol(f"{letters}1")[1]
-                if shared:
+                if inline:
+                    cells[col] = InlineString(_inline_text(text), fmt)
+                elif shared:
                     cells[col] = CellStringTuple(int(value), fmt)
                 elif value:
                     cells[col] = CellNumberTuple(Decimal(value), fmt)
