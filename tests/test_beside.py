@@ -178,3 +178,30 @@ def test_award_lines_travel_back_with_their_facts_or_the_shared_empty_ones(eithe
         back = job.result()
     assert back == [bare, told]
     assert back[0].facts is NO_FACTS and dict(back[1].facts) == {"days": Decimal(3)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads resident memory from /proc (Linux)")
+def test_free_heap_pages_go_back_to_the_system_before_forking():
+    """What the month let go of is not resident when the second process is forked: glibc
+    keeps freed blocks of a busy heap resident until asked (malloc_trim)."""
+    import ctypes
+
+    def resident() -> int:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    libc = ctypes.CDLL(None)
+    if not hasattr(libc, "malloc_trim"):
+        assert kfbonus.beside.give_back_free_memory() is False
+        return
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    blocks = [libc.malloc(4000) for _ in range(20_000)]   # 80 MB of blocks below mmap's threshold
+    for b in blocks:
+        ctypes.memset(b, 1, 4000)
+    for b in blocks[:-1]:   # the last one keeps the heap's top in use: nothing is trimmed by itself
+        libc.free(b)
+    before = resident()
+    assert kfbonus.beside.give_back_free_memory() is True
+    after = resident()
+    libc.free(blocks[-1])
+    assert before - after > 40 * 2**20
