@@ -743,7 +743,7 @@ class Ledger:
         if rev is None:
             raise LedgerError(f"账本中没有 {scheme} {period} 的记录")
         kinds = {str(a): a for a in awards}
-        return [AwardLine(worker_id=w, name=n, award=kinds.get(a, a), amount=Decimal(amt), formula=f,
+        return [AwardLine(worker_id=w, name=n, award=kinds.get(a, a), amount=Decimal(amt), formula_rest=f,
                           clause=c,
                           sources=sources_from_json(sj), project_id=pid, project_name=pn,
                           unpaid=Decimal(unp), reason=r, category=cat)

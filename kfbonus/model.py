@@ -210,7 +210,7 @@ class RunKind(StrEnum):
     CORRECTION = "correction"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AwardLine:
     """One line of one worker's month: paid, partly paid or not paid.
 
@@ -219,6 +219,12 @@ class AwardLine:
     worker's share, the part over the cap, a nominee who does not qualify).
     ``formula`` has the numbers filled in; ``reason`` says why something is not
     paid (empty when all is); ``clause`` cites FS-MS-KF-13.
+
+    ``formula`` is ``formula_head + formula_rest``: a part that many lines share (a
+    project's pool worked out, on every crew member's collective-award line) is one
+    string held once, not copied into each line's text (≈ 20 MiB at ten times the bench
+    month, held twice once the workbook's process is forked).  Lines are equal when their
+    formulas read the same, however split.
 
     ``facts`` holds the line's figures by name (``pool``, ``days``, ``total_days`` …,
     Decimal, int or str), so that a slip can say the line in a plain sentence without
@@ -230,7 +236,7 @@ class AwardLine:
     name: str
     award: str        # the award type: its id (the scheme's AwardKind or enum member, which has .label)
     amount: Decimal
-    formula: str
+    formula_rest: str   # the formula after formula_head: all of it when there is no head
     clause: str
     sources: tuple[Source, ...] = ()
     project_id: str | None = None
@@ -239,6 +245,24 @@ class AwardLine:
     reason: str = ""
     category: str | None = None  # adjustment category (类别), training type, seniority tier …
     facts: Mapping[str, object] = field(default_factory=lambda: NO_FACTS, compare=False, repr=False)
+    formula_head: str = field(default="", compare=False, repr=False)
+
+    @property
+    def formula(self) -> str:
+        """The formula with the numbers filled in."""
+        return self.formula_head + self.formula_rest if self.formula_head else self.formula_rest
+
+    def _compared(self) -> tuple:
+        return (self.worker_id, self.name, self.award, self.amount, self.formula, self.clause, self.sources,
+                self.project_id, self.project_name, self.unpaid, self.reason, self.category)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()   # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
 
     @property
     def paid(self) -> bool:

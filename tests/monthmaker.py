@@ -50,7 +50,7 @@ def line(
         name=name,
         award=award,
         amount=D(amount),
-        formula=f"{amount} 元",
+        formula_rest=f"{amount} 元",
         clause="FS-MS-KF-13 §壹",
         sources=(Source("结算单.xlsx", "结算", row, "D", "计件工资"),),
         project_id=project,

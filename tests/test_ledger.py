@@ -92,6 +92,26 @@ def test_record_and_read_back_exact(tmp_path):
     assert inc.source == Source("事故投诉.xlsx", "事故", 2)
 
 
+def test_a_formula_split_into_a_shared_head_is_recorded_whole_and_reads_back_equal(tmp_path):
+    """A crew's lines share their formula's head (AwardLine.formula_head): the ledger keeps
+    each line's whole text, and the line read back (one piece) equals the one recorded."""
+    head = ("总分 90 ÷ 100 × 计件工资总额 1,000.00 × 15% = 135 → 集体奖池 135.00；"
+            "集体奖池 135.00 ÷ 工期总天数 9 × ")
+    result = november()
+    split = replace(result.lines[0], formula_head=head,
+                    formula_rest="个人工期天数 9 × 个人百分比 100% = 135 → 135.00")
+    whole = replace(split, formula_head="", formula_rest=head + split.formula_rest)
+    assert split.formula == whole.formula and split == whole and hash(split) == hash(whole)
+    assert split != replace(split, formula_rest="个人工期天数 8 × 个人百分比 100% = 120 → 120.00")
+    result = replace(result, lines=[split, *result.lines[1:]])
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(result, write_outputs(tmp_path / "2026-11"), AT)
+        lines = ledger.lines(KF, "2026-11")
+        (stored,) = ledger._conn.execute("SELECT formula FROM award_line WHERE amount = '123.45'").fetchone()
+    assert stored == split.formula
+    assert lines == result.lines and lines[0].formula_head == "" and lines[0].formula == split.formula
+
+
 def test_worked_needs_present_days(tmp_path):
     result = make_month("2026-03", workers=[ZHANG, LI], attendance=[("K001", "0"), ("K002", "0.5")])
     with Ledger.open(tmp_path / "l.sqlite") as ledger:

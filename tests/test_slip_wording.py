@@ -172,3 +172,17 @@ def test_a_broken_settings_file_is_said_not_silently_ignored(tmp_path, monkeypat
     code = cli.main(["2026-11", "--input", str(folder), "--output", str(tmp_path / "o")])
     out = capsys.readouterr().out
     assert code == 0 and "settings-unreadable" in out and "中文的键要加引号" in out
+
+
+def test_a_crew_shares_its_formulas_head_and_project_facts(sample_result):
+    """A collective line's facts read as a mapping, the project's part one object for the
+    crew; its formula is the crew's shared head (one string) and its own numbers."""
+    crew = [x for x in sample_result.lines if x.award is Award.COLLECTIVE and x.project_id == "GC-2611-01"]
+    mine = next(x for x in crew if x.worker_id == "1001")
+    assert dict(mine.facts) == {"pool": D("3446.77"), "total_days": D(89), "days_mode": "person_days",
+                                "days": D(14), "percent": D("1.1")}
+    assert len(mine.facts) == 5 and "pool" in mine.facts and mine.facts.get("cap") is None
+    assert len(crew) > 2 and len({id(x.formula_head) for x in crew}) == 1
+    assert len({id(x.facts.project) for x in crew}) == 1
+    assert mine.formula == mine.formula_head + mine.formula_rest
+    assert mine.formula.endswith("个人工期天数 14 × 个人百分比 110% = 596.407393… → 596.41")

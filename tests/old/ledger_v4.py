@@ -661,7 +661,7 @@ class Ledger:
         rev = self._latest(period) if revision is None else revision
         if rev is None:
             raise LedgerError(f"账本中没有 {period} 的记录")
-        return [AwardLine(worker_id=w, name=n, award=Award(a), amount=Decimal(amt), formula=f, clause=c,
+        return [AwardLine(worker_id=w, name=n, award=Award(a), amount=Decimal(amt), formula_rest=f, clause=c,
                           sources=sources_from_json(sj), project_id=pid, project_name=pn,
                           unpaid=Decimal(unp), reason=r, category=cat)
                 for w, n, a, pid, pn, cat, amt, unp, r, f, c, sj in self._conn.execute(

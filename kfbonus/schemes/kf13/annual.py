@@ -435,7 +435,7 @@ def compute_annual(year: int, data: YearData, roster_info: Mapping[str, WorkerIn
             lines.append(AwardLine(
                 worker_id=wid, name=info.name or data.names.get(wid, ""), award=award,
                 amount=value if paid else ZERO, unpaid=ZERO if paid else value,
-                formula=formula, clause=CLAUSE, sources=inc_sources + month_sources,
+                formula_rest=formula, clause=CLAUSE, sources=inc_sources + month_sources,
                 reason="；".join(reasons)))
 
         basis.append(AnnualBasis(

@@ -513,11 +513,12 @@ def _split_formula(lines: Sequence[AwardLine]) -> tuple[str, list[str]]:
     (``集体奖池 3,446.77 ÷ 工期总天数 89``): the heading reads ``… ；每人 = 集体奖池 3,446.77 ÷
     工期总天数 89 × …`` and a line ``× 个人工期天数 14 × 个人百分比 110% = 596.407393… → 596.41``.
     ("", the formulas) when they share nothing."""
-    heads = {line.formula.split("；", 1)[0] for line in lines if "；" in line.formula}
-    if len(heads) != 1 or any("；" not in line.formula for line in lines):
-        return "", [line.formula for line in lines]
+    texts = [line.formula for line in lines]
+    heads = {text.split("；", 1)[0] for text in texts if "；" in text}
+    if len(heads) != 1 or any("；" not in text for text in texts):
+        return "", texts
     head = heads.pop()
-    rests = [line.formula.split("；", 1)[1] for line in lines]
+    rests = [text.split("；", 1)[1] for text in texts]
     factors = [rest.split(" × ") for rest in rests]
     common = 0
     shortest = min(len(fs) for fs in factors)
