@@ -196,7 +196,7 @@ def _cells_text(sheet: str, cells: Sequence[Source]) -> str:
     return ", ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkerView:
     """One worker's month as every output shows it.
 
@@ -244,7 +244,8 @@ def worker_views(result: MonthResult) -> list[WorkerView]:
         unpaid = ZERO
         for line in lines:
             by_award[line.award] = by_award.get(line.award, ZERO) + line.amount
-            unpaid += line.unpaid
+            if line.unpaid:   # (most are 0.00: the shared ZERO stays, not a new 0.00 a worker)
+                unpaid += line.unpaid
         total = sum(by_award.values(), ZERO)
         views.append(WorkerView(
             worker_id=worker_id,
