@@ -112,6 +112,30 @@ def test_a_formula_split_into_a_shared_head_is_recorded_whole_and_reads_back_equ
     assert lines == result.lines and lines[0].formula_head == "" and lines[0].formula == split.formula
 
 
+def test_fact_rows_held_as_tuples_read_and_record_as_the_dicts_they_stand_for(tmp_path):
+    from kfbonus.model import FactRows
+
+    result = november()
+    assert all(isinstance(rows, FactRows) for rows in result.facts.values())   # as month_facts makes them
+    as_dicts = {kind: [dict(row) for row in rows] for kind, rows in result.facts.items()}
+    assert as_dicts == result.facts and result.facts == as_dicts and as_dicts["worker_project"]
+    rows = result.facts["worker_project"]
+    assert rows[0] == {"worker_id": "K001", "project_id": "GC-01"} and rows[-1:] == [rows[len(rows) - 1]]
+    assert FactRows.of([{"a": 1, "b": None}], ("a", "b")) == [{"a": 1, "b": None}]
+    with pytest.raises(ValueError):
+        FactRows.of([{"a": 1, "b": 2}, {"b": 2, "a": 1}])
+    with pytest.raises(ValueError):
+        FactRows(("a", "b"), [(1,)])
+    dumps = []
+    for facts in (result.facts, as_dicts):
+        path = tmp_path / f"{len(dumps)}.sqlite"
+        with Ledger.open(path) as ledger:
+            ledger.record_month(replace(result, facts=facts), {}, AT)
+            query = "SELECT kind, seq, data FROM fact ORDER BY kind, seq"
+            dumps.append(ledger._conn.execute(query).fetchall())
+    assert dumps[0] == dumps[1] and len(dumps[0]) == sum(len(r) for r in as_dicts.values())
+
+
 def test_worked_needs_present_days(tmp_path):
     result = make_month("2026-03", workers=[ZHANG, LI], attendance=[("K001", "0"), ("K002", "0.5")])
     with Ledger.open(tmp_path / "l.sqlite") as ledger:

@@ -3,9 +3,10 @@
 :func:`render_month` reconciles first (:func:`~kfbonus.render.reconcile.reconcile`):
 any failed check raises :class:`ReconciliationError` and nothing is written.
 
-Everything is written in this process, one file after the other: a forked child
-writing the approval workbook beside the slips measured within noise on two cores,
-and Windows cannot fork (a spawned child would first have to pickle the whole month).
+The approval workbook, the longest single file, is written in a second process where the
+system can fork (:mod:`kfbonus.beside`: Linux, two cores or more) while this one writes the
+slips, the strips and the payroll export and the run records its ledger rows; elsewhere
+(Windows, macOS) everything is written here, one file after the other, to the same bytes.
 """
 
 from __future__ import annotations

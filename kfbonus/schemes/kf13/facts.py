@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from kfbonus.model import Columns, MonthResult
+from kfbonus.model import Columns, FactRows, MonthResult
 from kfbonus.money import D
 from kfbonus.problems import RowRef, Source
 
@@ -49,20 +49,29 @@ QUALITY_SCORE = "quality_score"
 INCIDENT = "incident"
 
 
-def month_facts(result: MonthResult) -> dict[str, list[dict]]:
+def month_facts(result: MonthResult) -> dict[str, FactRows]:
     """Every fact kind of the month ``result`` (its tables: ``result.inputs``)."""
     months = worker_months(result)
     absence = longest_absences(result)
+    # each kind's rows as tuples under its keys (FactRows: a dict a row was 26 MiB at 10x)
     return {
-        WORKER_MONTH: [{"worker_id": w, "name": n, "worked": worked, "excluded": excl,
-                        "longest_absence": _text(absence.get(w))}
-                       for w, n, worked, _, excl in months],
-        WORKER_PROJECT: [{"worker_id": w, "project_id": pid} for w, _, _, pids, _ in months for pid in pids],
-        PROJECT: project_rows(result),
-        QUALITY_SCORE: [{"project_id": pid, "quality_sum": _text(total), "score_rows": n}
-                        for pid, total, n in quality_rows(result)],
-        INCIDENT: incident_rows(result),
+        WORKER_MONTH: FactRows(("worker_id", "name", "worked", "excluded", "longest_absence"),
+                               ((w, n, worked, excl, _text(absence.get(w)))
+                                for w, n, worked, _, excl in months)),
+        WORKER_PROJECT: FactRows(("worker_id", "project_id"),
+                                 ((w, pid) for w, _, _, pids, _ in months for pid in pids)),
+        PROJECT: FactRows.of(project_rows(result), _PROJECT_KEYS),
+        QUALITY_SCORE: FactRows(("project_id", "quality_sum", "score_rows"),
+                                ((pid, _text(total), n) for pid, total, n in quality_rows(result))),
+        INCIDENT: FactRows.of(incident_rows(result), _INCIDENT_KEYS),
     }
+
+
+_PROJECT_KEYS = ("project_id", "project_name", "piece_total", "safety", "quality", "cooperation",
+                 "discipline", "total_score", "collective_ratio", "collective_pool", "individual_ratio",
+                 "individual_pool")
+_INCIDENT_KEYS = ("date", "incident_type", "project_id", "worker_id", "note", "source_file", "source_sheet",
+                  "source_row", "source_col", "source_header")
 
 
 # --- helpers --------------------------------------------------------------------------------
