@@ -1530,7 +1530,10 @@ def read_month(folder: Path | str, period: str | None = None,
         else:
             plan.append(path)
     books = _read_books([p for p in plan if isinstance(p, Path)], period)
-    _is_header.cache_clear()   # it holds the data rows' texts, of no use once read
+    # both hold the data rows' texts (the header test sees every text cell), of no use once
+    # read: 10 MiB at ten times the bench month, held into both processes after the fork
+    _is_header.cache_clear()
+    normalize_header.cache_clear()
     for item in plan:   # put together in name order, as if read one after the other
         if not isinstance(item, Path):
             problems.append(item)

@@ -32,6 +32,20 @@ def test_empty_folder_has_every_table_with_its_columns(tmp_path):
     assert month.problems == []
 
 
+def test_the_header_tests_caches_are_empty_once_the_folder_is_read(tmp_path):
+    """The header test sees every text cell: its caches would keep the data rows' texts for
+    the rest of the run (and in both processes once the workbook's is forked)."""
+    from kfbonus.reader import _is_header, normalize_header
+
+    write_xlsx(tmp_path / "名册.xlsx", {"花名册": [
+        ["工号", "姓名", "入职日期"],
+        *[[f"K{i:03}", f"员工{i}", dt.date(2020, 1, 2)] for i in range(30)],
+    ]})
+    month = read_month(tmp_path)
+    assert len(month.tables["roster"]) == 30
+    assert _is_header.cache_info().currsize == 0 and normalize_header.cache_info().currsize == 0
+
+
 def test_roster_flat_with_title_units_and_value_forms(tmp_path):
     write_xlsx(tmp_path / "名册.xlsx", {"花名册": [
         ["2026年11月 人员名册"], [],
