@@ -117,7 +117,7 @@ class RowRef:
         return str(self.source)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A problem found in the inputs (or the rules): stable kebab-case code,
     severity, Chinese message saying what was found and what was expected."""
