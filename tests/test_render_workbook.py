@@ -511,12 +511,25 @@ def test_kept_rows_in_any_order_and_their_spill_files_removed(tmp_path):
     assert (ws["A1"].value, ws["B300"].value, ws["B151"].value, ws["A300"].value) == ("二0", 74.75, 7, "二2")
 
 
-def test_a_kept_row_packs_into_one_int_and_back():
-    from kfbonus.render.xlsx import _pack, _unpack
+def test_kept_rows_are_held_two_words_a_row_in_any_order_and_given_back_whole():
+    from kfbonus.render.xlsx import _KeptRows
 
-    widest = (16383, 16383, (1 << 48) - 1, (1 << 32) - 1, 70000)
-    for kept in [(0, 0, 0, 0, 0), widest, (3, 9, 123456789, 311, 2)]:
-        assert _unpack(_pack(*kept)) == kept
+    kept = _KeptRows()
+    widest = (16383, 16383, (1 << 40) - 1, (1 << 24) - 1, (1 << 35) - 1)
+    rows = {5000: (0, 0, 0, 0, 0), 3: widest, 0: (3, 9, 123456789, 311, 2), 1_048_575: (1, 2, 3, 4, 5)}
+    for row, where in rows.items():
+        kept.keep(row, *where)
+    assert len(kept) == 4 and 4 not in kept and 2_000_000 not in kept and kept.get(4) is None
+    assert {row: kept.get(row) for row in rows} == rows and all(row in kept for row in rows)
+    kept.keep(3, 1, 1, 7, 7, 7)   # kept again: replaced, still one row
+    assert len(kept) == 4 and kept.get(3) == (1, 1, 7, 7, 7)
+    assert kept.pop(3) == (1, 1, 7, 7, 7) and 3 not in kept and kept.pop(3) is None and len(kept) == 3
+    for bad in [(2, 1, 0, 0, 0), (0, 16384, 0, 0, 0), (0, 0, 1 << 40, 0, 0), (0, 0, 0, 1 << 24, 0),
+                (0, 0, 0, 0, 1 << 35), (0, 0, -1, 0, 0)]:
+        with pytest.raises(ValueError):
+            kept.keep(9, *bad)
+    kept.clear()
+    assert len(kept) == 0 and 0 not in kept
 
 
 # --- write_table's widths and heights, measured as the rows stream by -------------------------

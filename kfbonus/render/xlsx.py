@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 import tempfile
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -109,10 +110,10 @@ class FastWorksheet(Worksheet):
     def __init__(self) -> None:
         super().__init__()
         # row → its first and last column, where its cells' XML starts in the spill file and
-        # how long it is, and which formats it uses in order of first use, packed in one int
-        # (_pack): a table row kept as its XML (a marker for each format) in a temporary file,
-        # with a few bytes a row in memory instead of a tuple per cell
-        self._prepared: dict[int, int] = {}
+        # how long it is, and which formats it uses in order of first use (_KeptRows): a table
+        # row kept as its XML (a marker for each format) in a temporary file, with two machine
+        # words a row in memory instead of a tuple per cell
+        self._prepared = _KeptRows()
         self._spill = None   # the temporary file (beside the output, see new_workbook), made on first use
         self._spilled = 0    # its length, with what waits to be written to it
         self._pending: list[bytes] = []   # rows' XML written to the file a chunk at a time
@@ -185,7 +186,7 @@ class FastWorksheet(Worksheet):
         if fid is None:
             fid = self._format_ids[formats] = len(self._format_sets)
             self._format_sets.append(formats)
-        self._prepared[row] = _pack(first_col, last_col, self._spilled, len(data), fid)
+        self._prepared.keep(row, first_col, last_col, self._spilled, len(data), fid)
         self._spilled += len(data)
 
     def set_row_pixels(self, row: int, height=None, cell_format=None, options=None):
@@ -208,9 +209,9 @@ class FastWorksheet(Worksheet):
             self._pending.clear()
             self._pending_size = 0
 
-    def _kept_xml(self, kept: int) -> tuple[str, tuple]:
+    def _kept_xml(self, kept: tuple[int, int, int, int, int]) -> tuple[str, tuple]:
         """The XML of a kept row, read back from the spill file, and its formats."""
-        _first, _last, offset, length, fid = _unpack(kept)
+        _first, _last, offset, length, fid = kept
         self._flush_pending()
         spill = self._spill
         spill.seek(offset)
@@ -293,7 +294,7 @@ class FastWorksheet(Worksheet):
                     low, high = min(low, a), max(high, b)
             prep = prepared.get(row_num)
             if prep is not None:
-                a, b = (prep >> _COL_BITS) & _COL_MASK, prep & _COL_MASK
+                a, b = prep[0], prep[1]
                 if low is None:
                     low, high = a, b
                 else:
@@ -328,7 +329,7 @@ class FastWorksheet(Worksheet):
             if prep is None:
                 self._write_cells_xml(row_num, cells, sorted(cells), names)
             else:   # (a kept row has no cells in the table: writing one there unkeeps it)
-                _first, _last, offset, length, fid = _unpack(prep)
+                _first, _last, offset, length, fid = prep
                 start = offset - buf_at
                 if start < 0 or start + length > len(buf):
                     # rows written in order are read a chunk at a time; a row written after a
@@ -379,25 +380,65 @@ _MARKS_CHARS = tuple(chr(c) for c in range(1, 32) if c not in (9, 10))
 INLINE_FROM = 32   # characters: a table's text this long is an inline string (FastWorksheet)
 _CHUNK = 1 << 20   # bytes of kept rows' XML written to, and read from, a spill file at once
 _COL_BITS, _COL_MASK = 14, (1 << 14) - 1         # a column: 0–16,383
-_LEN_BITS, _LEN_MASK = 32, (1 << 32) - 1         # its XML's length: 16,384 cells of under 100 bytes
-_OFF_BITS, _OFF_MASK = 48, (1 << 48) - 1         # where it starts in the spill file
+_LEN_BITS, _LEN_MASK = 24, (1 << 24) - 1         # its XML's length: 16,384 cells of under 1,000 bytes
+_OFF_LIMIT = 1 << 40                              # where it starts in the spill file
+_FID_LIMIT = 1 << 35                              # which formats it uses
 
 
-def _pack(first_col: int, last_col: int, offset: int, length: int, fid: int) -> int:
-    """A kept row in one int (an int of a few words, against a tuple and its ints)."""
-    return ((((fid << _OFF_BITS | offset) << _LEN_BITS | length) << _COL_BITS | first_col)
-            << _COL_BITS | last_col)
+class _KeptRows:
+    """Where each kept row's XML is (:meth:`FastWorksheet.write_cells`): row → (first column,
+    last column, offset, length, formats' number), as two unsigned 64-bit words a row in
+    arrays indexed by row — a dict of packed ints was ≈ 80 bytes a row (250,000 rows at ten
+    times the bench month, all sheets' held until the workbook is written).  Rows come from
+    the top of a sheet, mostly in order; any order works (the arrays grow to the highest)."""
 
+    __slots__ = ("_count", "_place", "_shape")
 
-def _unpack(kept: int) -> tuple[int, int, int, int, int]:
-    """(first column, last column, offset, length, formats' number) of :func:`_pack`."""
-    last_col = kept & _COL_MASK
-    kept >>= _COL_BITS
-    first_col = kept & _COL_MASK
-    kept >>= _COL_BITS
-    length = kept & _LEN_MASK
-    kept >>= _LEN_BITS
-    return first_col, last_col, kept & _OFF_MASK, length, kept >> _OFF_BITS
+    def __init__(self) -> None:
+        self._place = array("Q")   # offset << 24 | length
+        self._shape = array("Q")   # (formats << 28 | first column << 14 | last column) + 1; 0: not kept
+        self._count = 0
+
+    def keep(self, row: int, first_col: int, last_col: int, offset: int, length: int, fid: int) -> None:
+        if not (0 <= offset < _OFF_LIMIT and 0 <= length <= _LEN_MASK and 0 <= fid < _FID_LIMIT
+                and 0 <= first_col <= last_col <= _COL_MASK):
+            raise ValueError(f"a kept row out of range: {(first_col, last_col, offset, length, fid)}")
+        shape = self._shape
+        if row >= len(shape):
+            grow = max(row + 1 - len(shape), len(shape) // 2, 1024)
+            zeros = array("Q", bytes(8 * grow))
+            shape.extend(zeros)
+            self._place.extend(zeros)
+        if not shape[row]:
+            self._count += 1
+        shape[row] = (fid << (2 * _COL_BITS) | first_col << _COL_BITS | last_col) + 1
+        self._place[row] = offset << _LEN_BITS | length
+
+    def get(self, row: int) -> tuple[int, int, int, int, int] | None:
+        """(first column, last column, offset, length, formats' number), or None."""
+        shape = self._shape
+        if row >= len(shape) or not shape[row]:
+            return None
+        packed, place = shape[row] - 1, self._place[row]
+        return ((packed >> _COL_BITS) & _COL_MASK, packed & _COL_MASK, place >> _LEN_BITS, place & _LEN_MASK,
+                packed >> (2 * _COL_BITS))
+
+    def pop(self, row: int, default: None = None) -> tuple[int, int, int, int, int] | None:
+        kept = self.get(row)
+        if kept is None:
+            return default
+        self._shape[row] = 0
+        self._count -= 1
+        return kept
+
+    def __contains__(self, row: object) -> bool:
+        return isinstance(row, int) and 0 <= row < len(self._shape) and self._shape[row] != 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def clear(self) -> None:
+        self._place, self._shape, self._count = array("Q"), array("Q"), 0
 
 
 _CELL_XML = re.compile('<c r="([A-Z]+)[0-9]+" s="([\x01-\x1f])"(?:( t="s")?><v>([^<]*)</v></c>|/>'
@@ -437,7 +478,7 @@ class _Table(dict):
     xlsxwriter's writers reaches for it (``table[row][col] = …``): a formula written over a
     table's cell replaces that cell, as in xlsxwriter."""
 
-    def __init__(self, prepared: dict[int, int], kept_xml) -> None:
+    def __init__(self, prepared: _KeptRows, kept_xml) -> None:
         super().__init__()
         self.prepared = prepared
         self.kept_xml = kept_xml
