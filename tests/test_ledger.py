@@ -121,6 +121,10 @@ def test_fact_rows_held_as_tuples_read_and_record_as_the_dicts_they_stand_for(tm
     assert as_dicts == result.facts and result.facts == as_dicts and as_dicts["worker_project"]
     rows = result.facts["worker_project"]
     assert rows[0] == {"worker_id": "K001", "project_id": "GC-01"} and rows[-1:] == [rows[len(rows) - 1]]
+    assert rows[-1] == rows[len(rows) - 1] and rows[::-1] == list(rows)[::-1]
+    with pytest.raises(IndexError):
+        rows[len(rows)]
+    assert len(FactRows((), [(), ()])) == 2 and list(FactRows((), [(), ()])) == [{}, {}]
     assert FactRows.of([{"a": 1, "b": None}], ("a", "b")) == [{"a": 1, "b": None}]
     with pytest.raises(ValueError):
         FactRows.of([{"a": 1, "b": 2}, {"b": 2, "a": 1}])
