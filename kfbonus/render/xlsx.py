@@ -104,7 +104,9 @@ class FastWorksheet(Worksheet):
     inline strings, spelled as xlsxwriter's constant-memory mode spells them, rather than
     into the workbook's shared-strings table, which held every one of them in memory until
     the file was written (≈ 60 MiB at ten times the bench month, for texts that share
-    nothing).  Excel, WPS and LibreOffice read both; the values are the same.
+    nothing).  The values are the same: inline strings are the standard's other spelling,
+    all that xlsxwriter's constant-memory mode writes; LibreOffice and calamine read every
+    text back as the shared one (tested).
     """
 
     def __init__(self) -> None:
