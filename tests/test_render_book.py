@@ -237,6 +237,22 @@ def test_payroll_export_is_flat_and_equals_the_summary(out, values):
     assert all(isinstance(c.value, int | float) for c in wb["工资导入"][2][2:])
 
 
+def test_payroll_export_keeps_long_texts_as_shared_strings(tmp_path):
+    """The payroll systems' import file keeps xlsxwriter's shared strings for every text,
+    long ones included (only the approval workbook's tables write long texts inline)."""
+    from kfbonus.render.payroll import write_payroll
+    from kfbonus.render.view import worker_views
+
+    result = make_result()
+    long_name = "一个很长很长的名字" * 4
+    views = [dataclasses.replace(v, name=long_name) for v in worker_views(result)]
+    path = write_payroll(result, views, tmp_path / payroll_name("2026-11"), dt.datetime(2026, 12, 1, 9, 30))
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        shared = z.read("xl/sharedStrings.xml").decode()
+    assert len(long_name) >= 32 and "inlineStr" not in sheet and long_name in shared
+
+
 # --- layout ----------------------------------------------------------------------------------
 
 def test_rules_sheet_rows_are_tall_enough_for_their_clause(book):
