@@ -174,7 +174,7 @@ def give_back_free_memory() -> bool:
         import ctypes
 
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):   # (Windows: no CDLL(None); not called there)
         return False
     return True
 

@@ -167,9 +167,9 @@ class FactRows(Sequence):
         self._flat, self._count = flat, count
 
     @classmethod
-    def of(cls, rows: Sequence[Mapping[str, object]], keys: Sequence[str] = ()) -> FactRows:
+    def of(cls, rows: Sequence[Mapping[str, object]]) -> FactRows:
         """Rows given as mappings, all with the same keys (in one order)."""
-        keys = tuple(keys) or (tuple(rows[0]) if rows else ())
+        keys = tuple(rows[0]) if rows else ()
         if any(tuple(row) != keys for row in rows):
             raise ValueError("fact rows of one kind must have the same keys")
         return cls(keys, (tuple(row.values()) for row in rows))

@@ -125,7 +125,7 @@ def test_fact_rows_held_as_tuples_read_and_record_as_the_dicts_they_stand_for(tm
     with pytest.raises(IndexError):
         rows[len(rows)]
     assert len(FactRows((), [(), ()])) == 2 and list(FactRows((), [(), ()])) == [{}, {}]
-    assert FactRows.of([{"a": 1, "b": None}], ("a", "b")) == [{"a": 1, "b": None}]
+    assert FactRows.of([{"a": 1, "b": None}]) == [{"a": 1, "b": None}]
     with pytest.raises(ValueError):
         FactRows.of([{"a": 1, "b": 2}, {"b": 2, "a": 1}])
     with pytest.raises(ValueError):

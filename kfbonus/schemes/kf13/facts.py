@@ -5,8 +5,8 @@ month is computed (:func:`kfbonus.schemes.kf13.compute.compute_month`; the year-
 own the same way); the ledger records them as given (:attr:`MonthResult.facts`) and
 never works them out itself.  :func:`kfbonus.schemes.kf13.annual.year_data` reads them back.
 
-Each kind is a list of JSON-safe dicts (str/int/bool/None; money and scores as their
-strings, dates ISO), in a fixed order:
+Each kind is a :class:`~kfbonus.model.FactRows`, rows that read as JSON-safe dicts
+(str/int/bool/None; money and scores as their strings, dates ISO), in a fixed order:
 
 - ``worker_month``: per worker of the month, sorted by 工号 — ``worker_id``, ``name``,
   ``worked`` (had settlement lines, or an attendance row with 实出勤天数 > 0:
@@ -53,25 +53,18 @@ def month_facts(result: MonthResult) -> dict[str, FactRows]:
     """Every fact kind of the month ``result`` (its tables: ``result.inputs``)."""
     months = worker_months(result)
     absence = longest_absences(result)
-    # each kind's rows as tuples under its keys (FactRows: a dict a row was 26 MiB at 10x)
+    # each kind's rows as values under its keys (FactRows: a dict a row was 26 MiB at 10x)
     return {
         WORKER_MONTH: FactRows(("worker_id", "name", "worked", "excluded", "longest_absence"),
                                ((w, n, worked, excl, _text(absence.get(w)))
                                 for w, n, worked, _, excl in months)),
         WORKER_PROJECT: FactRows(("worker_id", "project_id"),
                                  ((w, pid) for w, _, _, pids, _ in months for pid in pids)),
-        PROJECT: FactRows.of(project_rows(result), _PROJECT_KEYS),
+        PROJECT: FactRows.of(project_rows(result)),
         QUALITY_SCORE: FactRows(("project_id", "quality_sum", "score_rows"),
                                 ((pid, _text(total), n) for pid, total, n in quality_rows(result))),
-        INCIDENT: FactRows.of(incident_rows(result), _INCIDENT_KEYS),
+        INCIDENT: FactRows.of(incident_rows(result)),
     }
-
-
-_PROJECT_KEYS = ("project_id", "project_name", "piece_total", "safety", "quality", "cooperation",
-                 "discipline", "total_score", "collective_ratio", "collective_pool", "individual_ratio",
-                 "individual_pool")
-_INCIDENT_KEYS = ("date", "incident_type", "project_id", "worker_id", "note", "source_file", "source_sheet",
-                  "source_row", "source_col", "source_header")
 
 
 # --- helpers --------------------------------------------------------------------------------
