@@ -31,6 +31,19 @@ def test_factory_month_reconciles_and_totals_are_the_hand_checked_ones():
     assert "K008" not in {v.worker_id for v in views}
 
 
+def test_workers_with_the_same_sums_hold_one_number_each():
+    """Most workers' 工龄奖 is one of a few amounts: a view's sums are held once a value
+    (kfbonus.model.Shared), spelled as summed."""
+    result = make_result()
+    lines = [dataclasses.replace(line, amount=D("80.00"), unpaid=D("0.00")) for line in result.lines
+             if line.award == Award.SENIORITY]
+    assert len(lines) >= 2 and lines[0].amount is not lines[1].amount
+    result.lines = lines
+    first, second, *_ = worker_views(result)
+    assert first.by_award[Award.SENIORITY] is second.by_award[Award.SENIORITY]
+    assert first.total is second.total and str(first.total) == "80.00"
+
+
 def _replace_project(result, project_id, **changes):
     result.projects = [dataclasses.replace(p, **changes) if p.project_id == project_id else p
                        for p in result.projects]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kfbonus.model import AwardLine, MonthResult, RunKind, WorkerInfo
+from kfbonus.model import AwardLine, MonthResult, RunKind, Shared, WorkerInfo
 from kfbonus.money import ZERO
 from kfbonus.problems import Source
 
@@ -237,6 +237,7 @@ def worker_views(result: MonthResult) -> list[WorkerView]:
     for line in result.lines:
         grouped.setdefault(line.worker_id, []).append(line)
     views = []
+    shared = Shared()   # most workers' sums are one of a few amounts (a tier's 工龄奖): each held once
     for worker_id in sorted(grouped, key=worker_sort_key):
         lines = sorted(grouped[worker_id], key=lambda x: line_sort_key(x, order))
         info: WorkerInfo | None = result.workers.get(worker_id)
@@ -254,9 +255,9 @@ def worker_views(result: MonthResult) -> list[WorkerView]:
             position=_info_text(info.position) if info else "",
             excluded=_info_text(info.excluded) if info else "",
             lines=tuple(lines),
-            by_award=by_award,
-            total=total,
-            unpaid=unpaid,
+            by_award={award: shared(amount) for award, amount in by_award.items()},
+            total=shared(total),
+            unpaid=shared(unpaid),
         ))
     return views
 
