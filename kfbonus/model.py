@@ -26,10 +26,11 @@ class Shared:
     other value as it is.
 
     A month works out the same few texts and numbers on thousands of lines (a seniority
-    tier's formula, an exclusion's reason, 22 应出勤天数, an unpaid 0.00 …), each a new
-    object: ≈ 30 MiB at ten times the bench month, held twice once the approval workbook's
-    process is forked.  The values are immutable, so which of two equal ones a line holds
-    cannot be seen."""
+    tier's formula, an exclusion's reason, 22 应出勤天数, an excluded member's share …),
+    each a new object unless the award that makes them passes them through one of these:
+    ≈ 30 MiB at ten times the bench month, held twice once the approval workbook's process
+    is forked.  The values are immutable, so which of two equal ones a line holds cannot
+    be seen."""
 
     __slots__ = ("_numbers", "_texts")
 
@@ -204,10 +205,6 @@ class FactRows(Sequence):
     def __len__(self) -> int:
         return self._count
 
-    def share_values(self, shared: Shared) -> None:
-        """Hold values equal to those of other rows, lines and kinds once (:class:`Shared`)."""
-        self._flat = [shared(value) for value in self._flat]
-
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._count))]
@@ -349,23 +346,6 @@ class AwardLine:
     def __hash__(self) -> int:
         return hash(self._compared())
 
-    def share_values(self, shared: Shared) -> None:
-        """Hold this line's texts and numbers (and those of its facts, when a dict) as the
-        equal ones of other lines (:class:`Shared`).  Equal immutable values put in place of
-        each other: the line reads, compares and hashes the same, so the frozen line is not
-        changed in any way that can be seen."""
-        for name in _SHARED_FIELDS:
-            value = getattr(self, name)
-            held = shared(value)
-            if held is not value:
-                object.__setattr__(self, name, held)
-        facts = self.facts
-        if type(facts) is dict:
-            for key, value in facts.items():
-                held = shared(value)
-                if held is not value:
-                    facts[key] = held   # an existing key: the dict does not change size
-
     @property
     def paid(self) -> bool:
         return self.amount != 0
@@ -373,10 +353,6 @@ class AwardLine:
     @property
     def refused(self) -> bool:
         return self.unpaid != 0 or (self.amount == 0 and bool(self.reason))
-
-
-_SHARED_FIELDS = ("worker_id", "name", "amount", "formula_rest", "project_id", "project_name", "unpaid",
-                  "reason", "category", "formula_head")
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,19 +416,6 @@ class MonthResult:
     # What the scheme keeps for later, recorded in the ledger as given: kind → rows, each
     # a mapping of str/int/bool/None (money and scores as strings, dates ISO): FactRows or dicts.
     facts: dict[str, Sequence[Mapping[str, object]]] = field(default_factory=dict)
-
-    def share_values(self) -> None:
-        """Hold equal texts and numbers of its lines and fact rows once (:class:`Shared`):
-        the machinery calls it on every result it computes, before anything is written."""
-        shared = Shared()
-        for worker in self.workers.values():   # the roster's 工号 and 姓名 first: the lines take those
-            shared(worker.worker_id)
-            shared(worker.name)
-        for line in self.lines:
-            line.share_values(shared)
-        for rows in self.facts.values():
-            if isinstance(rows, FactRows):
-                rows.share_values(shared)
 
     def totals(self) -> dict[str, dict[str, Decimal]]:
         """Per worker (工号), per award type, the sum of paid amounts."""

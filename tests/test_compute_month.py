@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 from decimal import Decimal
 
 from kfbonus.money import ZERO
@@ -55,6 +56,36 @@ def test_lines_carry_sources_clauses_and_formulas():
     assert project.collective_pool == project.collective_allocated + project.collective_unpaid \
         + project.collective_unallocated
     assert result.problems == []
+
+
+def test_lines_that_read_the_same_hold_one_text_and_number_each():
+    """Many workers' 工龄奖 lines read the same formula, tier and day counts, and an excluded
+    worker's reason is on each of their lines: one object each (kfbonus.model.Shared), not
+    one a line (≈ 30 MiB at ten times the bench month)."""
+    workers, projects = ("A01", "A02", "A03", "A04"), ("GC-01", "GC-02")
+    month = build_month({
+        "roster": [{"工号": wid, "姓名": f"员工{wid}", "入职日期": "2019-03-01",
+                    "用工类型": "临时" if wid in ("A03", "A04") else "正式"} for wid in workers],
+        "settlement": [{"工程编号": pid, "工号": wid, "个人工期天数": 10, "计件工资": "5000.00"}
+                       for pid in projects for wid in workers],
+        "application": [{"工程编号": pid, "重点工程": "否", "集体激励比例": "15%"} for pid in projects],
+        "scores": [{"工程编号": pid, "安全得分": 90, "质量得分": 90, "沟通和配合得分": 90, "规章制度得分": 90}
+                   for pid in projects],
+        "attendance": [{"工号": wid, "应出勤天数": 22, "实出勤天数": 20} for wid in workers],
+    })
+    result = compute_month(month, PARAMS, ASSESS, "2026-11")
+    seniority = {line.worker_id: line for line in result.lines if line.award == Award.SENIORITY}
+    a1, a2, a3, a4 = (seniority[w] for w in ("A01", "A02", "A03", "A04"))
+    assert a1.amount == Decimal("109.09") and a1 == replace(a2, worker_id="A01", name="员工A01",
+                                                           sources=a1.sources)
+    assert a1.formula_rest is a2.formula_rest and a1.amount is a2.amount and a1.category is a2.category
+    assert a1.facts["due"] is a2.facts["due"] is a3.facts["due"]
+    assert a3.unpaid is a4.unpaid and a3.unpaid == a1.amount and a3.reason is a4.reason
+    collective = [line for line in result.lines if line.award == Award.COLLECTIVE]
+    refused = [line for line in collective if line.worker_id in ("A03", "A04")]
+    assert len(refused) == 4 and all(line.reason is a3.reason for line in refused)
+    assert all(line.unpaid is refused[0].unpaid for line in refused)   # equal shares, one number
+    assert result.workers["A03"].excluded is a3.reason
 
 
 def test_employment_types_as_people_type_them():

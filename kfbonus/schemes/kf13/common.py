@@ -14,7 +14,7 @@ from decimal import ROUND_DOWN, Decimal
 from decimal import Context as DecimalContext
 from typing import Any
 
-from kfbonus.model import Columns, MonthInput
+from kfbonus.model import Columns, MonthInput, Shared
 from kfbonus.money import D
 from kfbonus.problems import Source
 from kfbonus.rules import Params, fmt_number, fmt_percent
@@ -138,6 +138,8 @@ class Context:
     years: dict[str, int | None]
     exclusions: dict[str, list[str]]
     unusable: frozenset = frozenset()   # (award, project id) or (award, row) the checks refused
+    # the texts and numbers many lines repeat (a tier's formula, a reason, 22 应出勤), held once
+    shared: Shared = field(default_factory=Shared)
 
     def blocked(self, key: tuple) -> bool:
         """True when the checks reported an error that keeps ``key`` from being computed."""
@@ -158,7 +160,7 @@ class Context:
         if award not in self.params["exclusions.applies_to"]:  # type: ignore[operator]
             return None
         reasons = self.exclusions.get(worker_id)
-        return "；".join(reasons) if reasons else None
+        return self.shared("；".join(reasons)) if reasons else None
 
     def clause(self, key: str) -> str:
         return self.params.clause(key)

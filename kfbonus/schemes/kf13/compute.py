@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import replace
 
 from kfbonus.exclusions import exclusion_reasons
-from kfbonus.model import MonthInput, MonthResult, WorkerInfo
+from kfbonus.model import MonthInput, MonthResult, Shared, WorkerInfo
 from kfbonus.money import ZERO
 from kfbonus.rules import Params
 from kfbonus.schemes.kf13 import SCHEME
@@ -37,9 +37,12 @@ def compute_month(month: MonthInput, params: Params, assess_date: dt.date, perio
     """Every monthly award line of ``month`` under ``params`` on ``assess_date``."""
     data = MonthData.build(month)
     years = {wid: service_years(w.hire_date, assess_date) for wid, w in data.roster.items()}
-    exclusions = {wid: exclusion_reasons(w, data.attendance.get(wid), params, assess_date)
-                  for wid, w in data.roster.items()}
-    ctx = Context(params, assess_date, data, years, exclusions)
+    shared = Shared()   # an exclusion's reason is on each of the worker's lines, and many workers give one
+    exclusions = {}
+    for wid, w in data.roster.items():
+        reasons = exclusion_reasons(w, data.attendance.get(wid), params, assess_date)
+        exclusions[wid] = [shared(reason) for reason in reasons]
+    ctx = Context(params, assess_date, data, years, exclusions, shared=shared)
     problems, unusable = rule_checks(ctx)
     ctx = replace(ctx, unusable=unusable)
 

@@ -127,6 +127,7 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
     days_label = "工期总天数（个人工期天数之和）" if mode == "person_days" else "工期总天数"
     lines: list[AwardLine] = []
     figures: dict[str, CollectiveFigures] = {}
+    held = ctx.shared   # equal shares (same days and 个人百分比 on one project) held once
 
     for pid in sorted(pid for pid, a in data.application.items() if a.collective_ratio is not None):
         settle = data.settlement.get(pid, [])
@@ -159,7 +160,8 @@ def compute_collective(ctx: Context) -> tuple[list[AwardLine], dict[str, Collect
         fig = CollectiveFigures(ratio=k, pool=pool)
         score_sources = [row_source(r) for r in score_rows]
         fig.sources = [ratio_source, *score_sources]
-        for wid, ex, amount in zip(workers, exact, rounded, strict=True):
+        for wid, ex, share in zip(workers, exact, rounded, strict=True):
+            amount = held(share)
             rows = [r for r, _ in crew[wid]]
             parts = [f"个人工期天数 {fmt_number(r.days or ZERO)} × 个人百分比 {fmt_percent(pct)}"
                      for r, pct in crew[wid]]

@@ -98,6 +98,7 @@ def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, Individ
     figures: dict[str, IndividualFigures] = {}
     paid_so_far: dict[str, Decimal] = {}
 
+    held = ctx.shared   # the same reasons and refused amounts on many nominees' lines
     projects = sorted(set(data.nominations) | {
         pid for pid, a in data.application.items() if a.individual_ratio is not None})
     for pid in projects:
@@ -110,8 +111,8 @@ def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, Individ
                       _pid: str = pid, _pname: str | None = pname) -> AwardLine:
             return AwardLine(
                 nom.worker_id, ctx.name(nom.worker_id, nom.name), Award.INDIVIDUAL, ZERO,
-                formula or "不予发放", CLAUSE, (row_source(nom), *ctx.roster_source(nom.worker_id)),
-                _pid, _pname, round_money(unpaid), reason)
+                held(formula or "不予发放"), CLAUSE, (row_source(nom), *ctx.roster_source(nom.worker_id)),
+                _pid, _pname, held(round_money(unpaid)), held(reason))
 
         ratio = app.individual_ratio if app is not None else None
         if ratio is None:
@@ -162,8 +163,9 @@ def compute_individual(ctx: Context) -> tuple[list[AwardLine], dict[str, Individ
             if wid in failed:
                 lines.append(AwardLine(
                     wid, ctx.name(wid, nom.name), Award.INDIVIDUAL, ZERO,
-                    f"{pool_text}；不符合条件，不予发放",
-                    CLAUSE, sources, pid, pname, round_money(nom.declared_amount or ZERO), failed[wid],
+                    held(f"{pool_text}；不符合条件，不予发放"),
+                    CLAUSE, sources, pid, pname, held(round_money(nom.declared_amount or ZERO)),
+                    held(failed[wid]),
                     facts={"pool": pool, "not_qualified": True}))
                 continue
             share, formula = shares[wid]

@@ -33,6 +33,7 @@ def compute_seniority(ctx: Context) -> list[AwardLine]:
     tiers = p["seniority.tiers"]
     forfeit = p["seniority.forfeit_on_absent_without_leave"]
     clause = ctx.clause("seniority.tiers")
+    held = ctx.shared   # most workers' lines read the same few formulas, tiers and day counts
     lines = []
     for wid, worker in ctx.data.roster.items():
         name = ctx.name(wid)
@@ -48,8 +49,9 @@ def compute_seniority(ctx: Context) -> list[AwardLine]:
         def line(amount: Decimal, formula: str, unpaid: Decimal = ZERO, reason: str = "",
                  category: str | None = None, _w: str = wid, _n: str = name, _s: list = sources,
                  _f: dict = facts) -> AwardLine:
-            return AwardLine(_w, _n, Award.SENIORITY, amount, formula, clause, tuple(_s),
-                             unpaid=unpaid, reason=reason, category=category, facts=dict(_f))
+            return AwardLine(_w, _n, Award.SENIORITY, held(amount), held(formula), clause, tuple(_s),
+                             unpaid=held(unpaid), reason=held(reason), category=held(category),
+                             facts={key: held(value) for key, value in _f.items()})
 
         tier = seniority_tier(years, tiers)  # type: ignore[arg-type]
         years_text = "入职日期空白" if years is None else f"连续工龄 {years} 年"
