@@ -6,6 +6,7 @@ import contextlib
 import csv
 import datetime as dt
 import re
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -686,3 +687,54 @@ def test_a_short_column_of_long_lines_only_where_its_texts_break(tmp_path):
     cols = [Col("工号"), Col("说明", "wrap", min_width=6, max_width=60)]
     rows = [["1", "短"], ["2", "第一行\n第二行\n第三行"], ["3", "一段二十个字的说明文字一段二十个字的说明"]]
     _check_layout(tmp_path, cols, rows)
+
+
+def _zipped_book(path, workbook_class) -> None:
+    import xlsxwriter
+
+    from kfbonus.render import xlsx
+    wb = workbook_class(str(path), xlsx.SAFE_OPTIONS)
+    wb.set_properties({"created": GENERATED})
+    ws = wb.add_worksheet("表")
+    for r in range(2000):
+        ws.write_string(r, 0, f"第{r}行 计算过程 {r * 7919 % 1000}")
+        ws.write_number(r, 1, r * 3)
+    wb.close()
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile   # pointed back once zipped
+
+
+def test_workbooks_are_zipped_at_the_fast_level_with_the_same_parts(tmp_path):
+    """new_workbook's files deflate at zlib's fastest level (the approval workbook's zip was
+    a tenth of its time at the default level 6); the parts inside are xlsxwriter's bytes."""
+    import zlib
+
+    import xlsxwriter
+
+    from kfbonus.render import xlsx
+    _zipped_book(tmp_path / "fast.xlsx", type(xlsx.new_workbook(tmp_path / "x.xlsx", "t", "s", GENERATED)))
+    _zipped_book(tmp_path / "own.xlsx", xlsxwriter.Workbook)
+    fast, own = zipfile.ZipFile(tmp_path / "fast.xlsx"), zipfile.ZipFile(tmp_path / "own.xlsx")
+    assert fast.namelist() == own.namelist()
+    for name in fast.namelist():
+        assert fast.read(name) == own.read(name), name
+    sheet = "xl/worksheets/sheet1.xml"
+    raw = fast.read(sheet)
+
+    def deflated(level: int) -> int:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(packer.compress(raw) + packer.flush())
+
+    assert deflated(1) != deflated(6)
+    assert fast.getinfo(sheet).compress_size == deflated(xlsx.ZIP_LEVEL) == deflated(1)
+    assert own.getinfo(sheet).compress_size == deflated(6)
+
+
+def test_a_workbook_that_fails_to_zip_leaves_xlsxwriter_as_it_was(tmp_path):
+    import xlsxwriter
+
+    from kfbonus.render import xlsx
+    wb = xlsx.new_workbook(tmp_path / "missing" / "t.xlsx", "t", "s", GENERATED)
+    wb.add_worksheet("表").write_string(0, 0, "x")
+    with pytest.raises(xlsxwriter.exceptions.FileCreateError):   # the zip cannot be made there
+        wb.close()
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 import tempfile
+import zipfile
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -72,11 +73,39 @@ def new_workbook(path, title: str, subject: str, generated_at: dt.datetime, comm
         created = created.astimezone(dt.UTC).replace(tzinfo=None)
     # its temporary files beside the workbook: the output's staging folder, which the run
     # can write and removes (the system's temporary folder may be full or locked down)
-    wb = xlsxwriter.Workbook(str(path), {**SAFE_OPTIONS, "tmpdir": str(Path(path).parent)})
+    wb = _FastZipWorkbook(str(path), {**SAFE_OPTIONS, "tmpdir": str(Path(path).parent)})
     wb.worksheet_class = FastWorksheet
     wb.set_properties({"title": title, "subject": subject, "author": "kfbonus",
                        "company": load_settings().company, "comments": comments, "created": created})
     return wb
+
+
+ZIP_LEVEL = 1   # zlib's fastest deflate: see _FastZipWorkbook
+
+
+class _LevelZipFile(zipfile.ZipFile):
+    """A ZipFile that deflates at :data:`ZIP_LEVEL`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, compresslevel=ZIP_LEVEL, **kwargs)
+
+
+class _FastZipWorkbook(Workbook):
+    """xlsxwriter's workbook, its parts deflated at zlib's fastest level rather than its
+    default (6): zipping the approval workbook of ten times the bench month took 1.7 s of
+    its 15, now 0.7, for a file a third larger (18 → 24 MB; 1.8 → 2.4 MB at the bench
+    month's size).  The parts inside are the same bytes; Excel, WPS and LibreOffice read
+    any deflate level.  xlsxwriter makes its ZipFile by name in ``_store_workbook`` with no
+    way to pass a level, so that name is pointed at :class:`_LevelZipFile` while it runs
+    (one workbook is zipped at a time in a process)."""
+
+    def _store_workbook(self) -> None:
+        made_by = xlsxwriter.workbook.ZipFile
+        xlsxwriter.workbook.ZipFile = _LevelZipFile
+        try:
+            super()._store_workbook()
+        finally:
+            xlsxwriter.workbook.ZipFile = made_by
 
 
 class FastWorksheet(Worksheet):
