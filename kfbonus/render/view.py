@@ -154,24 +154,38 @@ def sources_text(sources: Iterable[Source]) -> str:
 
         计件工资结算单.xlsx › GC-2611-01 第6–12行; 工程激励审批.xlsx › 激励申报!E3, G3; 个人激励申报 第3行
     """
-    # per file, per sheet, its places once each in order (a dict, not a list: a project's
-    # line has one source per settlement row, and `in` on a list made this quadratic)
-    files: dict[str, dict[str | None, dict[Source, None]]] = {}
+    # per file, per sheet, its places in order; most lines cite one place a sheet (a crew
+    # member's settlement row, the project's ratio cell, their roster row), said directly
+    files: dict[str, dict[str | None, list[Source]]] = {}
     for s in sources:
         sheets = files.get(s.file)
         if sheets is None:
-            sheets = files[s.file] = {}
+            files[s.file] = {s.sheet: [s]}
+            continue
         cells = sheets.get(s.sheet)
         if cells is None:
-            cells = sheets[s.sheet] = {}
-        cells.setdefault(s, None)   # the first of equal ones (equal ignores header), in order
+            sheets[s.sheet] = [s]
+        else:
+            cells.append(s)
     parts = []
     for file, sheets in files.items():
         texts = []
         for sheet, cells in sheets.items():
             if sheet is None:
                 continue
-            texts.append(_cells_text(sheet, list(cells)) if any(c.row or c.col for c in cells) else sheet)
+            if len(cells) == 1:
+                c = cells[0]
+                if not (c.row or c.col):
+                    texts.append(sheet)
+                elif c.col is None:
+                    texts.append(f"{sheet} 第{c.row}行")
+                else:
+                    texts.append(f"{sheet}!{c.cell}")
+                continue
+            # the first of equal ones (equal ignores header), in order: a dict, not a list
+            # (a project's line has one source per settlement row, and `in` on a list was quadratic)
+            cells = list(dict.fromkeys(cells))
+            texts.append(_cells_text(sheet, cells) if any(c.row or c.col for c in cells) else sheet)
         parts.append(f"{file} › {'; '.join(texts)}" if texts else file)
     return "; ".join(parts)
 
