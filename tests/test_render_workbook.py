@@ -738,3 +738,19 @@ def test_a_workbook_that_fails_to_zip_leaves_xlsxwriter_as_it_was(tmp_path):
     with pytest.raises(xlsxwriter.exceptions.FileCreateError):   # the zip cannot be made there
         wb.close()
     assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+
+
+@pytest.mark.parametrize("formula", [
+    "=SUM(F5:F90)", "SUM(F5:F90)", "=SUBTOTAL(9,AB12:AB3001)", "=SUM($F$5:$F$90)",
+    "{=SUM(F5:F90)}",                                        # an array formula: xlsxwriter's own way
+    "=SUBTOTAL(9,F5:F90)+SUM(G1:G2)", "=SUM(F5:F90,G1)",     # more than one range: xlsxwriter's own way
+    "=FILTER(A1:A9,B1:B9)", "=SUM(XLOOKUP(1,A1:A9,B1:B9))",  # functions it prefixes with _xlfn.
+    "=SUBTOTAL(109,F5:F90)", "=_xlfn.SUM(F1:F2)"])
+def test_formulas_are_prepared_as_xlsxwriter_prepares_them(formula):
+    from xlsxwriter.worksheet import Worksheet
+
+    from kfbonus.render.xlsx import FastWorksheet
+    for future in (False, True):
+        fast, own = FastWorksheet(), Worksheet()
+        fast.use_future_functions = own.use_future_functions = future
+        assert fast._prepare_formula(formula) == own._prepare_formula(formula)
