@@ -522,6 +522,20 @@ def _source_dict(s: Source) -> dict:
     return {"file": s.file, "sheet": s.sheet, "row": s.row, "col": s.col, "header": s.header}
 
 
+def _source_json(s: Source) -> str:
+    """``_SOURCE_JSON.encode(_source_dict(s))``, spelled directly for the usual types (the
+    encoder took a fifth of recording a big month's lines): keys sorted, ``", "`` and
+    ``": "`` between, texts quoted as the encoder quotes them (Chinese as is)."""
+    col, file, header, row, sheet = s.col, s.file, s.header, s.row, s.sheet
+    if not (type(file) is str and (row is None or type(row) is int) and (col is None or type(col) is str)
+            and (header is None or type(header) is str) and (sheet is None or type(sheet) is str)):
+        return _SOURCE_JSON.encode(_source_dict(s))
+    return (f'{{"col": {"null" if col is None else _quote(col)}, "file": {_quote(file)}, '
+            f'"header": {"null" if header is None else _quote(header)}, '
+            f'"row": {"null" if row is None else row}, '
+            f'"sheet": {"null" if sheet is None else _quote(sheet)}}}')
+
+
 def sources_to_json(sources: Iterable[Source]) -> str:
     return json.dumps([_source_dict(s) for s in sources], ensure_ascii=False, sort_keys=True)
 
@@ -558,6 +572,7 @@ def fact_json(row: Mapping[str, object]) -> str:
 # json.dumps with these options, made once (json.dumps makes an encoder per call for them)
 _FACT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 _SOURCE_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+_quote = json.encoder.encode_basestring   # how _SOURCE_JSON writes a str (ensure_ascii=False)
 
 
 _MADE_MAX = 4096
@@ -568,16 +583,25 @@ def _line_rows(lines: Iterable[AwardLine]) -> Iterator[tuple]:
     place in the inputs recurs on many lines (a project's settlement rows on each of its
     crew's): its text and its JSON are made once, and a line's sources column is put
     together from them — the same text as :func:`sources_to_json` and ``"; ".join(str(s) …)``."""
-    made: dict[int, tuple[Source, str, str]] = {}   # by id: the lines share their places' objects
+    # by id: the lines share their places' objects (holding s keeps its id from being reused
+    # while this runs).  A place recurs on lines near each other (a worker's roster row) or
+    # spread over the month (a project's ratio cell on each crew member's line): the places
+    # of the last _MADE_MAX, and of the _MADE_MAX before those, are kept
+    made: dict[int, tuple[Source, str, str]] = {}
+    before: dict[int, tuple[Source, str, str]] = {}
 
     def texts(sources) -> tuple[str, str]:
+        nonlocal made, before
         shown, stored = [], []
         for s in sources:
             known = made.get(id(s))
-            if known is None:   # (holding s keeps its id from being reused while this runs)
-                if len(made) >= _MADE_MAX:   # a place recurs on neighbouring lines: keep only those
-                    made.clear()
-                known = made[id(s)] = (s, str(s), _SOURCE_JSON.encode(_source_dict(s)))
+            if known is None:
+                known = before.get(id(s))
+                if known is None:
+                    known = (s, str(s), _source_json(s))
+                if len(made) >= _MADE_MAX:
+                    before, made = made, {}
+                made[id(s)] = known
             shown.append(known[1])
             stored.append(known[2])
         return "; ".join(shown), f"[{', '.join(stored)}]"

@@ -8,6 +8,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kfbonus.correction import diff_lines
 from kfbonus.ledger import (
@@ -110,6 +112,41 @@ def test_a_formula_split_into_a_shared_head_is_recorded_whole_and_reads_back_equ
         (stored,) = ledger._conn.execute("SELECT formula FROM award_line WHERE amount = '123.45'").fetchone()
     assert stored == split.formula
     assert lines == result.lines and lines[0].formula_head == "" and lines[0].formula == split.formula
+
+
+def test_places_recurring_far_apart_are_recorded_as_each_line_cites_them(tmp_path, monkeypatch):
+    """The places' texts are made once while they recur (two small generations kept here):
+    every line's two sources columns read as the line's own places say, however far apart
+    the lines that share a place are."""
+    import kfbonus.ledger as ledger_module
+
+    monkeypatch.setattr(ledger_module, "_MADE_MAX", 3)
+    result = november()
+    shared = [Source("申报.xlsx", "激励申报", 3 + i, "E", "集体激励比例") for i in range(5)]
+    lines = [replace(x, sources=(Source("结算.xlsx", f"GC-{n}", n + 2), shared[n % 5], shared[(n * 3) % 5],
+                                 Source("名册.xlsx", None, None, None, '"引号"\\')))
+             for n, x in enumerate(result.lines * 4)]
+    result = replace(result, lines=lines)
+    with Ledger.open(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record_month(result, write_outputs(tmp_path / "2026-11"), AT)
+        rows = ledger._conn.execute("SELECT sources, sources_json FROM award_line ORDER BY seq").fetchall()
+        read = ledger.lines(KF, "2026-11")
+    assert len(rows) == len(lines) > 2 * 3 * 2
+    for x, (shown, stored) in zip(lines, rows, strict=True):
+        assert shown == "; ".join(str(s) for s in x.sources)
+        assert stored == ledger_module.sources_to_json(x.sources)
+    assert [x.sources for x in read] == [x.sources for x in lines]
+
+
+_texts = st.one_of(st.none(), st.text())
+
+
+@given(st.builds(Source, st.text(), _texts, st.one_of(st.none(), st.integers(), st.booleans()), _texts,
+                 _texts))
+def test_a_place_is_stored_as_the_json_encoder_writes_it(source):
+    import kfbonus.ledger as ledger_module
+
+    assert ledger_module._source_json(source) == ledger_module.sources_to_json([source])[1:-1]
 
 
 def test_fact_rows_held_as_tuples_read_and_record_as_the_dicts_they_stand_for(tmp_path):
