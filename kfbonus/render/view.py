@@ -173,14 +173,9 @@ def sources_text(sources: Iterable[Source]) -> str:
         for sheet, cells in sheets.items():
             if sheet is None:
                 continue
-            if len(cells) == 1:
+            if len(cells) == 1:   # the place as it says itself (花名册 第7行, 激励申报!E3)
                 c = cells[0]
-                if not (c.row or c.col):
-                    texts.append(sheet)
-                elif c.col is None:
-                    texts.append(f"{sheet} 第{c.row}行")
-                else:
-                    texts.append(f"{sheet}!{c.cell}")
+                texts.append(c.place if c.row or c.col else sheet)
                 continue
             # the first of equal ones (equal ignores header), in order: a dict, not a list
             # (a project's line has one source per settlement row, and `in` on a list was quadratic)
